@@ -1,0 +1,103 @@
+// Package image stacks layers onto a base image and sets its configuration.
+package image
+
+import (
+	"strings"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+// Config holds the settings an image build applies over the base's config.
+// Empty fields keep the base's value.
+type Config struct {
+	Entrypoint []string
+	Cmd        []string
+	// Env entries are KEY=VALUE; a key the base also sets is replaced in place.
+	Env          []string
+	WorkingDir   string
+	User         string
+	Labels       map[string]string
+	ExposedPorts []string
+	StopSignal   string
+	// Created is the image creation time; the zero value means the Unix epoch,
+	// so outputs stay reproducible.
+	Created time.Time
+}
+
+func (c Config) apply(cf *v1.ConfigFile) {
+	cfg := &cf.Config
+	if c.Entrypoint != nil {
+		cfg.Entrypoint = c.Entrypoint
+		// A new entrypoint makes the base's cmd meaningless, as in Dockerfiles.
+		cfg.Cmd = nil
+	}
+	if c.Cmd != nil {
+		cfg.Cmd = c.Cmd
+	}
+	cfg.Env = mergeEnv(cfg.Env, c.Env)
+	if c.WorkingDir != "" {
+		cfg.WorkingDir = c.WorkingDir
+	}
+	if c.User != "" {
+		cfg.User = c.User
+	}
+	if len(c.Labels) > 0 && cfg.Labels == nil {
+		cfg.Labels = map[string]string{}
+	}
+	for k, v := range c.Labels {
+		cfg.Labels[k] = v
+	}
+	if len(c.ExposedPorts) > 0 && cfg.ExposedPorts == nil {
+		cfg.ExposedPorts = map[string]struct{}{}
+	}
+	for _, p := range c.ExposedPorts {
+		cfg.ExposedPorts[normalizePort(p)] = struct{}{}
+	}
+	if c.StopSignal != "" {
+		cfg.StopSignal = c.StopSignal
+	}
+	cf.Created = v1.Time{Time: c.created()}
+}
+
+func (c Config) created() time.Time {
+	if c.Created.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return c.Created.UTC()
+}
+
+// mergeEnv overlays KEY=VALUE pairs on base, keeping base's order and
+// appending new keys in the order given.
+func mergeEnv(base, over []string) []string {
+	if len(over) == 0 {
+		return base
+	}
+	out := append([]string(nil), base...)
+	index := map[string]int{}
+	for i, kv := range out {
+		index[envKey(kv)] = i
+	}
+	for _, kv := range over {
+		if i, ok := index[envKey(kv)]; ok {
+			out[i] = kv
+			continue
+		}
+		index[envKey(kv)] = len(out)
+		out = append(out, kv)
+	}
+	return out
+}
+
+func envKey(kv string) string {
+	k, _, _ := strings.Cut(kv, "=")
+	return k
+}
+
+// normalizePort turns "8080" into "8080/tcp", the form image configs use.
+func normalizePort(p string) string {
+	if strings.Contains(p, "/") {
+		return p
+	}
+	return p + "/tcp"
+}

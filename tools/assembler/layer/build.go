@@ -1,0 +1,143 @@
+package layer
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/zstd"
+)
+
+// Compression selects how a layer blob is compressed.
+type Compression string
+
+const (
+	Gzip Compression = "gzip"
+	Zstd Compression = "zstd"
+)
+
+type options struct {
+	compression Compression
+	level       int
+	mtime       time.Time
+	mediaType   types.MediaType
+}
+
+// Option configures Build.
+type Option func(*options)
+
+// WithCompression selects gzip (the default) or zstd.
+func WithCompression(c Compression) Option { return func(o *options) { o.compression = c } }
+
+// WithCompressionLevel sets the compression level; zero keeps the default.
+func WithCompressionLevel(level int) Option { return func(o *options) { o.level = level } }
+
+// WithModTime sets the modification time written for every entry.
+func WithModTime(t time.Time) Option { return func(o *options) { o.mtime = t } }
+
+// WithMediaType overrides the layer media type, e.g. to match a base image
+// that uses Docker media types.
+func WithMediaType(mt types.MediaType) Option { return func(o *options) { o.mediaType = mt } }
+
+// Build writes entries as a compressed layer blob to the file dest and returns
+// it as a v1.Layer. Blob digest and diff_id are computed while writing, so the
+// content is read exactly once.
+func Build(entries []Entry, dest string, opts ...Option) (v1.Layer, error) {
+	o := options{compression: Gzip, mtime: time.Unix(0, 0)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.mediaType == "" {
+		o.mediaType = defaultMediaType(o.compression)
+	}
+	normalized, err := normalize(entries)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Create(dest)
+	if err != nil {
+		return nil, fmt.Errorf("creating layer blob: %w", err)
+	}
+	l, err := writeBlob(f, normalized, o)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(dest)
+		return nil, fmt.Errorf("writing layer %s: %w", filepath.Base(dest), err)
+	}
+	l.path = dest
+	return l, nil
+}
+
+func defaultMediaType(c Compression) types.MediaType {
+	if c == Zstd {
+		return types.OCILayerZStd
+	}
+	return types.OCILayer
+}
+
+// writeBlob streams tar → (diff_id hash) → compressor → (digest hash, size) → file.
+func writeBlob(f *os.File, entries []Entry, o options) (*fileLayer, error) {
+	blobHash := sha256.New()
+	counter := &countingWriter{}
+	buffered := bufio.NewWriterSize(io.MultiWriter(f, blobHash, counter), 1<<20)
+	compressor, err := newCompressor(buffered, o)
+	if err != nil {
+		return nil, err
+	}
+	diffHash := sha256.New()
+	if err := writeTar(io.MultiWriter(compressor, diffHash), entries, o.mtime); err != nil {
+		return nil, err
+	}
+	if err := compressor.Close(); err != nil {
+		return nil, err
+	}
+	if err := buffered.Flush(); err != nil {
+		return nil, err
+	}
+	return &fileLayer{
+		digest:    sha256Hash(blobHash),
+		diffID:    sha256Hash(diffHash),
+		size:      counter.n,
+		mediaType: o.mediaType,
+	}, nil
+}
+
+func newCompressor(w io.Writer, o options) (io.WriteCloser, error) {
+	switch o.compression {
+	case Gzip:
+		level := o.level
+		if level == 0 {
+			level = gzip.DefaultCompression
+		}
+		return gzip.NewWriterLevel(w, level)
+	case Zstd:
+		level := zstd.SpeedDefault
+		if o.level != 0 {
+			level = zstd.EncoderLevelFromZstd(o.level)
+		}
+		return zstd.NewWriter(w, zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(1))
+	}
+	return nil, fmt.Errorf("unknown compression %q; use gzip or zstd", o.compression)
+}
+
+func sha256Hash(h hash.Hash) v1.Hash {
+	return v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}

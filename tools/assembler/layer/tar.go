@@ -1,0 +1,99 @@
+package layer
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"time"
+)
+
+// normalize cleans every path, adds the parent directories that are not
+// listed, refuses duplicates, and sorts the result so parents precede children.
+func normalize(entries []Entry) ([]Entry, error) {
+	byPath := make(map[string]Entry, len(entries))
+	for _, e := range entries {
+		p, err := cleanPath(e.Path)
+		if err != nil {
+			return nil, err
+		}
+		e.Path = p
+		if prev, ok := byPath[p]; ok && !(prev.Kind == Dir && e.Kind == Dir) {
+			return nil, fmt.Errorf("path /%s is listed twice in one layer", p)
+		}
+		byPath[p] = e
+	}
+	for p := range byPath {
+		for dir := path.Dir(p); dir != "."; dir = path.Dir(dir) {
+			if _, ok := byPath[dir]; !ok {
+				byPath[dir] = Entry{Path: dir, Kind: Dir}
+			}
+		}
+	}
+	out := make([]Entry, 0, len(byPath))
+	for _, e := range byPath {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// writeTar writes the normalised entries as a tar stream with fixed
+// ownership and modification times.
+func writeTar(w io.Writer, entries []Entry, mtime time.Time) error {
+	tw := tar.NewWriter(w)
+	for _, e := range entries {
+		if err := writeEntry(tw, e, mtime); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
+	hdr := &tar.Header{
+		Name:    e.Path,
+		Mode:    e.mode(),
+		Uid:     e.UID,
+		Gid:     e.GID,
+		ModTime: mtime,
+		Format:  tar.FormatPAX,
+	}
+	switch e.Kind {
+	case Dir:
+		hdr.Typeflag = tar.TypeDir
+		hdr.Name += "/"
+		return tw.WriteHeader(hdr)
+	case Symlink:
+		hdr.Typeflag = tar.TypeSymlink
+		hdr.Linkname = e.Target
+		return tw.WriteHeader(hdr)
+	}
+	return writeFile(tw, hdr, e.Source)
+}
+
+func writeFile(tw *tar.Writer, hdr *tar.Header, source string) error {
+	f, err := os.Open(source)
+	if err != nil {
+		return fmt.Errorf("reading %q for /%s: %w", source, hdr.Name, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("reading %q: %w", source, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%q is not a regular file", source)
+	}
+	hdr.Typeflag = tar.TypeReg
+	hdr.Size = fi.Size()
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	if _, err := io.Copy(tw, f); err != nil {
+		return fmt.Errorf("copying %q into the layer: %w", source, err)
+	}
+	return nil
+}

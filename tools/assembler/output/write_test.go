@@ -1,0 +1,154 @@
+package output
+
+import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+)
+
+func TestTarballIsDockerArchiveAndOCILayout(t *testing.T) {
+	img, err := random.Image(1024, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := img.Digest()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "image.tar")
+	if err := WriteTarball(path, img, []string{"example.com/app:v1"}); err != nil {
+		t.Fatal(err)
+	}
+
+	tag, _ := name.NewTag("example.com/app:v1")
+	fromDocker, err := tarball.ImageFromPath(path, &tag)
+	if err != nil {
+		t.Fatalf("reading as a Docker archive: %v", err)
+	}
+	if err := validate.Image(fromDocker); err != nil {
+		t.Errorf("Docker archive view: %v", err)
+	}
+
+	extracted := filepath.Join(dir, "extracted")
+	untar(t, path, extracted)
+	fromLayout := layoutImage(t, extracted)
+	if err := validate.Image(fromLayout); err != nil {
+		t.Errorf("OCI layout view: %v", err)
+	}
+	if got, _ := fromLayout.Digest(); got != want {
+		t.Errorf("OCI layout holds %s, want %s", got, want)
+	}
+}
+
+func TestLayoutAndTarballHoldTheSameFiles(t *testing.T) {
+	img, err := random.Image(512, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := WriteTarball(filepath.Join(dir, "a.tar"), img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteLayout(filepath.Join(dir, "layout"), img, nil); err != nil {
+		t.Fatal(err)
+	}
+	untar(t, filepath.Join(dir, "a.tar"), filepath.Join(dir, "untarred"))
+	for _, f := range []string{"index.json", "oci-layout", "manifest.json"} {
+		a, _ := os.ReadFile(filepath.Join(dir, "untarred", f))
+		b, _ := os.ReadFile(filepath.Join(dir, "layout", f))
+		if !bytes.Equal(a, b) || len(a) == 0 {
+			t.Errorf("%s differs between the tarball and the layout directory", f)
+		}
+	}
+}
+
+func TestWriteTarballIsReproducible(t *testing.T) {
+	img, err := random.Image(2048, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.tar"), filepath.Join(dir, "b.tar")
+	for _, p := range []string{a, b} {
+		if err := WriteTarball(p, img, []string{"app:v1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ab, _ := os.ReadFile(a)
+	bb, _ := os.ReadFile(b)
+	if !bytes.Equal(ab, bb) {
+		t.Error("writing the same image twice gave different tarballs")
+	}
+}
+
+func TestFailedWriteLeavesNoOutput(t *testing.T) {
+	img, err := random.Image(100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "image.tar")
+	if err := WriteTarball(path, img, []string{"Not A Valid Tag"}); err == nil {
+		t.Fatal("expected an error for an invalid tag")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 0 {
+		t.Errorf("a failed write left %d files behind", len(entries))
+	}
+}
+
+func layoutImage(t *testing.T, dir string) v1.Image {
+	t.Helper()
+	idx, err := layout.ImageIndexFromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := idx.Image(m.Manifests[0].Digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func untar(t *testing.T, path, dest string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(dest, h.Name)
+		if h.Typeflag == tar.TypeDir {
+			os.MkdirAll(target, 0o755)
+			continue
+		}
+		os.MkdirAll(filepath.Dir(target), 0o755)
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(target, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Runs the whole test suite of rules_goimage, on a fresh machine too: it
+# installs what it needs (Debian packages, Bazel through tools/bazel) itself.
+#
+#   ./tools/run_tests.sh            every step
+#   ./tools/run_tests.sh go bazel   only the named steps
+#
+# Steps: go (vet + test), buildifier, bazel (bazel test //... and the
+# examples), docker (load and run the example image), reproducible (the
+# example image built in a second output base, without caches, is
+# byte-identical).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT_DIR=$(pwd -P)
+
+BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
+export BAZEL_OFFLINE_KEEP_SERVER=1
+STEPS=("$@")
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible)
+RESULTS=()
+START=$SECONDS
+
+log() { printf '\n=== %s\n' "$*"; }
+bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
+
+step_go() {
+  go vet ./...
+  go test ./...
+}
+
+# Installs a Go command at a pinned version, outside this module's go.mod.
+go_tool() {
+  local bin=${XDG_CACHE_HOME:-$HOME/.cache}/rules_goimage/bin
+  [ -x "$bin/$1" ] || (cd / && GOBIN=$bin go install "$2") >&2
+  echo "$bin/$1"
+}
+
+step_buildifier() {
+  local buildifier
+  buildifier=$(go_tool buildifier "$BUILDIFIER")
+  # Every Starlark file the project owns, wherever it is.
+  git ls-files -co --exclude-standard -- '*.bzl' '*.bazel' '*/BUILD' 'BUILD' '*.star' |
+    xargs -d '\n' "$buildifier" -mode=check -lint=warn \
+    || { echo "buildifier: run  $buildifier -lint=fix <files>  to fix the files above"; return 1; }
+}
+
+step_bazel() {
+  bazel test //...
+  bazel build //examples/...
+}
+
+step_docker() {
+  local out image
+  bazel build //examples/hello:image
+  out=$(docker load -i bazel-bin/examples/hello/image.tar)
+  echo "$out"
+  image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
+  [ -n "$image" ] || { echo "docker load named no image"; return 1; }
+  out=$(docker run --rm "$image")
+  echo "docker run $image: $out"
+  grep -q "Hello from rules_goimage!" <<<"$out" || { echo "the image did not print the greeting"; return 1; }
+}
+
+step_reproducible() {
+  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/reproducibility-check a b
+  bazel build //examples/hello:image
+  a=$(sha256sum bazel-bin/examples/hello/image.tar | cut -d' ' -f1)
+  rm -rf "$second"
+  # A second output base and no disk cache: every action runs again.
+  bazel --output_base="$second" build --disk_cache= //examples/hello:image
+  b=$(sha256sum "$(bazel --output_base="$second" info bazel-bin)/examples/hello/image.tar" | cut -d' ' -f1)
+  bazel --output_base="$second" clean --expunge >/dev/null 2>&1 || true
+  bazel --output_base="$second" shutdown >/dev/null 2>&1 || true
+  rm -rf "$second"
+  echo "image.tar sha256: $a (first output base), $b (second output base)"
+  [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
+}
+
+run_step() {
+  local name=$1 t0=$SECONDS rc
+  log "$name"
+  # A subshell outside any || list, so that set -e stops the step at its first failure.
+  set +e
+  (set -e; "step_$name")
+  rc=$?
+  set -e
+  local took=$((SECONDS - t0))
+  if [ $rc = 0 ]; then RESULTS+=("$name: ok (${took}s)"); else RESULTS+=("$name: FAILED (${took}s)"); fi
+  return $rc
+}
+
+finish() {
+  local rc=$?
+  bazel shutdown >/dev/null 2>&1 || true
+  log "summary"
+  printf '  %s\n' "${RESULTS[@]}"
+  local total=$((SECONDS - START))
+  if [ $rc = 0 ]; then
+    echo "TESTS PASSED: ${#RESULTS[@]} steps in $((total / 60))m$((total % 60))s"
+  else
+    echo "TESTS FAILED: ${RESULTS[-1]:-setup} after $((total / 60))m$((total % 60))s"
+  fi
+}
+trap finish EXIT
+
+for s in "${STEPS[@]}"; do
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible"; exit 2; }
+  run_step "$s"
+done
