@@ -22,6 +22,8 @@ type command struct {
 
 var commands = map[string]command{
 	"build": {summary: "build an image from a base and a Go binary", run: runBuild},
+	"load":  {summary: "stream an image into docker or podman", run: runLoad},
+	"push":  {summary: "push an image or index to a registry", run: runPush},
 }
 
 // Run executes the assembler with args (without the program name) and
