@@ -24,6 +24,7 @@ var commands = map[string]command{
 	"build": {summary: "build an image from a base and a Go binary", run: runBuild},
 	"load":  {summary: "stream an image into docker or podman", run: runLoad},
 	"push":  {summary: "push an image or index to a registry", run: runPush},
+	"stamp": {summary: "fill workspace status values into names and labels", run: runStamp},
 }
 
 // Run executes the assembler with args (without the program name) and
@@ -42,6 +43,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	args, err := expandParams(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {
