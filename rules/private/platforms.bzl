@@ -11,6 +11,29 @@ _VARIANTS = {
     "arm": ["v7"],
 }
 
+def platform_error(image_platform):
+    """Says what is wrong with an image platform, or returns "" when it is supported.
+
+    Args:
+      image_platform: "os/arch" or "os/arch/variant".
+
+    Returns:
+      The message, or "".
+    """
+    parts = image_platform.split("/")
+    if len(parts) < 2 or len(parts) > 3 or parts[0] not in _GO_OS or parts[1] not in _GO_ARCH:
+        return "platform {} is not supported; use os/arch with os in {} and arch in {}".format(
+            repr(image_platform),
+            _GO_OS,
+            _GO_ARCH,
+        )
+    if len(parts) == 3 and parts[2] not in _VARIANTS.get(parts[1], []):
+        return "platform {} has a variant rules_goimage cannot build for; supported variants: {}".format(
+            repr(image_platform),
+            ", ".join(["{}/{}".format(a, v) for a, vs in _VARIANTS.items() for v in vs]),
+        )
+    return ""
+
 def parse_platform(image_platform):
     """Splits and checks an image platform such as "linux/arm64".
 
@@ -20,20 +43,11 @@ def parse_platform(image_platform):
     Returns:
       A struct with os, arch and variant ("" when absent).
     """
+    error = platform_error(image_platform)
+    if error:
+        fail(error)
     parts = image_platform.split("/")
-    if len(parts) < 2 or len(parts) > 3 or parts[0] not in _GO_OS or parts[1] not in _GO_ARCH:
-        fail("platform {} is not supported; use os/arch with os in {} and arch in {}".format(
-            repr(image_platform),
-            _GO_OS,
-            _GO_ARCH,
-        ))
-    variant = parts[2] if len(parts) == 3 else ""
-    if variant and variant not in _VARIANTS.get(parts[1], []):
-        fail("platform {} has a variant rules_goimage cannot build for; supported variants: {}".format(
-            repr(image_platform),
-            ", ".join(["{}/{}".format(a, v) for a, vs in _VARIANTS.items() for v in vs]),
-        ))
-    return struct(os = parts[0], arch = parts[1], variant = variant)
+    return struct(os = parts[0], arch = parts[1], variant = parts[2] if len(parts) == 3 else "")
 
 def go_platform_label(image_platform):
     """Returns the rules_go platform label for an image platform such as "linux/arm64".

@@ -1,6 +1,6 @@
 """Builds a go_image's binary for each of the image's platforms, not for the host."""
 
-load(":platforms.bzl", "go_platform_label")
+load(":platforms.bzl", "go_platform_label", "platform_error")
 
 _PURE = str(Label("@rules_go//go/config:pure"))
 
@@ -9,7 +9,9 @@ def _image_platforms_transition_impl(settings, attr):
     platforms = attr.platforms or ["linux/amd64"]
     return {
         p: {
-            "//command_line_option:platforms": go_platform_label(p),
+            # An unsupported platform fails in the rule, where the error names
+            # the target; here it must not fail, so it builds for linux/amd64.
+            "//command_line_option:platforms": go_platform_label("linux/amd64" if platform_error(p) else p),
             # Images start from scratch or distroless bases: a static binary runs on both.
             _PURE: True,
         }

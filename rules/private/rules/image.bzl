@@ -105,6 +105,8 @@ def _go_image_impl(ctx):
     images = []
     for platform in platforms:
         binary = ctx.split_attr.binary[platform][DefaultInfo].files_to_run.executable
+        if not binary:
+            fail("binary {} is not an executable; use a go_binary".format(ctx.attr.binary[0].label))
         binary_path = ctx.attr.binary_path or "/app/" + binary.basename
         layers = [_binary_layer(ctx, assembler, platform, binary, binary_path)] + shared_layers
         image_layout = layout if single else ctx.actions.declare_directory("_{}/{}/layout".format(ctx.label.name, platform_path(platform)))
@@ -153,7 +155,8 @@ GO_IMAGE_ATTRS = {
     "binary": attr.label(
         doc = "The `go_binary` to put into the image. It is built once per platform of `platforms`, as pure Go (no cgo), whatever the host is.",
         mandatory = True,
-        executable = True,
+        # Not executable = True: with a split transition there is one
+        # executable per platform, which ctx.executable cannot hold.
         cfg = image_platforms_transition,
     ),
     "base": attr.label(
