@@ -69,7 +69,7 @@ def _multi_test_impl(ctx):
     _contains(env, manifests[0], "--platform linux/amd64", "the first manifest")
     _contains(env, manifests[1], "--platform linux/arm64", "the second manifest")
     for argv in manifests:
-XX
+        _contains(env, argv, "/bin/rules/tests/pulled_base_layout --platform", "a manifest's --base")
     index = _actions(env, "GoImageIndex")[0]
     asserts.equals(env, 2, _argv(index).count("--image"))
     asserts.true(env, info.tarball in index.outputs.to_list(), "the index action does not write the tarball")
