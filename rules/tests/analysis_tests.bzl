@@ -198,5 +198,5 @@ def analysis_test_suite(name):
         "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
     }
     for test_name, (test, target) in tests.items():
-        test(name = test_name, target_under_test = target)
+        test(name = test_name, target_under_test = target, size = "small")
     native.test_suite(name = name, tests = [":" + t for t in tests])

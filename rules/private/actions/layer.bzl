@@ -6,7 +6,7 @@ def layer_file(file, path, mode = ""):
     """Describes a file to put into a layer.
 
     Args:
-      file: the File to copy in.
+      file: the File to copy in; a directory goes in with what it holds.
       path: its absolute path in the image.
       mode: its octal mode in the image, such as "0755"; empty keeps the assembler's default.
 
@@ -18,13 +18,20 @@ def layer_file(file, path, mode = ""):
     return struct(file = file, path = path, mode = mode)
 
 def _file_arg(f):
+    if f.file.is_directory:
+        return None
     arg = "{}={}".format(f.file.path, f.path)
     return arg + ":" + f.mode if f.mode else arg
+
+def _tree_arg(f):
+    if not f.file.is_directory:
+        return None
+    return "{}={}".format(f.file.path, f.path)
 
 def _symlink_arg(item):
     return "{}={}".format(item[0], item[1])
 
-def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, mnemonic = "GoImageLayer"):
+def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, created_by = "", mnemonic = "GoImageLayer"):
     """Writes one deterministic layer as a compressed blob and its JSON descriptor.
 
     Each layer is its own action, so an image rebuild after a Go change
@@ -37,6 +44,7 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, mn
       files: structs from layer_file().
       dirs: absolute paths of empty directories to create.
       symlinks: dict of absolute symlink path to its target.
+      created_by: the layer's line in the image history; empty: the assembler's.
       mnemonic: the action's mnemonic.
 
     Returns:
@@ -49,10 +57,14 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, mn
     args.set_param_file_format("multiline")
     args.add("layer")
     args.add_all(files, map_each = _file_arg, before_each = "--file")
+    args.add_all(files, map_each = _tree_arg, before_each = "--tree")
     args.add_all(dirs, before_each = "--dir")
     args.add_all(sorted(symlinks.items()), map_each = _symlink_arg, before_each = "--symlink")
+    if created_by:
+        args.add("--created-by", created_by)
     args.add("--output", blob)
     args.add("--descriptor", descriptor)
+    args.add("--quiet")
     ctx.actions.run(
         executable = assembler,
         arguments = [args],

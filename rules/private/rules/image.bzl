@@ -38,6 +38,7 @@ def _binary_layer(ctx, assembler, platform, binary, binary_path):
         assembler = assembler,
         name = "_{}/{}/binary".format(ctx.label.name, platform_path(platform)),
         files = [layer_file(binary, binary_path, "0755")],
+        created_by = "go binary " + binary_path,
         mnemonic = "GoImageBinaryLayer",
     )
 
@@ -108,7 +109,9 @@ def _go_image_impl(ctx):
         if not binary:
             fail("binary {} is not an executable; use a go_binary".format(ctx.attr.binary[0].label))
         binary_path = ctx.attr.binary_path or "/app/" + binary.basename
-        layers = [_binary_layer(ctx, assembler, platform, binary, binary_path)] + shared_layers
+        # The binary changes most often: on top, it leaves the layers below
+        # it unchanged, cached and already in registries.
+        layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
         image_layout = layout if single else ctx.actions.declare_directory("_{}/{}/layout".format(ctx.label.name, platform_path(platform)))
         emit_image(
             ctx,
@@ -199,7 +202,8 @@ several make one OCI image index with an image per platform.""",
     ),
     "data": attr.label_list(
         doc = """Files to put into the image, in one layer of their own, below `data_path`, at their
-path relative to the go_image's package (less `data_strip_prefix`).""",
+path relative to the go_image's package (less `data_strip_prefix`). Directories
+(tree artifacts) go in with everything they hold.""",
         allow_files = True,
     ),
     "data_strip_prefix": attr.string(
@@ -210,7 +214,7 @@ path relative to the go_image's package (less `data_strip_prefix`).""",
         default = "/app/data",
     ),
     "layers": attr.label_list(
-        doc = "Further layers, from `goimage_layer`, stacked above the binary and the data, in order.",
+        doc = "Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's layer, which is on top.",
         providers = [GoImageLayerInfo],
     ),
     "repo_tags": attr.string_list(
