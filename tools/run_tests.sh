@@ -8,7 +8,8 @@
 # Steps: go (vet + test), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
-# byte-identical).
+# byte-identical), e2e (the e2e/ workspace against a real registry and Docker,
+# see e2e/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
@@ -16,7 +17,7 @@ ROOT_DIR=$(pwd -P)
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible e2e)
 RESULTS=()
 START=$SECONDS
 
@@ -24,8 +25,21 @@ log() { printf '\n=== %s\n' "$*"; }
 bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
+  install_packages docker-registry:docker-registry htpasswd:apache2-utils
   go vet ./...
   go test ./...
+}
+
+# install_packages COMMAND:PACKAGE...: installs the Debian packages whose
+# command is missing (the registry tests need a real registry).
+install_packages() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 # Installs a Go command at a pinned version, outside this module's go.mod.
@@ -76,6 +90,10 @@ step_reproducible() {
   [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
 }
 
+step_e2e() {
+  "$ROOT_DIR/e2e/run.sh"
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -104,6 +122,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible e2e"; exit 2; }
   run_step "$s"
 done

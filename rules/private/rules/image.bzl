@@ -109,6 +109,7 @@ def _go_image_impl(ctx):
         if not binary:
             fail("binary {} is not an executable; use a go_binary".format(ctx.attr.binary[0].label))
         binary_path = ctx.attr.binary_path or "/app/" + binary.basename
+
         # The binary changes most often: on top, it leaves the layers below
         # it unchanged, cached and already in registries.
         layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
