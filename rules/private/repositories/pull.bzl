@@ -1,6 +1,6 @@
 """goimage_pull: a base image fetched from a registry by digest, every blob verified."""
 
-load(":auth.bzl", "registry_auth")
+load("//rules/private:repositories/auth.bzl", "registry_auth")
 load(
     ":layout.bzl",
     "MANIFEST_ACCEPT",
@@ -15,7 +15,7 @@ load(
     "select_platforms",
     "write_repository",
 )
-load(":reference.bzl", "blob_url", "manifest_url", "parse_reference", "repository_name")
+load("//rules/private:repositories/reference.bzl", "blob_url", "manifest_url", "parse_reference", "repository_name")
 
 _HEADERS = {"Accept": MANIFEST_ACCEPT}
 
