@@ -10,7 +10,7 @@ the blob, and not later in a build.
 """
 
 load(
-    ":layout.bzl",
+    "//rules/private:repositories/layout.bzl",
     "OCI_CONFIG",
     "OCI_LAYER",
     "OCI_LAYER_GZIP",

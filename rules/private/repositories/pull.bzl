@@ -2,7 +2,7 @@
 
 load("//rules/private:repositories/auth.bzl", "registry_auth")
 load(
-    ":layout.bzl",
+    "//rules/private:repositories/layout.bzl",
     "MANIFEST_ACCEPT",
     "OCI_MANIFEST",
     "blob_path",
