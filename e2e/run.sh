@@ -7,6 +7,8 @@
 #   * :image.push pushes to a registry on 127.0.0.1, and the multi-platform
 #     image's index lists linux/amd64 and linux/arm64, each with a binary of
 #     that architecture;
+#   * with --stamp, tags and labels take workspace status values, and
+#     without it they stay as written;
 #   * :image.load loads into Docker, where the images run;
 #   * a second workspace, written here, pulls the pushed images back with
 #     goimage.pull (by digest; without one it must be refused with the digest
@@ -116,7 +118,9 @@ load_and_run() {
 elf_machine() {
   local repo=$1 digest=$2 path=$3 layer
   layer=$(skopeo inspect --raw --tls-verify=false "docker://$repo@$digest" | jq -r '.layers[-1].digest')
-  curl -sf "http://${repo%%/*}/v2/${repo#*/}/blobs/$layer" | tar -xzO --wildcards "*$path" | od -An -tu2 -j18 -N2 | tr -d ' '
+  curl -sf -o "$WORK/layer.tar.gz" "http://${repo%%/*}/v2/${repo#*/}/blobs/$layer"
+  tar -xzOf "$WORK/layer.tar.gz" --wildcards "*$path" >"$WORK/binary"
+  od -An -tu2 -j18 -N2 "$WORK/binary" | tr -d ' '
 }
 
 check_index() {
@@ -159,6 +163,22 @@ step_push() {
   ref=$(push //app:multi.push -- --repository "$REGISTRY/e2e/multi" --tag v1)
   MULTI_DIGEST=${ref#*@}
   check_index "$REGISTRY/e2e/multi" "$MULTI_DIGEST"
+}
+
+step_stamp() {
+  log "stamping"
+  local label ref tags
+  label=$(skopeo inspect --config "oci-archive:$E2E/bazel-bin/app/stamped.tar" | jq -r '.config.Labels["built.by"]')
+  [ "$label" = "{BUILD_USER}" ] || fail "without --stamp the label is $label, want {BUILD_USER} as written"
+  ok "without --stamp, labels stay as written"
+  ref=$(push --stamp //app:stamped.push -- --repository "$REGISTRY/e2e/stamped")
+  label=$(skopeo inspect --config "oci-archive:$E2E/bazel-bin/app/stamped.tar" | jq -r '.config.Labels["built.by"]')
+  [ "$label" = "$(id -un)" ] || fail "with --stamp the label is $label, want $(id -un)"
+  tags=$(skopeo list-tags --tls-verify=false "docker://$REGISTRY/e2e/stamped" | jq -r '.Tags[]')
+  grep -qE '^build-[0-9]+$' <<<"$tags" || fail "with --stamp the pushed tags are $tags, want build-<timestamp>"
+  ok "with --stamp, the label is $label and $ref is tagged $tags"
+  # Back to the unstamped outputs for the steps that follow.
+  (cd "$E2E" && "$BAZEL" build //app:stamped)
 }
 
 step_load() {
@@ -274,6 +294,7 @@ main() {
   REGISTRY=$(start_registry plain)
   AUTH_REGISTRY=$(start_registry auth "$USER_NAME" "$PASSWORD")
   step_push
+  step_stamp
   step_load
   step_auth
   step_pull
