@@ -150,7 +150,7 @@ step_push() {
   log "pushing to $REGISTRY"
   local ref digest
   ref=$(push //app:image.push -- --repository "$REGISTRY/e2e/hello" --tag v1 --tag latest)
-  digest=$(cat "$E2E/bazel-bin/app/image.digest")
+  digest=$(skopeo inspect "oci-archive:$E2E/bazel-bin/app/image.tar" | jq -r .Digest)
   [ "$ref" = "$REGISTRY/e2e/hello@$digest" ] || fail "push printed $ref, want $REGISTRY/e2e/hello@$digest"
   [ "$(skopeo inspect --tls-verify=false "docker://$REGISTRY/e2e/hello:v1" | jq -r .Digest)" = "$digest" ] ||
     fail "$REGISTRY/e2e/hello:v1 is not $digest"
