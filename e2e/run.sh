@@ -220,7 +220,8 @@ write_pull_workspace() {
   printf 'FROM scratch\nCOPY passwd group marker /etc/\n' >"$PULL_WS/base/Dockerfile"
   local tag=goimage-test-rules/e2e-custom-base:$RUN_ID
   DOCKER_TAGS+=("$tag")
-  docker build --quiet --tag "$tag" "$PULL_WS/base" >/dev/null
+  docker build --quiet --tag "$tag" "$PULL_WS/base" >"$WORK/docker-build.log" 2>&1 ||
+    fail "docker build of the custom base: $(cat "$WORK/docker-build.log")"
   docker save --output "$PULL_WS/custom_base.tar" "$tag"
   ok "made a custom base with docker build and docker save"
   cp "$E2E/.bazelrc" "$PULL_WS/.bazelrc"

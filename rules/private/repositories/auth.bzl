@@ -136,7 +136,10 @@ def registry_auth(rctx, ref):
       ref: a parsed reference (reference.bzl).
 
     Returns:
-      A function from a list of URLs to the `auth` dict of rctx.download.
+      struct(urls, env): urls is a function from a list of URLs to the
+      `auth` dict of rctx.download; env holds the same credentials as
+      environment variables for a command (GOIMAGE_AUTHORIZATION, or
+      GOIMAGE_USER and GOIMAGE_PASSWORD), never as its arguments.
     """
     creds = credentials(rctx, ref.registry)
     challenge = _challenge(rctx, ref) or _KNOWN_TOKEN_REALMS.get(ref.api_host)
@@ -145,6 +148,13 @@ def registry_auth(rctx, ref):
     if challenge:
         creds = _token(rctx, ref, creds, challenge) or creds
     if not creds:
-        return lambda urls: {}
+        return struct(urls = lambda urls: {}, env = {})
     entry = _auth_entry(creds)
-    return lambda urls: {u: entry for u in urls}
+    return struct(urls = lambda urls: {u: entry for u in urls}, env = _auth_env(creds))
+
+def _auth_env(creds):
+    if creds.kind == "basic":
+        return {"GOIMAGE_USER": creds.login, "GOIMAGE_PASSWORD": creds.password}
+    if creds.kind == "basic64":
+        return {"GOIMAGE_AUTHORIZATION": "Basic " + creds.value}
+    return {"GOIMAGE_AUTHORIZATION": "Bearer " + creds.token}

@@ -16,16 +16,16 @@ load(
     "write_repository",
 )
 load("//rules/private:repositories/reference.bzl", "blob_url", "manifest_url", "parse_reference", "repository_name")
+load("//rules/private:repositories/tag_digest.bzl", "current_digest")
 
 _HEADERS = {"Accept": MANIFEST_ACCEPT}
 
 def _refuse_unpinned(rctx, ref, auth):
     """Fails for a reference without a digest, showing the digest to pin when the registry answers."""
-    url = manifest_url(ref, ref.tag or "latest")
-    found = rctx.download(url, output = "tmp/unpinned.json", headers = _HEADERS, auth = auth([url]), allow_fail = True)
-    if found.success:
-        pin = "digest = \"sha256:{}\"".format(found.sha256)
-        now = "; {}:{} is now sha256:{}".format(repository_name(ref), ref.tag or "latest", found.sha256)
+    digest = current_digest(rctx, ref, auth)
+    if digest:
+        pin = "digest = \"{}\"".format(digest)
+        now = "; {}:{} is now {}".format(repository_name(ref), ref.tag or "latest", digest)
     else:
         pin = "digest = \"sha256:...\""
         now = " (the registry did not tell the current digest; `crane digest {}` or `docker buildx imagetools inspect` shows it)".format(rctx.attr.image)
@@ -40,7 +40,7 @@ Bases are pinned by digest so that builds are reproducible; pin it in MODULE.baz
 
 def _fetch_manifest(rctx, ref, auth, digest):
     url = manifest_url(ref, digest)
-    result = rctx.download(url, output = blob_path(digest), sha256 = digest_hex(digest), headers = _HEADERS, auth = auth([url]), allow_fail = True)
+    result = rctx.download(url, output = blob_path(digest), sha256 = digest_hex(digest), headers = _HEADERS, auth = auth.urls([url]), allow_fail = True)
     if not result.success:
         fail("cannot fetch manifest {} of {}: the registry refused or does not have it, or its content does not match the digest (the download's warning above says which); check the digest, and for a private registry run docker login {}".format(
             digest,
@@ -54,7 +54,7 @@ def _fetch_blobs(rctx, ref, auth, digests):
     pending = []
     for digest in digests:
         url = blob_url(ref, digest)
-        pending.append((digest, rctx.download(url, output = blob_path(digest), sha256 = digest_hex(digest), auth = auth([url]), allow_fail = True, block = False)))
+        pending.append((digest, rctx.download(url, output = blob_path(digest), sha256 = digest_hex(digest), auth = auth.urls([url]), allow_fail = True, block = False)))
     for digest, download in pending:
         if not download.wait().success:
             fail("cannot fetch blob {} of {}: it is missing or does not match its digest (see the warning above)".format(digest, repository_name(ref)))
