@@ -28,7 +28,6 @@ RUN_ID=$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goimage-e2e.XXXXXX")
 # A fixed path, so that its Bazel output base is reused from run to run.
 PULL_WS=${TMPDIR:-/tmp}/rules_goimage-e2e-pull
-REGISTRY_PIDS=()
 DOCKER_TAGS=()
 USER_NAME=e2e-pusher
 PASSWORD=e2e-Pa55-$RANDOM$RANDOM
@@ -38,10 +37,14 @@ ok() { printf 'ok: %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 
 cleanup() {
-  local pid tag
-  for pid in "${REGISTRY_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  local pidfile tag
+  # start_registry runs in a $(...) subshell, so the pids are kept in files.
+  for pidfile in "$WORK"/*/registry.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
   for tag in "${DOCKER_TAGS[@]}"; do docker rmi --force "$tag" >/dev/null 2>&1 || true; done
   [ -d "$PULL_WS" ] && (cd "$PULL_WS" && "$BAZEL" shutdown >/dev/null 2>&1 || true)
+  (cd "$E2E" && "$BAZEL" shutdown >/dev/null 2>&1 || true)
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -81,7 +84,7 @@ start_registry() {
     fi
   } >"$dir/config.yml"
   docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
-  REGISTRY_PIDS+=($!)
+  echo $! >"$dir/registry.pid"
   for _ in $(seq 100); do
     curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && { echo "127.0.0.1:$port"; return; }
     sleep 0.1
@@ -297,7 +300,6 @@ main() {
   step_load
   step_auth
   step_pull
-  (cd "$E2E" && "$BAZEL" shutdown)
   log "all end-to-end checks passed"
 }
 
