@@ -68,18 +68,9 @@ var retryStatusCodes = []int{
 // Push uploads the image or index in the OCI layout dir and returns the
 // reference by digest it can be pulled with.
 func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
-	root, err := ocilayout.Open(dir)
+	root, repo, tags, err := open(dir, o)
 	if err != nil {
 		return name.Digest{}, err
-	}
-	repo, tags, err := references(o)
-	if err != nil {
-		return name.Digest{}, err
-	}
-	if o.MountFrom != "" {
-		if root, err = mountable(root, o.MountFrom, repo, nameOptions(o)); err != nil {
-			return name.Digest{}, err
-		}
 	}
 	digest := repo.Digest(root.Digest().String())
 	// The first write uploads the blobs and the manifest; further tags only
@@ -88,11 +79,8 @@ func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
 	if len(tags) > 0 {
 		first, tags = tags[0], tags[1:]
 	}
-	progress := newReporter(o.Progress, o.ProgressInterval)
-	err = write(first, root, remoteOptions(ctx, o, progress.updates))
-	progress.wait()
-	if err != nil {
-		return name.Digest{}, fmt.Errorf("pushing %s: %w", first, err)
+	if err := upload(ctx, first, root, o); err != nil {
+		return name.Digest{}, err
 	}
 	for _, t := range tags {
 		if err := remote.Tag(t, taggable(root), remoteOptions(ctx, o, nil)...); err != nil {
@@ -100,6 +88,35 @@ func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
 		}
 	}
 	return digest, nil
+}
+
+// open reads the layout and the destination, and marks the layers
+// mountable when a repository to mount from is given.
+func open(dir string, o Options) (*ocilayout.Root, name.Repository, []name.Tag, error) {
+	root, err := ocilayout.Open(dir)
+	if err != nil {
+		return nil, name.Repository{}, nil, err
+	}
+	repo, tags, err := references(o)
+	if err != nil {
+		return nil, name.Repository{}, nil, err
+	}
+	if o.MountFrom != "" {
+		root, err = mountable(root, o.MountFrom, repo, nameOptions(o))
+	}
+	return root, repo, tags, err
+}
+
+// upload writes the blobs the registry lacks and the manifest, reporting
+// progress.
+func upload(ctx context.Context, ref name.Reference, root *ocilayout.Root, o Options) error {
+	progress := newReporter(o.Progress, o.ProgressInterval)
+	err := write(ref, root, remoteOptions(ctx, o, progress.updates))
+	progress.wait()
+	if err != nil {
+		return fmt.Errorf("pushing %s: %w", ref, err)
+	}
+	return nil
 }
 
 func write(ref name.Reference, root *ocilayout.Root, opts []remote.Option) error {
