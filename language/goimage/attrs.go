@@ -10,8 +10,8 @@ import (
 	"github.com/bazel-contrib/bazel-gazelle/v2/label"
 	"github.com/bazel-contrib/bazel-gazelle/v2/merger"
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	bzl "github.com/bazelbuild/buildtools/build"
 	"github.com/bazelbuild/bazel-gazelle/language"
+	bzl "github.com/bazelbuild/buildtools/build"
 )
 
 // newImage makes the go_image of one binary, with the attributes the
@@ -127,5 +127,5 @@ var (
 	_ rule.Merger       = droppedValue{}
 )
 
-func (droppedValue) BzlExpr() bzl.Expr     { return &bzl.ListExpr{} }
+func (droppedValue) BzlExpr() bzl.Expr       { return &bzl.ListExpr{} }
 func (droppedValue) Merge(bzl.Expr) bzl.Expr { return nil }
