@@ -1,8 +1,11 @@
 package goimage
 
 import (
+	"bytes"
+	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
@@ -35,11 +38,24 @@ func TestImageRepository(t *testing.T) {
 		{"r.example.com/{package}", "services/API", "api", "r.example.com/services/api"},
 		{"r.example.com/team/{binary}", "x", "My+Tool", "r.example.com/team/my-tool"},
 		{"r.example.com/{package}/{binary}", "a/b", "c_d", "r.example.com/a/b/c_d"},
-		{"r.example.com/{package}", "", "root", ""}, // logged: no repository
 	} {
 		if got := imageRepository(tc.template, tc.rel, tc.bin); got != tc.want {
 			t.Errorf("imageRepository(%q, %q, %q) = %q, want %q", tc.template, tc.rel, tc.bin, got, tc.want)
 		}
+	}
+}
+
+// TestImageRepositoryInvalid checks that a template that gives no valid
+// repository for one image is logged, and the image gets no repository.
+func TestImageRepositoryInvalid(t *testing.T) {
+	var logs bytes.Buffer
+	log.SetOutput(&logs)
+	defer log.SetOutput(os.Stderr)
+	if got := imageRepository("r.example.com/{package}", "", "root"); got != "" {
+		t.Errorf("root package: got repository %q, want none", got)
+	}
+	if want := `//: directive goimage_repository: value "r.example.com/{package}" gives no repository for binary "root"`; !strings.Contains(logs.String(), want) {
+		t.Errorf("log %q does not contain %q", logs.String(), want)
 	}
 }
 
@@ -57,7 +73,12 @@ func TestDataNeedsFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "kodata", "empty", "f.txt"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"binary": `":app"`, "data": `glob(["kodata/**"])`, "data_strip_prefix": `"kodata"`}
+	want := map[string]string{
+		"binary":            `":app"`,
+		"data":              `glob(["kodata/**"])`,
+		"data_strip_prefix": `"kodata"`,
+		"visibility":        `["//visibility:public"]`,
+	}
 	if diff := cmp.Diff(want, imageAttrs(t, args)); diff != "" {
 		t.Errorf("data folder with a file (-want +got):\n%s", diff)
 	}
