@@ -8,7 +8,9 @@
 # Steps: go (vet + test), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
-# byte-identical).
+# byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
+# images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
+# on a synthetic monorepo with and without the goimage language).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
@@ -16,7 +18,7 @@ ROOT_DIR=$(pwd -P)
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench)
 RESULTS=()
 START=$SECONDS
 
@@ -76,6 +78,29 @@ step_reproducible() {
   [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
 }
 
+step_gazelle() {
+  local out image
+  # -mode=diff prints what Gazelle would change and fails if anything.
+  bazel run //:gazelle -- -mode=diff \
+    || { echo "BUILD files differ from what Gazelle writes: run ./tools/bazel run //:gazelle and commit the result"; return 1; }
+  echo "gazelle: every BUILD file is up to date"
+  bazel build //examples/gazelle/...
+  out=$(docker load -i bazel-bin/examples/gazelle/services/api/image.tar)
+  image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
+  [ -n "$image" ] || { echo "docker load named no image: $out"; return 1; }
+  out=$(docker run --rm "$image")
+  docker rmi "$image" >/dev/null
+  echo "docker run $image: $out"
+  grep -q "api: serving" <<<"$out" || { echo "the generated image did not run its binary"; return 1; }
+}
+
+step_gazelle_bench() {
+  # tmpfs, where there is one: the disk of a busy machine adds noise, not information.
+  local dir=${TMPDIR:-/tmp}
+  [ -d /dev/shm ] && [ -w /dev/shm ] && dir=/dev/shm
+  go run ./language/goimage/internal/scalebench -dir "$dir"
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -104,6 +129,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench"; exit 2; }
   run_step "$s"
 done
