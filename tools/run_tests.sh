@@ -26,6 +26,9 @@ log() { printf '\n=== %s\n' "$*"; }
 bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
+  # The ko migration's digest pinning is tested against a real registry.
+  command -v docker-registry >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null; }
   go vet ./...
   go test ./...
 }

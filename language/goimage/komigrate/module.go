@@ -7,7 +7,8 @@ import (
 
 // ModuleSnippet is what MODULE.bazel needs for the plan's bases: the
 // goimage module extension pulling each one. A base that ko named by tag
-// gets no digest: the extension refuses it and shows the digest to pin.
+// and that PinDigests did not pin gets no digest: the extension refuses it
+// and shows the digest to pin.
 func (p *Plan) ModuleSnippet() string {
 	if len(p.Bases) == 0 {
 		return ""
@@ -18,9 +19,13 @@ func (p *Plan) ModuleSnippet() string {
 	for _, base := range p.Bases {
 		b.WriteString("\ngoimage.pull(\n")
 		fmt.Fprintf(&b, "    name = %q,\n", base.Name)
-		if base.Digest != "" {
+		switch {
+		case base.Digest != "" && base.Tag != "":
+			fmt.Fprintf(&b, "    # ko used the tag %q, which pointed to this digest.\n", base.Tag)
 			fmt.Fprintf(&b, "    image = %q,\n    digest = %q,\n", base.Image, base.Digest)
-		} else {
+		case base.Digest != "":
+			fmt.Fprintf(&b, "    image = %q,\n    digest = %q,\n", base.Image, base.Digest)
+		default:
 			fmt.Fprintf(&b, "    # ko used the tag %q: bazel shows the digest to pin here.\n", base.Tag)
 			fmt.Fprintf(&b, "    image = %q,\n", base.Image+":"+base.Tag)
 		}

@@ -32,7 +32,7 @@ type Base struct {
 	Name   string // the repository name: the base is @<Name>//:image
 	Image  string // the image reference without tag or digest
 	Tag    string // the tag ko used, when the reference had no digest
-	Digest string // sha256:..., when the reference had one
+	Digest string // sha256:..., from the reference or pinned by PinDigests
 }
 
 // Label is the label directives use for the base.

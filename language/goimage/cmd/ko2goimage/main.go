@@ -3,7 +3,7 @@
 // baseImageOverrides, defaultPlatforms) into goimage Gazelle directives in
 // the BUILD files, and prints what MODULE.bazel needs for the bases:
 //
-//	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- [-ko_config .ko.yaml] [-mode fix|print]
+//	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- [-ko_config .ko.yaml] [-mode fix|print] [-pin]
 //	bazel run //:gazelle
 //
 // The Go module is the one whose go.mod is in the folder of the .ko.yaml or
@@ -12,6 +12,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -32,6 +33,7 @@ func run(args []string, out io.Writer) error {
 	koConfig := fs.String("ko_config", ".ko.yaml", "the ko configuration, relative to the folder ko2goimage runs in")
 	repoRoot := fs.String("repo_root", "", "the repository root (default: the Bazel workspace, or found from the go.mod)")
 	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files; print: print the directives, change nothing")
+	pin := fs.Bool("pin", false, "ask the registries for the digests of the tags ko used, to pin them in MODULE.bazel")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -49,6 +51,11 @@ func run(args []string, out io.Writer) error {
 	plan, err := komigrate.NewPlan(c, m.modulePath, m.moduleDir)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.koConfig, err)
+	}
+	if *pin {
+		if err := plan.PinDigests(context.Background()); err != nil {
+			return err
+		}
 	}
 	edits, err := komigrate.Edits(m.repoRoot, plan)
 	if err != nil {
