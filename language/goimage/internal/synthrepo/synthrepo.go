@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 )
 
 // Layout says how big the repository is and whether its BUILD files hold
@@ -38,9 +39,7 @@ func Write(dir string, l Layout) error {
 		isCommand := l.Binaries > 0 && i%every == every-1 && i/every < l.Binaries
 		addPackage(files, i, isCommand)
 	}
-	if l.Directives {
-		addGroupDirectives(files, l.Packages)
-	}
+	addGroupBuildFiles(files, l)
 	for rel, content := range files {
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -87,12 +86,20 @@ func addPackage(files map[string]string, i int, isCommand bool) {
 	files[dir+"/lib_test.go"] = "package " + pkg + "\n\nimport \"testing\"\n\nfunc TestName(t *testing.T) {\n\tif upper() == \"\" {\n\t\tt.Fail()\n\t}\n}\n"
 }
 
-// addGroupDirectives gives every fourth group its own directives, so that
-// the extension configures directories as it does in a real repository.
-func addGroupDirectives(files map[string]string, packages int) {
-	for g := 0; g*groupSize < packages; g += 4 {
-		files[fmt.Sprintf("g%03d/BUILD.bazel", g)] = "# gazelle:goimage_platforms linux/amd64 linux/arm64\n" +
-			"# gazelle:goimage_repository registry.example.com/mono/{package}\n# gazelle:goimage_tags latest\n"
+// addGroupBuildFiles gives every fourth group a BUILD file, with goimage
+// directives when the layout has them, so that the extension configures
+// directories as it does in a real repository. Without directives the
+// files hold comments of the same length: Gazelle reads as many files in
+// both cases.
+func addGroupBuildFiles(files map[string]string, l Layout) {
+	content := "# gazelle:goimage_platforms linux/amd64 linux/arm64\n" +
+		"# gazelle:goimage_repository registry.example.com/mono/{package}\n# gazelle:goimage_tags latest\n"
+	if !l.Directives {
+		content = strings.Repeat("#", len(content)/3-1) + "\n"
+		content = content + content + content
+	}
+	for g := 0; g*groupSize < l.Packages; g += 4 {
+		files[fmt.Sprintf("g%03d/BUILD.bazel", g)] = content
 	}
 }
 
