@@ -83,10 +83,12 @@ func run(args []string, out io.Writer) error {
 			without, with := row.stat(times[0][row.kind]).Seconds(), row.stat(times[1][row.kind]).Seconds()
 			fmt.Fprintf(out, "%-30s %-12s %8.3fs %13.3fs %+7.1f%%\n", sc.name, row.name, without, with, 100*(with-without)/without)
 		}
+		fmt.Fprintf(out, "%-30s %-12s %9s %14s %+7.1f%%\n", sc.name, "cpu, paired", "", "", 100*(medianRatio(times[1][cpuTime], times[0][cpuTime])-1))
 		own, without := median(times[1][ownTime]).Seconds(), median(times[0][cpuTime]).Seconds()
 		fmt.Fprintf(out, "%-30s %-12s %9s %13.3fs %+7.1f%%\n", sc.name, "in goimage", "", own, 100*own/without)
 	}
-	fmt.Fprintln(out, "added: go + goimage against go only; best: the least disturbed run; in goimage: time in the goimage language's own code (median)")
+	fmt.Fprintln(out, "added: go + goimage against go only; best: the least disturbed run; paired: the median of the ratios of")
+	fmt.Fprintln(out, "runs made one after the other; in goimage: time in the goimage language's own code (median)")
 	return nil
 }
 
@@ -127,7 +129,14 @@ const (
 func measure(setups []*setup, sc scenario, runs int) ([][3][]time.Duration, error) {
 	times := make([][3][]time.Duration, len(setups))
 	for r := -1; r < runs; r++ {
-		for i, s := range setups {
+		for k := range setups {
+			// Every other round in reverse order, so that neither setup
+			// always runs right after the other.
+			i := k
+			if r%2 != 0 {
+				i = len(setups) - 1 - k
+			}
+			s := setups[i]
 			if err := sc.prepare(s); err != nil {
 				return nil, err
 			}
@@ -157,6 +166,18 @@ func median(ts []time.Duration) time.Duration {
 }
 
 func best(ts []time.Duration) time.Duration { return slices.Min(ts) }
+
+// medianRatio is the median of with[i]/without[i]: runs i of the two setups
+// are next to each other, so a machine that gets busier for a while slows
+// both.
+func medianRatio(with, without []time.Duration) float64 {
+	ratios := make([]float64, len(with))
+	for i := range with {
+		ratios[i] = float64(with[i]) / float64(without[i])
+	}
+	slices.Sort(ratios)
+	return ratios[len(ratios)/2]
+}
 
 // timeGazelle runs Gazelle once on the setup's repository, in-process, as
 // a gazelle_binary would, and returns the wall and CPU time it took and the

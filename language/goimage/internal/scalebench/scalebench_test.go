@@ -43,7 +43,7 @@ func TestRunPrintsBothSetups(t *testing.T) {
 	if err := run([]string{"-packages", "40", "-binaries", "10", "-runs", "1"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"40 packages and 10 binaries", "go only", "go + goimage", "create (no BUILD files)", "update (BUILD files current)", "cpu, median", "cpu, best", "in goimage"} {
+	for _, want := range []string{"40 packages and 10 binaries", "go only", "go + goimage", "create (no BUILD files)", "update (BUILD files current)", "cpu, median", "cpu, best", "cpu, paired", "in goimage"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output does not contain %q:\n%s", want, out.String())
 		}
