@@ -23,7 +23,6 @@ var installHints = map[string]string{
 	"crane":           "go install github.com/google/go-containerregistry/cmd/crane@v0.22.1",
 	"docker-registry": "apt-get install docker-registry",
 	"htpasswd":        "apt-get install apache2-utils",
-	"pyspdxtools":     "pip install spdx-tools==0.8.5",
 }
 
 // Tool returns the path of the command name, or skips the test.
