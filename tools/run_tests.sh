@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
 
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
+CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible)
@@ -24,8 +25,25 @@ log() { printf '\n=== %s\n' "$*"; }
 bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
+  install_image_tools
   go vet ./...
   go test ./...
+}
+
+# The assembler's tests check images with tools we did not write and a real
+# registry; they skip when one is missing, so install them all here.
+install_image_tools() {
+  local pkgs=() cmd pkg
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils; do
+    pkg=${cmd#*:}
+    command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
+  done
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+  PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
+  export PATH
 }
 
 # Installs a Go command at a pinned version, outside this module's go.mod.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -41,7 +42,7 @@ A multi-platform base gives its --platform image.`,
 type buildFlags struct {
 	base, baseName, platform, binary, binaryPath string
 	output, layoutDir, digestFile, sbom, compr   string
-	workdir, user, stopSignal                    string
+	workdir, user, stopSignal, binaryMode        string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	labels, annotations                          keyValues
 	level                                        int
@@ -92,6 +93,7 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.platform, "platform", "linux/amd64", "the image's platform, os/arch[/variant]; the binary must be built for it")
 	fs.StringVar(&f.binary, "binary", "", "the Go binary to put into the image")
 	fs.StringVar(&f.binaryPath, "binary-path", "", "where the binary goes in the image (default /app/<binary name>)")
+	fs.StringVar(&f.binaryMode, "binary-mode", "0755", "the binary's file mode in the image, octal")
 	fs.Var(&f.layers, "layer", "a layer descriptor written by 'assembler layer', appended before the binary; repeated")
 	fs.Var(&f.entrypoint, "entrypoint", "an entrypoint argument, repeated (default: the binary; an empty value clears it)")
 	fs.Var(&f.cmd, "cmd", "a cmd argument, repeated (default: the base's, or none when the entrypoint is set)")
@@ -174,7 +176,11 @@ func prebuiltLayers(paths []string) ([]image.Layer, error) {
 
 func binaryLayer(f *buildFlags, work string) (*image.Layer, error) {
 	inImage := f.inImagePath()
-	l, err := layer.Build([]layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: 0o755}},
+	mode, err := strconv.ParseInt(f.binaryMode, 8, 64)
+	if err != nil || mode <= 0 || mode > 0o7777 {
+		return nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
+	}
+	l, err := layer.Build([]layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode}},
 		filepath.Join(work, "binary.layer"), layer.WithCompression(layer.Compression(f.compr)),
 		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
 	if err != nil {

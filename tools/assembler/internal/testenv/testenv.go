@@ -7,6 +7,7 @@ package testenv
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,7 +26,9 @@ var installHints = map[string]string{
 	"htpasswd":        "apt-get install apache2-utils",
 }
 
-// Tool returns the path of the command name, or skips the test.
+// Tool returns the path of the command name, or skips the test. Under CI
+// (CI=true, as .ci/run sets) a missing tool fails the test instead: CI
+// installs every tool, so a skip there would hide a broken install step.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
 	if p, err := exec.LookPath(name); err == nil {
@@ -38,7 +41,11 @@ func Tool(t testing.TB, name string) string {
 			return p
 		}
 	}
-	t.Skipf("this test needs %s, which is not installed (%s; tools/run_tests.sh installs it)", name, installHints[name])
+	msg := fmt.Sprintf("this test needs %s, which is not installed (%s; tools/run_tests.sh installs it)", name, installHints[name])
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 	return ""
 }
 
