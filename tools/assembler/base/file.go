@@ -68,7 +68,7 @@ func fromDockerManifest(s *store.Store, platform v1.Platform, o options) (*Base,
 			return nil, err
 		}
 		present = append(present, p.String())
-		if p.Satisfies(platform) {
+		if satisfies(p, platform) {
 			found = append(found, di)
 		}
 	}

@@ -87,7 +87,7 @@ func (p *picker) image(idx v1.ImageIndex, d, top v1.Descriptor) error {
 	if err != nil || plat == nil {
 		return err
 	}
-	if !plat.Satisfies(p.want) {
+	if !satisfies(*plat, p.want) {
 		p.present = append(p.present, plat.String())
 		return nil
 	}
@@ -129,6 +129,19 @@ func descriptorPlatform(idx v1.ImageIndex, d v1.Descriptor) (*v1.Platform, v1.Im
 		return nil, nil, nil
 	}
 	return cf.Platform(), img, nil
+}
+
+// satisfies is v1.Platform.Satisfies, with arm64 and arm64/v8 taken as the
+// same platform: registries and engines write either.
+func satisfies(have, want v1.Platform) bool {
+	return normalize(have).Satisfies(normalize(want))
+}
+
+func normalize(p v1.Platform) v1.Platform {
+	if p.Architecture == "arm64" && p.Variant == "v8" {
+		p.Variant = ""
+	}
+	return p
 }
 
 func isMissing(err error) bool {

@@ -66,7 +66,7 @@ func remoteImage(desc *remote.Descriptor, platform v1.Platform) (*match, error) 
 	if err != nil {
 		return nil, err
 	}
-	if p.OS != "" && !p.Satisfies(platform) {
+	if p.OS != "" && !satisfies(p, platform) {
 		return nil, fmt.Errorf("it is a %s image, not %s; use a base for %s", p.String(), platform.String(), platform.String())
 	}
 	return &match{image: img, desc: desc.Descriptor}, nil

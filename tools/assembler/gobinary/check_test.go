@@ -1,6 +1,8 @@
 package gobinary
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,10 +28,14 @@ func TestCheckGOARM(t *testing.T) {
 }
 
 func TestCheckRefusesNonLinuxPlatformsAndNonExecutables(t *testing.T) {
-	if err := Check("check.go", v1.Platform{OS: "windows", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "only linux images") {
+	source := filepath.Join(t.TempDir(), "main.go")
+	if err := os.WriteFile(source, []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(source, v1.Platform{OS: "windows", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "only linux images") {
 		t.Errorf("windows platform: %v", err)
 	}
-	if err := Check("check.go", v1.Platform{OS: "linux", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "not an executable") {
+	if err := Check(source, v1.Platform{OS: "linux", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "not an executable") {
 		t.Errorf("a Go source file: %v", err)
 	}
 }

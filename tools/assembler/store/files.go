@@ -85,14 +85,20 @@ func tableOfContents(f *os.File) (map[string]section, error) {
 		return nil, err
 	}
 	toc := map[string]section{}
+	links := map[string]string{}
 	tr := tar.NewReader(f)
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			resolveLinks(toc, links)
 			return toc, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("not a readable tar archive (%v); it may be truncated, re-create it", err)
+		}
+		if hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink {
+			links[cleanName(hdr.Name)] = linkTarget(hdr)
+			continue
 		}
 		if hdr.Typeflag != tar.TypeReg {
 			continue
@@ -107,6 +113,33 @@ func tableOfContents(f *os.File) (map[string]section, error) {
 			return nil, fmt.Errorf("the archive is truncated: %s needs %d bytes past its end; re-create it", hdr.Name, offset+hdr.Size-fi.Size())
 		}
 		toc[cleanName(hdr.Name)] = section{offset: offset, size: hdr.Size}
+	}
+}
+
+// linkTarget is the archive path a link entry points at.
+func linkTarget(hdr *tar.Header) string {
+	if hdr.Typeflag == tar.TypeLink || strings.HasPrefix(hdr.Linkname, "/") {
+		return cleanName(hdr.Linkname)
+	}
+	return cleanName(path.Join(path.Dir(cleanName(hdr.Name)), hdr.Linkname))
+}
+
+// resolveLinks adds the files that links point at under the links' names:
+// classic `docker save` stores a layer that an image has twice once, and
+// links the second <id>/layer.tar to the first.
+func resolveLinks(toc map[string]section, links map[string]string) {
+	for name, target := range links {
+		for hops := 0; hops < 8; hops++ {
+			if s, ok := toc[target]; ok {
+				toc[name] = s
+				break
+			}
+			next, ok := links[target]
+			if !ok {
+				break
+			}
+			target = next
+		}
 	}
 }
 
