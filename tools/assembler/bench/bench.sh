@@ -5,7 +5,9 @@
 #
 #   assembler   assembler build --base REGISTRY/base@sha256:... --binary BIN
 #   ko          ko build --push=false --tarball (its go build is warm: the
-#               same build ran just before; "go build" shows what that costs)
+#               same build ran just before; "go build" shows what that costs).
+#               KO_DOCKER_REPO is not ko.local, which would load every build
+#               into the Docker engine too.
 #   crane       tar the binary, crane append (pushes) + crane mutate (writes
 #               the tarball)
 #   lower bound gzip + sha256 of the binary in process (tools/assembler/bench/lowerbound)
@@ -67,7 +69,7 @@ main() {
   go build -trimpath -o "$ASSEMBLER" ./tools/assembler
   start_registry
   BASE=$(make_base)
-  export KO_DOCKER_REPO=ko.local/bench KO_DEFAULTBASEIMAGE=$BASE ASSEMBLER BASE WORK REGISTRY
+  export KO_DOCKER_REPO=registry.example.com/bench KO_DEFAULTBASEIMAGE=$BASE ASSEMBLER BASE WORK REGISTRY
   echo "binary: $ASSEMBLER ($(stat -c %s "$ASSEMBLER") bytes); base: $BASE"
   # ko builds the binary itself: warm its Go build cache first.
   ko build --push=false --tarball "$WORK/ko.tar" ./tools/assembler >/dev/null 2>&1
@@ -80,23 +82,29 @@ main() {
   summarize
 }
 
-# summarize prints the medians side by side, with each one's ratio to the
-# lower bound (the assembler's compressor) and the assembler's to the peers.
+# summarize prints, side by side, the median wall time and the mean CPU time
+# (user + system, which other work on a shared machine disturbs less) of each
+# command, their ratios to the lower bound (the assembler's compressor), and
+# the assembler's ratios to the peers.
 summarize() {
   python3 - "$WORK/times.json" "$WORK/lower.txt" <<'PY'
 import json, sys
-times = {r["command"]: r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"]}
-lower = dict(line.split() for line in open(sys.argv[2]))
-lb = float(lower["assembler-gzip"])
-times["ko minus go build"] = times["ko"] - times["go build (warm)"]
-print("\n%-22s %10s %14s" % ("median of runs", "ms", "x lower bound"))
-for name in ["assembler", "ko", "ko minus go build", "crane", "go build (warm)"]:
-    print("%-22s %10.0f %14.1f" % (name, times[name], times[name] / lb))
-print("%-22s %10.0f %14.1f" % ("lower bound", lb, 1.0))
-print("%-22s %10.0f %14.1f" % ("  (stdlib gzip)", float(lower["stdlib-gzip"]), float(lower["stdlib-gzip"]) / lb))
-a = times["assembler"]
-print("\nassembler is %.1fx faster than ko (%.1fx without ko's go build), %.1fx faster than crane, %.2fx the lower bound"
-      % (times["ko"] / a, times["ko minus go build"] / a, times["crane"] / a, a / lb))
+results = json.load(open(sys.argv[1]))["results"]
+wall = {r["command"]: r["median"] * 1000 for r in results}
+cpu = {r["command"]: (r["user"] + r["system"]) * 1000 for r in results}
+for t in (wall, cpu):
+    t["ko minus go build"] = t["ko"] - t["go build (warm)"]
+lower = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in open(sys.argv[2])}
+wall["lower bound"], cpu["lower bound"] = lower["assembler-gzip"]
+wall["  (stdlib gzip)"], cpu["  (stdlib gzip)"] = lower["stdlib-gzip"]
+lbw, lbc = wall["lower bound"], cpu["lower bound"]
+print("\n%-20s %9s %8s %9s %8s" % ("", "wall ms", "x lower", "CPU ms", "x lower"))
+for name in ["assembler", "ko", "ko minus go build", "crane", "go build (warm)", "lower bound", "  (stdlib gzip)"]:
+    print("%-20s %9.0f %8.1f %9.0f %8.1f" % (name, wall[name], wall[name] / lbw, cpu[name], cpu[name] / lbc))
+for label, t, lb in (("wall", wall, lbw), ("CPU", cpu, lbc)):
+    a = t["assembler"]
+    print("%s: assembler is %.1fx faster than ko (%.1fx without its go build), %.1fx faster than crane, %.2fx the lower bound"
+          % (label, t["ko"] / a, t["ko minus go build"] / a, t["crane"] / a, a / lb))
 PY
 }
 
