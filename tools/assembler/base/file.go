@@ -60,17 +60,9 @@ func fromDockerManifest(s *store.Store, platform v1.Platform, o options) (*Base,
 	if err != nil {
 		return nil, err
 	}
-	var found []store.DockerImage
-	var present []string
-	for _, di := range images {
-		p, err := imagePlatform(di.Image)
-		if err != nil {
-			return nil, err
-		}
-		present = append(present, p.String())
-		if satisfies(p, platform) {
-			found = append(found, di)
-		}
+	found, present, err := dockerImagesFor(images, platform)
+	if err != nil {
+		return nil, err
 	}
 	switch {
 	case len(found) == 0:
@@ -88,6 +80,23 @@ func fromDockerManifest(s *store.Store, platform v1.Platform, o options) (*Base,
 		b.Name = found[0].RepoTags[0]
 	}
 	return b, nil
+}
+
+// dockerImagesFor returns the images for platform, and every platform seen.
+func dockerImagesFor(images []store.DockerImage, platform v1.Platform) ([]store.DockerImage, []string, error) {
+	var found []store.DockerImage
+	var present []string
+	for _, di := range images {
+		p, err := imagePlatform(di.Image)
+		if err != nil {
+			return nil, nil, err
+		}
+		present = append(present, p.String())
+		if satisfies(p, platform) {
+			found = append(found, di)
+		}
+	}
+	return found, present, nil
 }
 
 // imagePlatform is the platform an image's config declares.

@@ -99,30 +99,45 @@ func singleImage(s *store.Store) (v1.Image, []v1.Image, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var img v1.Image
-	var imgDigest v1.Hash
-	var refs []v1.Image
+	c := &layoutContents{store: s}
 	for _, d := range m.Manifests {
-		switch {
-		case d.MediaType.IsIndex():
-			return nil, nil, fmt.Errorf("it holds an image index; give images for one platform each")
-		case store.IsArtifact(d):
-			ref, err := s.Image(d)
-			if err != nil {
-				return nil, nil, err
-			}
-			refs = append(refs, ref)
-		case img == nil:
-			if img, err = s.Image(d); err != nil {
-				return nil, nil, err
-			}
-			imgDigest = d.Digest
-		case d.Digest != imgDigest:
-			return nil, nil, fmt.Errorf("it holds more than one image (%s and %s); give one image per --image", imgDigest, d.Digest)
+		if err := c.add(d); err != nil {
+			return nil, nil, err
 		}
 	}
-	if img == nil {
+	if c.image == nil {
 		return nil, nil, fmt.Errorf("it holds no image")
 	}
-	return img, refs, nil
+	return c.image, c.referrers, nil
+}
+
+// layoutContents sorts the manifests of a layout into its image (listed once
+// per tag) and the artifacts that refer to it.
+type layoutContents struct {
+	store     *store.Store
+	image     v1.Image
+	digest    v1.Hash
+	referrers []v1.Image
+}
+
+func (c *layoutContents) add(d v1.Descriptor) error {
+	switch {
+	case d.MediaType.IsIndex():
+		return fmt.Errorf("it holds an image index; give images for one platform each")
+	case store.IsArtifact(d):
+		ref, err := c.store.Image(d)
+		if err != nil {
+			return err
+		}
+		c.referrers = append(c.referrers, ref)
+	case c.image == nil:
+		img, err := c.store.Image(d)
+		if err != nil {
+			return err
+		}
+		c.image, c.digest = img, d.Digest
+	case d.Digest != c.digest:
+		return fmt.Errorf("it holds more than one image (%s and %s); give one image per --image", c.digest, d.Digest)
+	}
+	return nil
 }

@@ -55,21 +55,7 @@ func (c Config) annotations() map[string]string {
 
 func (c Config) apply(cf *v1.ConfigFile) {
 	cfg := &cf.Config
-	if c.Entrypoint != nil {
-		cfg.Entrypoint = c.Entrypoint
-		// A new entrypoint makes the base's cmd meaningless, as in Dockerfiles.
-		cfg.Cmd = nil
-	}
-	if c.Cmd != nil {
-		cfg.Cmd = c.Cmd
-	}
-	cfg.Env = mergeEnv(cfg.Env, c.Env)
-	if c.WorkingDir != "" {
-		cfg.WorkingDir = c.WorkingDir
-	}
-	if c.User != "" {
-		cfg.User = c.User
-	}
+	c.applyProcess(cfg)
 	if len(c.Labels) > 0 && cfg.Labels == nil {
 		cfg.Labels = map[string]string{}
 	}
@@ -86,6 +72,25 @@ func (c Config) apply(cf *v1.ConfigFile) {
 		cfg.StopSignal = c.StopSignal
 	}
 	cf.Created = v1.Time{Time: c.created()}
+}
+
+// applyProcess sets how the container's process starts.
+func (c Config) applyProcess(cfg *v1.Config) {
+	if c.Entrypoint != nil {
+		cfg.Entrypoint = c.Entrypoint
+		// A new entrypoint makes the base's cmd meaningless, as in Dockerfiles.
+		cfg.Cmd = nil
+	}
+	if c.Cmd != nil {
+		cfg.Cmd = c.Cmd
+	}
+	cfg.Env = mergeEnv(cfg.Env, c.Env)
+	if c.WorkingDir != "" {
+		cfg.WorkingDir = c.WorkingDir
+	}
+	if c.User != "" {
+		cfg.User = c.User
+	}
 }
 
 func (c Config) created() time.Time {

@@ -77,20 +77,29 @@ func (s *Store) dockerImage(e dockerManifestEntry, name string) (v1.Image, error
 		MediaType:     types.DockerManifestSchema2,
 		Config:        v1.Descriptor{MediaType: types.DockerConfigJSON, Digest: configDigest, Size: int64(len(config))},
 	}
-	layerFiles := map[v1.Hash]string{}
-	for n, l := range e.Layers {
-		desc, err := s.dockerLayer(cleanName(l), cf.RootFS.DiffIDs[n], fmt.Sprintf("layer %d of %d of %s", n+1, len(e.Layers), name))
-		if err != nil {
-			return nil, err
-		}
-		m.Layers = append(m.Layers, desc)
-		layerFiles[desc.Digest] = cleanName(l)
+	layerFiles, err := s.dockerLayers(e, cf.RootFS.DiffIDs, name, m)
+	if err != nil {
+		return nil, err
 	}
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return nil, err
 	}
 	return s.imageFromManifest(raw, m, name, configFile, layerFiles)
+}
+
+// dockerLayers adds the layers of e to m and returns their file names.
+func (s *Store) dockerLayers(e dockerManifestEntry, diffIDs []v1.Hash, name string, m *v1.Manifest) (map[v1.Hash]string, error) {
+	layerFiles := map[v1.Hash]string{}
+	for n, l := range e.Layers {
+		desc, err := s.dockerLayer(cleanName(l), diffIDs[n], fmt.Sprintf("layer %d of %d of %s", n+1, len(e.Layers), name))
+		if err != nil {
+			return nil, err
+		}
+		m.Layers = append(m.Layers, desc)
+		layerFiles[desc.Digest] = cleanName(l)
+	}
+	return layerFiles, nil
 }
 
 // dockerLayer describes a layer file. Under blobs/ (Docker 25+) the file

@@ -96,24 +96,33 @@ func tableOfContents(f *os.File) (map[string]section, error) {
 		if err != nil {
 			return nil, fmt.Errorf("not a readable tar archive (%v); it may be truncated, re-create it", err)
 		}
-		if hdr.Typeflag == tar.TypeSymlink || hdr.Typeflag == tar.TypeLink {
-			links[cleanName(hdr.Name)] = linkTarget(hdr)
-			continue
-		}
-		if hdr.Typeflag != tar.TypeReg {
-			continue
-		}
-		// tar.Reader reads headers block by block, so the file position is
-		// where this entry's content starts.
-		offset, err := f.Seek(0, io.SeekCurrent)
-		if err != nil {
+		if err := addEntry(f, fi.Size(), hdr, toc, links); err != nil {
 			return nil, err
 		}
-		if offset+hdr.Size > fi.Size() {
-			return nil, fmt.Errorf("the archive is truncated: %s needs %d bytes past its end; re-create it", hdr.Name, offset+hdr.Size-fi.Size())
-		}
-		toc[cleanName(hdr.Name)] = section{offset: offset, size: hdr.Size}
 	}
+}
+
+// addEntry records a regular file or a link of the archive.
+func addEntry(f *os.File, archiveSize int64, hdr *tar.Header, toc map[string]section, links map[string]string) error {
+	switch hdr.Typeflag {
+	case tar.TypeSymlink, tar.TypeLink:
+		links[cleanName(hdr.Name)] = linkTarget(hdr)
+		return nil
+	case tar.TypeReg:
+	default:
+		return nil
+	}
+	// tar.Reader reads headers block by block, so the file position is where
+	// this entry's content starts.
+	offset, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return err
+	}
+	if offset+hdr.Size > archiveSize {
+		return fmt.Errorf("the archive is truncated: %s needs %d bytes past its end; re-create it", hdr.Name, offset+hdr.Size-archiveSize)
+	}
+	toc[cleanName(hdr.Name)] = section{offset: offset, size: hdr.Size}
+	return nil
 }
 
 // linkTarget is the archive path a link entry points at.
