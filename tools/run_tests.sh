@@ -8,7 +8,8 @@
 # Steps: go (vet + test), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
-# byte-identical).
+# byte-identical). On demand only: bench (the assembler against ko and crane,
+# timed side by side; see docs/assembler.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
@@ -94,6 +95,10 @@ step_reproducible() {
   [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
 }
 
+step_bench() {
+  tools/assembler/bench/bench.sh
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -122,6 +127,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible bench"; exit 2; }
   run_step "$s"
 done

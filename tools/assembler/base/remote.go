@@ -41,7 +41,7 @@ func openRemote(ctx context.Context, spec string, platform v1.Platform, o option
 
 func pinnedReference(spec string) (name.Digest, error) {
 	if !strings.Contains(spec, "@") {
-		return name.Digest{}, fmt.Errorf("base %q is a registry reference without a digest, so builds would not be reproducible; pin it: %s@sha256:... (`crane digest %s` prints the digest)", spec, spec, spec)
+		return name.Digest{}, fmt.Errorf("base %q: no such file or directory, and as a registry reference it is without a digest, so builds would not be reproducible; pin it: %s@sha256:... (`crane digest %s` prints the digest)", spec, spec, spec)
 	}
 	ref, err := name.NewDigest(spec)
 	if err != nil {

@@ -35,8 +35,12 @@ install_tools() {
     local name=${pkg%@*}; name=${name##*/}
     [ -x "$BIN_DIR/$name" ] || (cd / && GOBIN=$BIN_DIR go install "$pkg")
   done
-  command -v hyperfine >/dev/null || apt-get install -y -qq hyperfine
-  command -v docker-registry >/dev/null || apt-get install -y -qq docker-registry
+  local missing=()
+  command -v hyperfine >/dev/null || missing+=(hyperfine)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
   export PATH=$BIN_DIR:$PATH
 }
 
