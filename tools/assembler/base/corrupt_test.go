@@ -1,6 +1,7 @@
 package base
 
 import (
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ func TestOpenDamagedBases(t *testing.T) {
 	t.Run("corrupt config", func(t *testing.T) { testCorruptConfig(t, bases) })
 	t.Run("truncated archive", func(t *testing.T) { testTruncated(t, bases) })
 	t.Run("compressed archive", func(t *testing.T) { testCompressed(t, bases) })
+	t.Run("classic archive missing a layer", func(t *testing.T) { testClassicMissingLayer(t, bases) })
 }
 
 func copyLayout(t *testing.T, src string) string {
@@ -93,4 +95,24 @@ func testCompressed(t *testing.T, bases *testenv.Bases) {
 	}
 	_, err := open(t, archive+".gz", hostPlatform)
 	wantError(t, err, "gzip-compressed", "gunzip")
+}
+
+// A classic docker save tarball without one of its layer files.
+func testClassicMissingLayer(t *testing.T, bases *testenv.Bases) {
+	dir := t.TempDir()
+	testenv.Run(t, "tar", "-C", dir, "-xf", bases.DockerClassic)
+	var entries []struct{ Layers []string }
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &entries); err != nil {
+		t.Fatal(err)
+	}
+	missing := entries[0].Layers[1]
+	os.Remove(filepath.Join(dir, missing))
+	archive := filepath.Join(t.TempDir(), "incomplete.tar")
+	testenv.Run(t, "tar", "-C", dir, "-cf", archive, ".")
+	_, err = open(t, archive, hostPlatform)
+	wantError(t, err, "layer 2 of 3 of image "+bases.Image, "no "+missing, "docker save IMAGE")
 }

@@ -57,6 +57,9 @@ func fromIndex(s *store.Store, platform v1.Platform, o options) (*Base, error) {
 // no manifest and so no digest to record.
 func fromDockerManifest(s *store.Store, platform v1.Platform, o options) (*Base, error) {
 	images, err := s.DockerImages()
+	if isMissing(err) {
+		return nil, fmt.Errorf("%w; the archive is incomplete: save the image again (docker save IMAGE)", err)
+	}
 	if err != nil {
 		return nil, err
 	}
