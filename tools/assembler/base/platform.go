@@ -162,8 +162,12 @@ func (p *picker) result() (*match, error) {
 	case p.failed != nil:
 		return nil, &incompleteError{want: p.want, cause: p.failed, present: unique(p.present), missing: unique(p.missing)}
 	}
-	return nil, fmt.Errorf("no image for platform %s (it has: %s); pick one of those platforms or use a base that includes %s",
+	err := fmt.Errorf("no image for platform %s (it has: %s); pick one of those platforms or use a base that includes %s",
 		p.want.String(), listOrNone(unique(p.present)), p.want.String())
+	if len(p.missing) > 0 {
+		err = fmt.Errorf("%w. It lists but lacks: %s. %s", err, listOrNone(unique(p.missing)), missingBlobHint(p.want))
+	}
+	return nil, err
 }
 
 // incompleteError reports a base that lists the wanted platform's image but
