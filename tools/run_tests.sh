@@ -8,12 +8,14 @@
 # Steps: go (vet + test), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
-# byte-identical).
+# byte-identical). On demand only: bench (the assembler against ko and crane,
+# timed side by side; see docs/assembler.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
 
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
+CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible)
@@ -24,8 +26,25 @@ log() { printf '\n=== %s\n' "$*"; }
 bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
+  install_image_tools
   go vet ./...
   go test ./...
+}
+
+# The assembler's tests check images with tools we did not write and a real
+# registry; they skip when one is missing, so install them all here.
+install_image_tools() {
+  local pkgs=() cmd pkg
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils; do
+    pkg=${cmd#*:}
+    command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
+  done
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+  PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
+  export PATH
 }
 
 # Installs a Go command at a pinned version, outside this module's go.mod.
@@ -79,6 +98,10 @@ step_reproducible() {
   [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
 }
 
+step_bench() {
+  tools/assembler/bench/bench.sh
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -107,6 +130,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible bench"; exit 2; }
   run_step "$s"
 done
