@@ -82,7 +82,7 @@ step_docker() {
 
 step_reproducible() {
   # Inside $ROOT/output, which tools/bazel mounts at the same path in its chroot.
-  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/reproducibility-check a b
+  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/reproducibility-check-$$ a b
   bazel build //examples/hello:image
   a=$(sha256sum bazel-bin/examples/hello/image.tar | cut -d' ' -f1)
   rm -rf "$second"
