@@ -8,6 +8,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 )
 
 // Descriptor is the JSON file that `assembler layer` writes next to a layer
@@ -45,7 +47,7 @@ func WriteDescriptor(path string, l v1.Layer, blob, createdBy string) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(b, '\n'))
+	return atomicfile.WriteBytes(path, append(b, '\n'))
 }
 
 func relativeTo(dir, p string) string {
@@ -88,25 +90,4 @@ func ReadDescriptor(path string) (v1.Layer, *Descriptor, error) {
 	}
 	l := &fileLayer{path: blob, digest: d.Digest, diffID: d.DiffID, size: d.Size, mediaType: d.MediaType, verify: true}
 	return l, &d, nil
-}
-
-// writeFileAtomic writes b to path through a temporary file, so a failure
-// leaves no partial file.
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(b)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }
