@@ -10,12 +10,15 @@
 # example image built in a second output base, without caches, is
 # byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
 # images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
-# on a synthetic monorepo with and without the goimage language).
+# on a synthetic monorepo with and without the goimage language). On demand
+# only: bench (the assembler against ko and crane, timed side by side; see
+# docs/assembler.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
 
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
+CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench)
@@ -26,11 +29,26 @@ log() { printf '\n=== %s\n' "$*"; }
 bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
-  # The ko migration's digest pinning is tested against a real registry.
-  command -v docker-registry >/dev/null \
-    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry >/dev/null; }
+  install_image_tools
   go vet ./...
   go test ./...
+}
+
+# The assembler's tests check images with tools we did not write and a real
+# registry (as does the ko migration's digest pinning); they skip when one is
+# missing, so install them all here.
+install_image_tools() {
+  local pkgs=() cmd pkg
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils; do
+    pkg=${cmd#*:}
+    command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
+  done
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+  PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
+  export PATH
 }
 
 # Installs a Go command at a pinned version, outside this module's go.mod.
@@ -68,7 +86,7 @@ step_docker() {
 
 step_reproducible() {
   # Inside $ROOT/output, which tools/bazel mounts at the same path in its chroot.
-  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/reproducibility-check a b
+  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/reproducibility-check-$$ a b
   bazel build //examples/hello:image
   a=$(sha256sum bazel-bin/examples/hello/image.tar | cut -d' ' -f1)
   rm -rf "$second"
@@ -107,6 +125,10 @@ step_gazelle_bench() {
   go run ./language/goimage/internal/scalebench -dir "$dir"
 }
 
+step_bench() {
+  tools/assembler/bench/bench.sh
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -135,6 +157,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench bench"; exit 2; }
   run_step "$s"
 done

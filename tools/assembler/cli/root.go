@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 )
 
 // errUsage reports a command line that could not be understood; the usage
@@ -21,7 +20,10 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"build": {summary: "build an image from a base and a Go binary", run: runBuild},
+	"build":   {summary: "build an image from a base, a Go binary and prebuilt layers", run: runBuild},
+	"index":   {summary: "combine per-platform images into one multi-platform image", run: runIndex},
+	"inspect": {summary: "print the platforms, layers and config of an image", run: runInspect},
+	"layer":   {summary: "write one layer blob (files, directories, symlinks) and its descriptor", run: runLayer},
 }
 
 // Run executes the assembler with args (without the program name) and
@@ -30,6 +32,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := dispatch(ctx, args, stdout, stderr)
 	switch {
 	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
@@ -69,9 +73,3 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'assembler <command> --help' for a command's flags.")
 }
-
-// stringList is a flag that may be repeated.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
