@@ -112,10 +112,11 @@ step_gazelle() {
   out=$(docker load -i bazel-bin/examples/gazelle/services/api/image.tar)
   image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
   [ -n "$image" ] || { echo "docker load named no image: $out"; return 1; }
-  out=$(docker run --rm "$image")
+  out="$(docker run --rm "$image") / $(docker run --rm --entrypoint /app/healthcheck "$image")"
   docker rmi "$image" >/dev/null
-  echo "docker run $image: $out"
+  echo "docker run $image, then its base's /app/healthcheck: $out"
   grep -q "api: serving" <<<"$out" || { echo "the generated image did not run its binary"; return 1; }
+  grep -q "healthcheck: ok" <<<"$out" || { echo "the generated image lacks its base, the healthcheck image"; return 1; }
 }
 
 step_gazelle_bench() {

@@ -1,4 +1,5 @@
-// Command healthcheck checks that the services of the monorepo answer.
+// Command healthcheck is the base image's one tool: the service images
+// built on it can run it as their health check.
 package main
 
 import "fmt"
