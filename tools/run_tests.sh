@@ -8,8 +8,11 @@
 # Steps: go (vet + test), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
-# byte-identical). On demand only: bench (the assembler against ko and crane,
-# timed side by side; see docs/assembler.md).
+# byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
+# images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
+# on a synthetic monorepo with and without the goimage language). On demand
+# only: bench (the assembler against ko and crane, timed side by side; see
+# docs/assembler.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
@@ -18,7 +21,7 @@ BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench)
 RESULTS=()
 START=$SECONDS
 
@@ -32,7 +35,8 @@ step_go() {
 }
 
 # The assembler's tests check images with tools we did not write and a real
-# registry; they skip when one is missing, so install them all here.
+# registry (as does the ko migration's digest pinning); they skip when one is
+# missing, so install them all here.
 install_image_tools() {
   local pkgs=() cmd pkg
   for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils; do
@@ -98,6 +102,30 @@ step_reproducible() {
   [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
 }
 
+step_gazelle() {
+  local out image
+  # -mode=diff prints what Gazelle would change and fails if anything.
+  bazel run //:gazelle -- -mode=diff \
+    || { echo "BUILD files differ from what Gazelle writes: run ./tools/bazel run //:gazelle and commit the result"; return 1; }
+  echo "gazelle: every BUILD file is up to date"
+  bazel build //examples/gazelle/...
+  out=$(docker load -i bazel-bin/examples/gazelle/services/api/image.tar)
+  image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
+  [ -n "$image" ] || { echo "docker load named no image: $out"; return 1; }
+  out="$(docker run --rm "$image") / $(docker run --rm --entrypoint /app/healthcheck "$image")"
+  docker rmi "$image" >/dev/null
+  echo "docker run $image, then its base's /app/healthcheck: $out"
+  grep -q "api: serving" <<<"$out" || { echo "the generated image did not run its binary"; return 1; }
+  grep -q "healthcheck: ok" <<<"$out" || { echo "the generated image lacks its base, the healthcheck image"; return 1; }
+}
+
+step_gazelle_bench() {
+  # tmpfs, where there is one: the disk of a busy machine adds noise, not information.
+  local dir=${TMPDIR:-/tmp}
+  [ -d /dev/shm ] && [ -w /dev/shm ] && dir=/dev/shm
+  go run ./language/goimage/internal/scalebench -dir "$dir"
+}
+
 step_bench() {
   tools/assembler/bench/bench.sh
 }
@@ -130,6 +158,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible bench"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench bench"; exit 2; }
   run_step "$s"
 done
