@@ -8,16 +8,21 @@
 # Steps: go (vet + test), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
-# byte-identical), e2e (the e2e/ workspace against a real registry and Docker,
-# see e2e/run.sh).
+# byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
+# images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
+# on a synthetic monorepo with and without the goimage language), e2e (the
+# e2e/ workspace against a real registry and Docker, see e2e/run.sh). On demand
+# only: bench (the assembler against ko and crane, timed side by side; see
+# docs/assembler.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
 
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
+CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible e2e)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e)
 RESULTS=()
 START=$SECONDS
 
@@ -25,21 +30,26 @@ log() { printf '\n=== %s\n' "$*"; }
 bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
-  install_packages docker-registry:docker-registry htpasswd:apache2-utils
+  install_image_tools
   go vet ./...
   go test ./...
 }
 
-# install_packages COMMAND:PACKAGE...: installs the Debian packages whose
-# command is missing (the registry tests need a real registry).
-install_packages() {
-  local missing=() pair
-  for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+# The assembler's tests check images with tools we did not write and a real
+# registry (as does the ko migration's digest pinning); they skip when one is
+# missing, so install them all here.
+install_image_tools() {
+  local pkgs=() cmd pkg
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils; do
+    pkg=${cmd#*:}
+    command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
   done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  if [ ${#pkgs[@]} -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  fi
+  PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
+  export PATH
 }
 
 # Installs a Go command at a pinned version, outside this module's go.mod.
@@ -77,7 +87,7 @@ step_docker() {
 
 step_reproducible() {
   # Inside $ROOT/output, which tools/bazel mounts at the same path in its chroot.
-  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/reproducibility-check a b
+  local second=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/reproducibility-check-$$ a b
   bazel build //examples/hello:image
   a=$(sha256sum bazel-bin/examples/hello/image.tar | cut -d' ' -f1)
   rm -rf "$second"
@@ -91,6 +101,34 @@ step_reproducible() {
   rm -rf "$second"
   echo "image.tar sha256: $a (first output base), $b (second output base)"
   [ "$a" = "$b" ] || { echo "the two builds differ"; return 1; }
+}
+
+step_gazelle() {
+  local out image
+  # -mode=diff prints what Gazelle would change and fails if anything.
+  bazel run //:gazelle -- -mode=diff \
+    || { echo "BUILD files differ from what Gazelle writes: run ./tools/bazel run //:gazelle and commit the result"; return 1; }
+  echo "gazelle: every BUILD file is up to date"
+  bazel build //examples/gazelle/...
+  out=$(docker load -i bazel-bin/examples/gazelle/services/api/image.tar)
+  image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
+  [ -n "$image" ] || { echo "docker load named no image: $out"; return 1; }
+  out="$(docker run --rm "$image") / $(docker run --rm --entrypoint /app/healthcheck "$image")"
+  docker rmi "$image" >/dev/null
+  echo "docker run $image, then its base's /app/healthcheck: $out"
+  grep -q "api: serving" <<<"$out" || { echo "the generated image did not run its binary"; return 1; }
+  grep -q "healthcheck: ok" <<<"$out" || { echo "the generated image lacks its base, the healthcheck image"; return 1; }
+}
+
+step_gazelle_bench() {
+  # tmpfs, where there is one: the disk of a busy machine adds noise, not information.
+  local dir=${TMPDIR:-/tmp}
+  [ -d /dev/shm ] && [ -w /dev/shm ] && dir=/dev/shm
+  go run ./language/goimage/internal/scalebench -dir "$dir"
+}
+
+step_bench() {
+  tools/assembler/bench/bench.sh
 }
 
 step_e2e() {
@@ -125,6 +163,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible e2e"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench e2e bench"; exit 2; }
   run_step "$s"
 done

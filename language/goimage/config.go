@@ -3,19 +3,61 @@ package goimage
 import (
 	"log"
 
+	"github.com/bazel-contrib/bazel-gazelle/v2/label"
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
 	"github.com/bazelbuild/bazel-gazelle/config"
 )
 
-// Directives understood by the extension.
+// Directives understood by the extension. Each one applies to the package
+// whose BUILD file holds it and to every package below, until a BUILD file
+// further down sets it again. An empty value restores the default.
+// docs/gazelle.md is the reference for users.
 const (
-	// directiveEnabled turns image generation on or off: "# gazelle:goimage on|off".
-	directiveEnabled = "goimage"
+	// enabledDirective turns image generation on or off: "on" or "off".
+	enabledDirective = "goimage"
+	// baseDirective is the label of the base image, or "scratch".
+	baseDirective = "goimage_base"
+	// platformsDirective lists the image platforms, os/arch[/variant].
+	platformsDirective = "goimage_platforms"
+	// repositoryDirective is the registry repository that .push targets
+	// push to; {package} and {binary} are replaced per image.
+	repositoryDirective = "goimage_repository"
+	// tagsDirective lists the tags that .push targets push.
+	tagsDirective = "goimage_tags"
+	// namingDirective names the images: "auto" or a pattern with {binary}.
+	namingDirective = "goimage_naming"
+	// userDirective is the user the image runs as, "uid[:gid]" or a name.
+	userDirective = "goimage_user"
+	// dataDirective names a folder next to the binary whose files go into
+	// the image, like ko's kodata.
+	dataDirective = "goimage_data"
 )
 
-// imageConfig is the extension's configuration for one directory.
+// imageConfig is the extension's configuration for one directory. Its
+// slices are never appended to in place, so that a copy made for a child
+// directory can be changed without changing the parent's.
 type imageConfig struct {
-	enabled bool
+	enabled    bool
+	base       label.Label // absolute; label.NoLabel means scratch
+	platforms  []string
+	repository string // a template with {package} and {binary}
+	tags       []string
+	naming     string // a pattern with {binary}; "" means auto
+	user       string
+	dataDir    string // relative to the package; "" means no data
+}
+
+// directiveSetters apply one directive's value to a configuration. They
+// return an error and leave the configuration alone for a bad value.
+var directiveSetters = map[string]func(ic *imageConfig, rel, value string) error{
+	enabledDirective:    setEnabled,
+	baseDirective:       setBase,
+	platformsDirective:  setPlatforms,
+	repositoryDirective: setRepository,
+	tagsDirective:       setTags,
+	namingDirective:     setNaming,
+	userDirective:       setUser,
+	dataDirective:       setData,
 }
 
 func getConfig(c *config.Config) *imageConfig {
@@ -25,29 +67,39 @@ func getConfig(c *config.Config) *imageConfig {
 	return &imageConfig{enabled: true}
 }
 
-func (*goimageLang) KnownDirectives() []string { return []string{directiveEnabled} }
+func (*goimageLang) KnownDirectives() []string {
+	return []string{
+		enabledDirective,
+		baseDirective,
+		platformsDirective,
+		repositoryDirective,
+		tagsDirective,
+		namingDirective,
+		userDirective,
+		dataDirective,
+	}
+}
 
 // Configure copies the parent directory's configuration and applies the
-// directives of this directory's BUILD file.
+// directives of this directory's BUILD file. A bad value is logged and
+// skipped: the directory keeps what it inherited.
 func (*goimageLang) Configure(c *config.Config, rel string, f *rule.File) {
 	ic := *getConfig(c)
 	if f != nil {
 		for _, d := range f.Directives {
-			if d.Key == directiveEnabled {
-				ic.enabled = parseOnOff(d.Key, d.Value, ic.enabled)
+			set, ok := directiveSetters[d.Key]
+			if !ok {
+				continue
+			}
+			if err := set(&ic, rel, d.Value); err != nil {
+				log.Printf("%s: %v", packageName(rel), err)
 			}
 		}
 	}
 	c.Exts[languageName] = &ic
 }
 
-func parseOnOff(key, value string, current bool) bool {
-	switch value {
-	case "on", "true":
-		return true
-	case "off", "false":
-		return false
-	}
-	log.Printf("invalid value for directive %q: %q; allowed values are \"on\" and \"off\"", key, value)
-	return current
+// packageName is how log messages name a package: //path/to/pkg.
+func packageName(rel string) string {
+	return "//" + rel
 }

@@ -1,53 +1,88 @@
 package goimage
 
 import (
+	"slices"
+	"strings"
+
+	"github.com/bazel-contrib/bazel-gazelle/v2/label"
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
 	"github.com/bazelbuild/bazel-gazelle/language"
 )
 
-const binaryKind = "go_binary"
-
-// GenerateRules emits a go_image for each go_binary of the package.
+// GenerateRules emits a go_image for each go_binary of the package, and an
+// empty go_image for each image whose binary is gone, which Gazelle then
+// deletes. With "# gazelle:goimage off" it emits nothing, so that existing
+// images are left as they are.
 func (*goimageLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
 	var res language.GenerateResult
-	if !getConfig(args.Config).enabled {
+	ic := getConfig(args.Config)
+	if !ic.enabled {
 		return res
 	}
-	binaries := binaryNames(args)
+	binaries := packageBinaries(args)
 	for _, bin := range binaries {
-		r := rule.NewRule(imageKind, imageName(bin, len(binaries)))
-		r.SetAttr("binary", ":"+bin)
-		res.Gen = append(res.Gen, r)
+		res.Gen = append(res.Gen, newImage(args, ic, bin, imageName(ic.naming, bin, binaries)))
 		res.Imports = append(res.Imports, nil)
 	}
+	res.Empty = staleImages(args, binaries, res.Gen)
 	return res
 }
 
-// binaryNames lists the go_binary targets of the package: those the Go
-// language generated in this run, then those already in the BUILD file.
-func binaryNames(args language.GenerateArgs) []string {
-	var names []string
-	seen := map[string]bool{}
-	add := func(r *rule.Rule) {
-		if r.Kind() == binaryKind && !seen[r.Name()] {
-			seen[r.Name()] = true
-			names = append(names, r.Name())
-		}
+// imageName names a binary's image: the naming pattern, or by default
+// "image" for the only binary of a package and "<binary>_image" otherwise.
+func imageName(naming, bin string, binaries []string) string {
+	if naming != "" {
+		return strings.ReplaceAll(naming, "{binary}", bin)
 	}
-	for _, r := range args.OtherGen {
-		add(r)
-	}
-	if args.File != nil {
-		for _, r := range args.File.Rules {
-			add(r)
-		}
-	}
-	return names
-}
-
-func imageName(binary string, binaries int) string {
-	if binaries == 1 {
+	if len(binaries) == 1 && bin != "image" {
 		return "image"
 	}
-	return binary + "_image"
+	return bin + "_image"
+}
+
+// staleImages returns an empty go_image for each image in the BUILD file
+// whose binary, a target of this package, no longer exists. Images whose
+// name this run generates again are not stale: they are updated in place,
+// which is how a single binary's image follows it when it is renamed.
+func staleImages(args language.GenerateArgs, binaries []string, gen []*rule.Rule) []*rule.Rule {
+	if args.File == nil {
+		return nil
+	}
+	targets := map[string]bool{}
+	for _, bin := range binaries {
+		targets[bin] = true
+	}
+	binaryAliases := kindAliases(args.Config, binaryKind)
+	imageAliases := kindAliases(args.Config, imageKind)
+	for _, r := range args.File.Rules {
+		if binaryAliases[r.Kind()] == "" && imageAliases[r.Kind()] == "" {
+			targets[r.Name()] = true // a target of another kind, a macro's, say
+		}
+	}
+	var empty []*rule.Rule
+	for _, r := range args.File.Rules {
+		if imageAliases[r.Kind()] == "" || slices.ContainsFunc(gen, func(g *rule.Rule) bool { return g.Name() == r.Name() }) {
+			continue
+		}
+		if bin, ok := localTarget(r.AttrString(binaryAttr), args.Rel); ok && !targets[bin] {
+			empty = append(empty, rule.NewRule(imageKind, r.Name()))
+		}
+	}
+	return empty
+}
+
+// localTarget returns the name of the target a label names when that target
+// is in package rel.
+func localTarget(s, rel string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	l, err := label.Parse(s)
+	if err != nil {
+		return "", false
+	}
+	if l.Relative || l.Repo == "" && !l.Canonical && l.Pkg == rel {
+		return l.Name, true
+	}
+	return "", false
 }

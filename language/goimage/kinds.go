@@ -6,11 +6,36 @@ import (
 
 const imageKind = "go_image"
 
+// Attributes of go_image that the extension writes. They follow the
+// directives: a value written by hand is replaced on the next run unless
+// it carries a "# keep" comment. Other attributes are never touched.
+const (
+	binaryAttr          = "binary"
+	baseAttr            = "base"
+	platformsAttr       = "platforms"
+	repositoryAttr      = "repository"
+	remoteTagsAttr      = "remote_tags"
+	userAttr            = "user"
+	dataAttr            = "data"
+	dataStripPrefixAttr = "data_strip_prefix"
+)
+
 var imageKinds = map[string]rule.KindInfo{
 	imageKind: {
-		MatchAttrs:     []string{"binary"},
-		NonEmptyAttrs:  map[string]bool{"binary": true},
-		MergeableAttrs: map[string]bool{"binary": true, "base": true},
+		// An image written by hand for a binary, under any name, is the
+		// image of that binary: it is updated, not doubled.
+		MatchAttrs:    []string{binaryAttr},
+		NonEmptyAttrs: map[string]bool{binaryAttr: true},
+		MergeableAttrs: map[string]bool{
+			binaryAttr:          true,
+			baseAttr:            true,
+			platformsAttr:       true,
+			repositoryAttr:      true,
+			remoteTagsAttr:      true,
+			userAttr:            true,
+			dataAttr:            true,
+			dataStripPrefixAttr: true,
+		},
 	},
 }
 
@@ -28,7 +53,8 @@ func (*goimageLang) ApparentLoads(moduleToApparentName func(string) string) []ru
 	}}
 }
 
-// Loads is used by Gazelle versions that do not call ApparentLoads.
+// Loads is used by Gazelle versions that do not call ApparentLoads; they
+// see the module under its own name.
 func (l *goimageLang) Loads() []rule.LoadInfo {
 	return l.ApparentLoads(func(string) string { return "" })
 }

@@ -1,20 +1,30 @@
 // Package base opens the image that layers are stacked onto.
 //
-// A base is named by a string: "scratch" for an empty image, or the path of an
-// OCI image layout directory. Multi-platform bases are narrowed to the
-// manifest for the requested platform; a base that lacks it is an error that
-// lists the platforms it has.
+// A base is named by a string, read in this order:
+//   - "scratch": an empty image;
+//   - the path of an OCI image layout directory, an OCI archive (a tar of a
+//     layout) or a `docker save` tarball, classic or Docker 25+;
+//   - a registry reference pinned by digest, "registry/repo[:tag]@sha256:...",
+//     fetched with the credentials of ~/.docker/config.json and its
+//     credential helpers.
+//
+// Multi-platform bases are narrowed to the image for the requested platform.
+// A platform the base lacks, or a blob it lists but does not contain, is an
+// error that names what is missing, what is there, and how to fix it. Every
+// blob is verified against its digest as it is read.
+//
+// The opened image always has OCI media types, so the image built on it is a
+// plain OCI image; layers stored uncompressed (as `docker save` writes them)
+// are gzip-compressed once into the work directory.
 package base
 
 import (
+	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
 // Scratch names the empty base image.
@@ -23,37 +33,53 @@ const Scratch = "scratch"
 // Base is an opened base image together with what identifies it.
 type Base struct {
 	Image v1.Image
-	// Name is how the user named the base; empty for scratch.
+	// Name is a reference for the base, e.g. "example.com/distroless:v1"; it
+	// is empty when the base does not name itself (scratch, most layouts).
 	Name string
-	// Digest is the digest of the base manifest; empty for scratch.
+	// Digest is the digest of the base's image manifest for the platform;
+	// zero for scratch and classic docker archives, which have none.
 	Digest v1.Hash
+	close  func() error
 }
 
+// Close releases files the base reads from.
+func (b *Base) Close() error {
+	if b.close == nil {
+		return nil
+	}
+	return b.close()
+}
+
+type options struct {
+	workDir  string
+	keychain authn.Keychain
+}
+
+// Option configures Open.
+type Option func(*options)
+
+// WithWorkDir sets where recompressed base layers are written; it must
+// outlive the use of the base. Default: the system's temporary directory.
+func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir } }
+
+// WithKeychain sets the credentials for registry bases. Default:
+// authn.DefaultKeychain (docker config.json and credential helpers).
+func WithKeychain(k authn.Keychain) Option { return func(o *options) { o.keychain = k } }
+
 // Open opens the base named by spec for the given platform.
-func Open(spec string, platform v1.Platform) (*Base, error) {
+func Open(ctx context.Context, spec string, platform v1.Platform, opts ...Option) (*Base, error) {
+	o := options{workDir: os.TempDir(), keychain: authn.DefaultKeychain}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if spec == "" || spec == Scratch {
 		return scratch(platform)
 	}
-	if _, err := os.Stat(filepath.Join(spec, "oci-layout")); err == nil {
-		return openLayout(spec, platform)
+	if _, err := os.Stat(spec); err == nil {
+		return openFile(spec, platform, o)
 	}
-	return nil, fmt.Errorf("base %q is neither %q nor an OCI image layout directory (a folder with an oci-layout file)", spec, Scratch)
-}
-
-func scratch(platform v1.Platform) (*Base, error) {
-	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
-	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return nil, err
+	if looksLikeReference(spec) {
+		return openRemote(ctx, spec, platform, o)
 	}
-	cf = cf.DeepCopy()
-	cf.OS = platform.OS
-	cf.Architecture = platform.Architecture
-	cf.Variant = platform.Variant
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		return nil, err
-	}
-	return &Base{Image: img}, nil
+	return nil, fmt.Errorf("base %q: no such file or directory; a base is %q, an OCI layout directory, an OCI archive, a docker save tarball, or a registry reference pinned by digest (registry/repo@sha256:...)", spec, Scratch)
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 )
 
 // errUsage reports a command line that could not be understood; the usage
@@ -21,10 +20,13 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"build": {summary: "build an image from a base and a Go binary", run: runBuild},
-	"load":  {summary: "stream an image into docker or podman", run: runLoad},
-	"push":  {summary: "push an image or index to a registry", run: runPush},
-	"stamp": {summary: "fill workspace status values into names and labels", run: runStamp},
+	"build":   {summary: "build an image from a base, a Go binary and prebuilt layers", run: runBuild},
+	"index":   {summary: "combine per-platform images into one multi-platform image", run: runIndex},
+	"inspect": {summary: "print the platforms, layers and config of an image", run: runInspect},
+	"layer":   {summary: "write one layer blob (files, directories, symlinks) and its descriptor", run: runLayer},
+	"load":    {summary: "stream an image into docker or podman", run: runLoad},
+	"push":    {summary: "push an image or index to a registry", run: runPush},
+	"stamp":   {summary: "fill workspace status values into names and labels", run: runStamp},
 }
 
 // Run executes the assembler with args (without the program name) and
@@ -33,6 +35,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := dispatch(ctx, args, stdout, stderr)
 	switch {
 	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
@@ -76,9 +80,3 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'assembler <command> --help' for a command's flags.")
 }
-
-// stringList is a flag that may be repeated.
-type stringList []string
-
-func (s *stringList) String() string     { return strings.Join(*s, ",") }
-func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }

@@ -1,4 +1,6 @@
-// Package image stacks layers onto a base image and sets its configuration.
+// Package image makes the image objects of an output: an image (layers
+// stacked onto a base, with its configuration), an index over the images of
+// several platforms, and artifacts such as an SBOM that refer to an image.
 package image
 
 import (
@@ -23,25 +25,37 @@ type Config struct {
 	// Created is the image creation time; the zero value means the Unix epoch,
 	// so outputs stay reproducible.
 	Created time.Time
+	// Annotations go on the image manifest.
+	Annotations map[string]string
+	// BaseName and BaseDigest identify the base image in the standard
+	// annotations, unless Annotations sets those itself.
+	BaseName   string
+	BaseDigest v1.Hash
+}
+
+// Standard annotations that name the base image.
+const (
+	AnnotationBaseName   = "org.opencontainers.image.base.name"
+	AnnotationBaseDigest = "org.opencontainers.image.base.digest"
+)
+
+func (c Config) annotations() map[string]string {
+	out := map[string]string{}
+	if c.BaseName != "" {
+		out[AnnotationBaseName] = c.BaseName
+	}
+	if c.BaseDigest.Hex != "" {
+		out[AnnotationBaseDigest] = c.BaseDigest.String()
+	}
+	for k, v := range c.Annotations {
+		out[k] = v
+	}
+	return out
 }
 
 func (c Config) apply(cf *v1.ConfigFile) {
 	cfg := &cf.Config
-	if c.Entrypoint != nil {
-		cfg.Entrypoint = c.Entrypoint
-		// A new entrypoint makes the base's cmd meaningless, as in Dockerfiles.
-		cfg.Cmd = nil
-	}
-	if c.Cmd != nil {
-		cfg.Cmd = c.Cmd
-	}
-	cfg.Env = mergeEnv(cfg.Env, c.Env)
-	if c.WorkingDir != "" {
-		cfg.WorkingDir = c.WorkingDir
-	}
-	if c.User != "" {
-		cfg.User = c.User
-	}
+	c.applyProcess(cfg)
 	if len(c.Labels) > 0 && cfg.Labels == nil {
 		cfg.Labels = map[string]string{}
 	}
@@ -58,6 +72,25 @@ func (c Config) apply(cf *v1.ConfigFile) {
 		cfg.StopSignal = c.StopSignal
 	}
 	cf.Created = v1.Time{Time: c.created()}
+}
+
+// applyProcess sets how the container's process starts.
+func (c Config) applyProcess(cfg *v1.Config) {
+	if c.Entrypoint != nil {
+		cfg.Entrypoint = c.Entrypoint
+		// A new entrypoint makes the base's cmd meaningless, as in Dockerfiles.
+		cfg.Cmd = nil
+	}
+	if c.Cmd != nil {
+		cfg.Cmd = c.Cmd
+	}
+	cfg.Env = mergeEnv(cfg.Env, c.Env)
+	if c.WorkingDir != "" {
+		cfg.WorkingDir = c.WorkingDir
+	}
+	if c.User != "" {
+		cfg.User = c.User
+	}
 }
 
 func (c Config) created() time.Time {

@@ -2,7 +2,6 @@ package layer
 
 import (
 	"bufio"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -52,6 +52,25 @@ func WithMediaType(mt types.MediaType) Option { return func(o *options) { o.medi
 // it as a v1.Layer. Blob digest and diff_id are computed while writing, so the
 // content is read exactly once.
 func Build(entries []Entry, dest string, opts ...Option) (v1.Layer, error) {
+	o := newOptions(opts)
+	normalized, err := normalize(entries)
+	if err != nil {
+		return nil, err
+	}
+	return writeFile(dest, o, func(w io.Writer) error { return writeTar(w, normalized, o.mtime) })
+}
+
+// Compress writes the uncompressed tar stream r as a compressed layer blob
+// to dest, for base layers that are stored uncompressed.
+func Compress(r io.Reader, dest string, opts ...Option) (v1.Layer, error) {
+	o := newOptions(opts)
+	return writeFile(dest, o, func(w io.Writer) error {
+		_, err := io.Copy(w, r)
+		return err
+	})
+}
+
+func newOptions(opts []Option) options {
 	o := options{compression: Gzip, mtime: time.Unix(0, 0)}
 	for _, opt := range opts {
 		opt(&o)
@@ -59,20 +78,28 @@ func Build(entries []Entry, dest string, opts ...Option) (v1.Layer, error) {
 	if o.mediaType == "" {
 		o.mediaType = defaultMediaType(o.compression)
 	}
-	normalized, err := normalize(entries)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.Create(dest)
+	return o
+}
+
+// writeFile writes the tar stream that writeTar produces as a compressed blob
+// to dest, through a temporary file: a failure leaves no partial blob.
+func writeFile(dest string, o options, writeTar func(io.Writer) error) (v1.Layer, error) {
+	f, err := os.CreateTemp(filepath.Dir(dest), ".tmp-"+filepath.Base(dest)+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating layer blob: %w", err)
 	}
-	l, err := writeBlob(f, normalized, o)
+	defer os.Remove(f.Name())
+	l, err := writeBlob(f, o, writeTar)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), dest)
+	}
 	if err != nil {
-		os.Remove(dest)
 		return nil, fmt.Errorf("writing layer %s: %w", filepath.Base(dest), err)
 	}
 	l.path = dest
@@ -87,7 +114,7 @@ func defaultMediaType(c Compression) types.MediaType {
 }
 
 // writeBlob streams tar → (diff_id hash) → compressor → (digest hash, size) → file.
-func writeBlob(f *os.File, entries []Entry, o options) (*fileLayer, error) {
+func writeBlob(f *os.File, o options, writeTar func(io.Writer) error) (*fileLayer, error) {
 	blobHash := sha256.New()
 	counter := &countingWriter{}
 	buffered := bufio.NewWriterSize(io.MultiWriter(f, blobHash, counter), 1<<20)
@@ -96,7 +123,7 @@ func writeBlob(f *os.File, entries []Entry, o options) (*fileLayer, error) {
 		return nil, err
 	}
 	diffHash := sha256.New()
-	if err := writeTar(io.MultiWriter(compressor, diffHash), entries, o.mtime); err != nil {
+	if err := writeTar(io.MultiWriter(compressor, diffHash)); err != nil {
 		return nil, err
 	}
 	if err := compressor.Close(); err != nil {

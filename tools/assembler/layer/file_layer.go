@@ -1,23 +1,27 @@
 package layer
 
 import (
-	"compress/gzip"
-	"fmt"
 	"io"
 	"os"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/verify"
 )
 
-// fileLayer is a layer blob already written to disk with known digests.
+// fileLayer is a layer blob on disk with known digests.
 type fileLayer struct {
 	path      string
 	digest    v1.Hash
 	diffID    v1.Hash
 	size      int64
 	mediaType types.MediaType
+	// verify checks the blob as it is read: set for blobs this process did
+	// not write itself.
+	verify bool
 }
 
 var _ v1.Layer = (*fileLayer)(nil)
@@ -26,42 +30,51 @@ func (l *fileLayer) Digest() (v1.Hash, error)            { return l.digest, nil 
 func (l *fileLayer) DiffID() (v1.Hash, error)            { return l.diffID, nil }
 func (l *fileLayer) Size() (int64, error)                { return l.size, nil }
 func (l *fileLayer) MediaType() (types.MediaType, error) { return l.mediaType, nil }
-func (l *fileLayer) Compressed() (io.ReadCloser, error)  { return os.Open(l.path) }
+
+func (l *fileLayer) Compressed() (io.ReadCloser, error) {
+	f, err := os.Open(l.path)
+	if err != nil || !l.verify {
+		return f, err
+	}
+	return verify.ReadCloser(f, l.digest, l.size, "layer blob "+l.path)
+}
 
 func (l *fileLayer) Uncompressed() (io.ReadCloser, error) {
-	f, err := os.Open(l.path)
+	rc, err := l.Compressed()
 	if err != nil {
 		return nil, err
 	}
 	var r io.ReadCloser
 	switch l.mediaType {
 	case types.OCILayerZStd:
-		d, derr := zstd.NewReader(f)
+		d, derr := zstd.NewReader(rc)
 		if derr != nil {
-			f.Close()
+			rc.Close()
 			return nil, derr
 		}
 		r = d.IOReadCloser()
+	case types.OCIUncompressedLayer, types.DockerUncompressedLayer:
+		return rc, nil
 	default:
-		g, gerr := gzip.NewReader(f)
+		g, gerr := gzip.NewReader(rc)
 		if gerr != nil {
-			f.Close()
-			return nil, fmt.Errorf("reading layer %s: %w", l.path, gerr)
+			rc.Close()
+			return nil, gerr
 		}
 		r = g
 	}
-	return &closeBoth{ReadCloser: r, file: f}, nil
+	return &closeBoth{ReadCloser: r, blob: rc}, nil
 }
 
 type closeBoth struct {
 	io.ReadCloser
-	file *os.File
+	blob io.Closer
 }
 
 func (c *closeBoth) Close() error {
 	err := c.ReadCloser.Close()
-	if ferr := c.file.Close(); err == nil {
-		err = ferr
+	if berr := c.blob.Close(); err == nil {
+		err = berr
 	}
 	return err
 }

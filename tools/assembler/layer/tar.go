@@ -71,10 +71,10 @@ func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
 		hdr.Linkname = e.Target
 		return tw.WriteHeader(hdr)
 	}
-	return writeFile(tw, hdr, e.Source)
+	return writeRegular(tw, hdr, e.Source)
 }
 
-func writeFile(tw *tar.Writer, hdr *tar.Header, source string) error {
+func writeRegular(tw *tar.Writer, hdr *tar.Header, source string) error {
 	f, err := os.Open(source)
 	if err != nil {
 		return fmt.Errorf("reading %q for /%s: %w", source, hdr.Name, err)

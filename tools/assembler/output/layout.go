@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
@@ -16,149 +17,98 @@ const (
 	ociLayoutFileContent = `{"imageLayoutVersion":"1.0.0"}`
 )
 
-// dockerManifestEntry is one image in a Docker archive's manifest.json.
-type dockerManifestEntry struct {
-	Config   string
-	RepoTags []string
-	Layers   []string
-}
-
-// writeImage writes img as an OCI layout with a Docker manifest.json beside
-// it, naming it with tags (each a full image reference such as "app:v1").
-func writeImage(s sink, img v1.Image, tags []string) error {
-	refs, err := parseTags(tags)
+// writeContent writes c as an OCI layout with a Docker manifest.json beside
+// it: oci-layout, index.json, the blobs, then manifest.json.
+func writeContent(s sink, c Content) error {
+	refs, err := parseTags(c.Tags)
 	if err != nil {
 		return err
 	}
-	desc, err := imageDescriptor(img)
+	root, err := c.root()
+	if err != nil {
+		return err
+	}
+	index, err := ociIndex(root, refs, c.Referrers)
 	if err != nil {
 		return err
 	}
 	if err := addBytes(s, "oci-layout", []byte(ociLayoutFileContent)); err != nil {
 		return err
 	}
-	if err := addJSON(s, "index.json", ociIndex(*desc, refs)); err != nil {
+	if err := addJSON(s, "index.json", index); err != nil {
 		return err
 	}
-	entry, err := writeBlobs(s, img)
-	if err != nil {
+	if err := writeAllBlobs(newBlobWriter(s), c); err != nil {
 		return err
 	}
-	for _, r := range refs {
-		entry.RepoTags = append(entry.RepoTags, r.String())
-	}
-	return addJSON(s, "manifest.json", []dockerManifestEntry{*entry})
+	return writeDockerManifest(s, c, refs)
 }
 
-func parseTags(tags []string) ([]name.Tag, error) {
-	refs := make([]name.Tag, 0, len(tags))
-	for _, t := range tags {
-		ref, err := name.NewTag(t)
-		if err != nil {
-			return nil, fmt.Errorf("tag %q is not a valid image reference such as \"app:v1\": %w", t, err)
-		}
-		refs = append(refs, ref)
-	}
-	return refs, nil
-}
-
-func imageDescriptor(img v1.Image) (*v1.Descriptor, error) {
-	mt, err := img.MediaType()
+// ociIndex lists the root once per tag, as docker and containerd expect (or
+// once without a name when there are no tags), then the referrers.
+func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (*v1.IndexManifest, error) {
+	desc, err := partial.Descriptor(root)
 	if err != nil {
 		return nil, err
 	}
-	digest, err := img.Digest()
-	if err != nil {
-		return nil, err
-	}
-	size, err := img.Size()
-	if err != nil {
-		return nil, err
-	}
-	return &v1.Descriptor{MediaType: mt, Digest: digest, Size: size}, nil
-}
-
-// ociIndex lists the image once per tag, as docker and containerd expect, or
-// once without a name when there are no tags.
-func ociIndex(desc v1.Descriptor, refs []name.Tag) v1.IndexManifest {
-	idx := v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex}
+	idx := &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
+	rootDesc := v1.Descriptor{MediaType: desc.MediaType, Digest: desc.Digest, Size: desc.Size}
 	if len(refs) == 0 {
-		idx.Manifests = []v1.Descriptor{desc}
+		idx.Manifests = append(idx.Manifests, rootDesc)
 	}
 	for _, r := range refs {
-		d := desc
-		d.Annotations = map[string]string{
-			annotationImageName: r.Name(),
-			annotationRefName:   r.TagStr(),
-		}
+		d := rootDesc
+		d.Annotations = map[string]string{annotationImageName: containerdName(r), annotationRefName: r.TagStr()}
 		idx.Manifests = append(idx.Manifests, d)
 	}
-	return idx
-}
-
-// writeBlobs writes the layers, config and manifest of img under blobs/ and
-// returns the Docker manifest entry that points at them.
-func writeBlobs(s sink, img v1.Image) (*dockerManifestEntry, error) {
-	if err := s.addDir("blobs"); err != nil {
-		return nil, err
-	}
-	if err := s.addDir("blobs/sha256"); err != nil {
-		return nil, err
-	}
-	entry := &dockerManifestEntry{}
-	layers, err := img.Layers()
-	if err != nil {
-		return nil, fmt.Errorf("reading layers: %w", err)
-	}
-	written := map[v1.Hash]bool{}
-	for _, l := range layers {
-		digest, err := l.Digest()
+	for _, ref := range referrers {
+		d, err := referrerDescriptor(ref)
 		if err != nil {
 			return nil, err
 		}
-		entry.Layers = append(entry.Layers, blobPath(digest))
-		if written[digest] {
-			continue
-		}
-		written[digest] = true
-		if err := addLayer(s, l, digest); err != nil {
-			return nil, err
-		}
+		idx.Manifests = append(idx.Manifests, *d)
 	}
-	configName, err := img.ConfigName()
-	if err != nil {
-		return nil, err
-	}
-	entry.Config = blobPath(configName)
-	config, err := img.RawConfigFile()
-	if err != nil {
-		return nil, err
-	}
-	if err := addBytes(s, blobPath(configName), config); err != nil {
-		return nil, err
-	}
-	digest, err := img.Digest()
-	if err != nil {
-		return nil, err
-	}
-	manifest, err := img.RawManifest()
-	if err != nil {
-		return nil, err
-	}
-	return entry, addBytes(s, blobPath(digest), manifest)
+	return idx, nil
 }
 
-func addLayer(s sink, l v1.Layer, digest v1.Hash) error {
-	size, err := l.Size()
+// containerdName is the full name that containerd and Docker 25+ record:
+// Docker Hub is "docker.io", as they spell it, not "index.docker.io".
+func containerdName(t name.Tag) string {
+	if t.RegistryStr() == name.DefaultRegistry {
+		return "docker.io/" + t.RepositoryStr() + ":" + t.TagStr()
+	}
+	return t.Name()
+}
+
+func referrerDescriptor(ref v1.Image) (*v1.Descriptor, error) {
+	d, err := partial.Descriptor(ref)
 	if err != nil {
+		return nil, err
+	}
+	m, err := ref.Manifest()
+	if err != nil {
+		return nil, err
+	}
+	return &v1.Descriptor{MediaType: d.MediaType, Digest: d.Digest, Size: d.Size, ArtifactType: m.ArtifactType}, nil
+}
+
+func writeAllBlobs(w *blobWriter, c Content) error {
+	if err := w.start(); err != nil {
 		return err
 	}
-	rc, err := l.Compressed()
-	if err != nil {
-		return fmt.Errorf("reading layer %s: %w", digest, err)
+	if c.Image != nil {
+		if err := w.image(c.Image); err != nil {
+			return err
+		}
+	} else if err := w.index(c.Index); err != nil {
+		return err
 	}
-	defer rc.Close()
-	return s.addFile(blobPath(digest), size, rc)
+	for _, r := range c.Referrers {
+		if err := w.image(r); err != nil {
+			return fmt.Errorf("writing a referrer: %w", err)
+		}
+	}
+	return nil
 }
 
 func blobPath(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }

@@ -2,46 +2,29 @@ package output
 
 import (
 	"archive/tar"
-	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 )
 
-// WriteTarball writes img to path as a tarball that is an OCI image layout
-// and a Docker archive at once.
-func WriteTarball(path string, img v1.Image, tags []string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	buffered := bufio.NewWriterSize(tmp, 1<<20)
-	tw := tar.NewWriter(buffered)
-	err = writeImage(&tarSink{tw: tw}, img, tags)
-	if err == nil {
-		err = tw.Close()
-	}
-	if err == nil {
-		err = buffered.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+// WriteTarball writes c to path as a tarball that is an OCI image layout and
+// a Docker archive at once.
+func WriteTarball(path string, c Content) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		tw := tar.NewWriter(w)
+		if err := writeContent(&tarSink{tw: tw}, c); err != nil {
+			return err
+		}
+		return tw.Close()
+	})
 }
 
-// WriteLayout writes img as an OCI image layout directory at dir, replacing
+// WriteLayout writes c as an OCI image layout directory at dir, replacing
 // what was there.
-func WriteLayout(dir string, img v1.Image, tags []string) error {
+func WriteLayout(dir string, c Content) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-"+filepath.Base(dir)+"-*")
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
@@ -50,7 +33,7 @@ func WriteLayout(dir string, img v1.Image, tags []string) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	if err := writeImage(&dirSink{root: tmp}, img, tags); err != nil {
+	if err := writeContent(&dirSink{root: tmp}, c); err != nil {
 		return fmt.Errorf("writing %s: %w", dir, err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -58,3 +41,6 @@ func WriteLayout(dir string, img v1.Image, tags []string) error {
 	}
 	return os.Rename(tmp, dir)
 }
+
+// WriteFile writes b to path so that a failure leaves no partial file.
+func WriteFile(path string, b []byte) error { return atomicfile.WriteBytes(path, b) }

@@ -24,7 +24,7 @@ func TestTarballIsDockerArchiveAndOCILayout(t *testing.T) {
 	want, _ := img.Digest()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "image.tar")
-	if err := WriteTarball(path, img, []string{"example.com/app:v1"}); err != nil {
+	if err := WriteTarball(path, Content{Image: img, Tags: []string{"example.com/app:v1"}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -54,10 +54,10 @@ func TestLayoutAndTarballHoldTheSameFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := WriteTarball(filepath.Join(dir, "a.tar"), img, nil); err != nil {
+	if err := WriteTarball(filepath.Join(dir, "a.tar"), Content{Image: img}); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteLayout(filepath.Join(dir, "layout"), img, nil); err != nil {
+	if err := WriteLayout(filepath.Join(dir, "layout"), Content{Image: img}); err != nil {
 		t.Fatal(err)
 	}
 	untar(t, filepath.Join(dir, "a.tar"), filepath.Join(dir, "untarred"))
@@ -78,7 +78,7 @@ func TestWriteTarballIsReproducible(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.tar"), filepath.Join(dir, "b.tar")
 	for _, p := range []string{a, b} {
-		if err := WriteTarball(p, img, []string{"app:v1"}); err != nil {
+		if err := WriteTarball(p, Content{Image: img, Tags: []string{"app:v1"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +95,7 @@ func TestFailedWriteLeavesNoOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "image.tar")
-	if err := WriteTarball(path, img, []string{"Not A Valid Tag"}); err == nil {
+	if err := WriteTarball(path, Content{Image: img, Tags: []string{"Not A Valid Tag"}}); err == nil {
 		t.Fatal("expected an error for an invalid tag")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(path))

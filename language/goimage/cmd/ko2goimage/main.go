@@ -1,0 +1,71 @@
+// Command ko2goimage moves a repository from ko to rules_goimage: it turns
+// the base image settings of a .ko.yaml (defaultBaseImage,
+// baseImageOverrides, defaultPlatforms) into goimage Gazelle directives in
+// the BUILD files, and prints what MODULE.bazel needs for the bases:
+//
+//	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- [-ko_config .ko.yaml] [-mode fix|print] [-pin]
+//	bazel run //:gazelle
+//
+// The Go module is the one whose go.mod is in the folder of the .ko.yaml or
+// above it; the repository root is the workspace bazel runs in, or else
+// the nearest folder above the go.mod with a MODULE.bazel or WORKSPACE file.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rules-goimage/rules_goimage/language/goimage/komigrate"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "ko2goimage: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("ko2goimage", flag.ContinueOnError)
+	koConfig := fs.String("ko_config", ".ko.yaml", "the ko configuration, relative to the folder ko2goimage runs in")
+	repoRoot := fs.String("repo_root", "", "the repository root (default: the Bazel workspace, or found from the go.mod)")
+	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files; print: print the directives, change nothing")
+	pin := fs.Bool("pin", false, "ask the registries for the digests of the tags ko used, to pin them in MODULE.bazel")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *mode != "fix" && *mode != "print" {
+		return fmt.Errorf("-mode %q: use fix or print", *mode)
+	}
+	m, err := locate(*koConfig, *repoRoot)
+	if err != nil {
+		return err
+	}
+	c, err := komigrate.ReadKoConfig(m.koConfig)
+	if err != nil {
+		return err
+	}
+	plan, err := komigrate.NewPlan(c, m.modulePath, m.moduleDir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.koConfig, err)
+	}
+	if *pin {
+		if err := plan.PinDigests(context.Background()); err != nil {
+			return err
+		}
+	}
+	edits, err := komigrate.Edits(m.repoRoot, plan)
+	if err != nil {
+		return err
+	}
+	if *mode == "fix" {
+		if err := komigrate.Write(edits); err != nil {
+			return err
+		}
+	}
+	report(out, plan, edits, *mode == "fix")
+	return nil
+}

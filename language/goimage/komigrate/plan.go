@@ -1,0 +1,146 @@
+package komigrate
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/name"
+)
+
+// Plan is what a migration writes: directives per BUILD file and the base
+// repositories MODULE.bazel needs.
+type Plan struct {
+	Packages []PackageDirectives // sorted by Dir
+	Bases    []Base              // in the order the ko configuration names them
+}
+
+// PackageDirectives are the directives of one package's BUILD file.
+type PackageDirectives struct {
+	Dir        string // slash-separated, relative to the repository root; "" is the root
+	Directives []Directive
+}
+
+// Directive is one "# gazelle:<Key> <Value>" line.
+type Directive struct{ Key, Value string }
+
+// Base is a base image repository of the goimage module extension.
+type Base struct {
+	Name   string // the repository name: the base is @<Name>//:image
+	Image  string // the image reference without tag or digest
+	Tag    string // the tag ko used, when the reference had no digest
+	Digest string // sha256:..., from the reference or pinned by PinDigests
+}
+
+// Label is the label directives use for the base.
+func (b Base) Label() string { return "@" + b.Name + "//:image" }
+
+// NewPlan computes the migration of a ko configuration that applies to the
+// Go module modulePath, whose root is the folder moduleDir of the repository.
+func NewPlan(c *KoConfig, modulePath, moduleDir string) (*Plan, error) {
+	p := &Plan{}
+	byDir := map[string][]Directive{}
+	if c.DefaultBaseImage != "" {
+		b, err := p.base(c.DefaultBaseImage)
+		if err != nil {
+			return nil, fmt.Errorf("defaultBaseImage: %w", err)
+		}
+		byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_base", b.Label()})
+	}
+	if len(c.DefaultPlatforms) > 0 {
+		if slices.Contains(c.DefaultPlatforms, "all") {
+			return nil, fmt.Errorf("defaultPlatforms: %q has no equivalent: list the platforms, such as linux/amd64 and linux/arm64", "all")
+		}
+		byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_platforms", strings.Join(c.DefaultPlatforms, " ")})
+	}
+	for _, importPath := range sortedKeys(c.BaseImageOverrides) {
+		dir, err := packageDir(strings.TrimPrefix(importPath, "ko://"), modulePath, moduleDir)
+		if err != nil {
+			return nil, fmt.Errorf("baseImageOverrides: %w", err)
+		}
+		b, err := p.base(c.BaseImageOverrides[importPath])
+		if err != nil {
+			return nil, fmt.Errorf("baseImageOverrides[%q]: %w", importPath, err)
+		}
+		byDir[dir] = append(byDir[dir], Directive{"goimage_base", b.Label()})
+	}
+	for _, dir := range sortedKeys(byDir) {
+		p.Packages = append(p.Packages, PackageDirectives{dir, byDir[dir]})
+	}
+	return p, nil
+}
+
+// packageDir is the repository folder of a package of the module.
+func packageDir(importPath, modulePath, moduleDir string) (string, error) {
+	if importPath == modulePath {
+		return moduleDir, nil
+	}
+	rel, ok := strings.CutPrefix(importPath, modulePath+"/")
+	if !ok {
+		return "", fmt.Errorf("%q is not a package of the module %s", importPath, modulePath)
+	}
+	return path.Join(moduleDir, rel), nil
+}
+
+// base returns the base repository for an image reference, adding it to
+// the plan the first time.
+func (p *Plan) base(ref string) (Base, error) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return Base{}, fmt.Errorf("%q is not an image reference: %w", ref, err)
+	}
+	b := Base{Image: r.Context().Name()}
+	switch r := r.(type) {
+	case name.Digest:
+		b.Digest = r.DigestStr()
+	case name.Tag:
+		b.Tag = r.TagStr()
+	}
+	for _, known := range p.Bases {
+		if known.Image == b.Image && known.Tag == b.Tag && known.Digest == b.Digest {
+			return known, nil
+		}
+	}
+	b.Name = p.uniqueName(repositoryName(r.Context().RepositoryStr(), b.Tag))
+	p.Bases = append(p.Bases, b)
+	return b, nil
+}
+
+var nonNameChars = regexp.MustCompile(`[^a-z0-9]+`)
+
+// repositoryName makes a Bazel repository name from the last two path
+// components of the image and its tag: gcr.io/distroless/static:nonroot
+// gives distroless_static_nonroot.
+func repositoryName(repo, tag string) string {
+	parts := strings.Split(repo, "/")
+	if len(parts) > 2 {
+		parts = parts[len(parts)-2:]
+	}
+	if parts[0] == "library" { // Docker Hub's official images
+		parts = parts[1:]
+	}
+	if tag != "" && tag != "latest" {
+		parts = append(parts, tag)
+	}
+	return strings.Trim(nonNameChars.ReplaceAllString(strings.ToLower(strings.Join(parts, "_")), "_"), "_")
+}
+
+func (p *Plan) uniqueName(base string) string {
+	name := base
+	for i := 2; slices.ContainsFunc(p.Bases, func(b Base) bool { return b.Name == name }); i++ {
+		name = fmt.Sprintf("%s_%d", base, i)
+	}
+	return name
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,25 @@
+package goimage
+
+import (
+	"github.com/bazel-contrib/bazel-gazelle/v2/label"
+	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
+	"github.com/bazelbuild/bazel-gazelle/config"
+	"github.com/bazelbuild/bazel-gazelle/repo"
+	"github.com/bazelbuild/bazel-gazelle/resolve"
+)
+
+// droppedAttrsKey is the private attribute of a generated image that lists
+// its droppedValue attributes.
+const droppedAttrsKey = "_goimage_dropped_attrs"
+
+// Resolve resolves nothing: an image's binary and base are already labels.
+// It runs between Gazelle's two merges of a generated rule into its BUILD
+// file, and takes the droppedValue attributes off the rule: the first
+// merge deleted them from the BUILD file, and the second one would copy
+// them back as they are.
+func (*goimageLang) Resolve(_ *config.Config, _ *resolve.RuleIndex, _ *repo.RemoteCache, r *rule.Rule, _ interface{}, _ label.Label) {
+	dropped, _ := r.PrivateAttr(droppedAttrsKey).([]string)
+	for _, key := range dropped {
+		r.DelAttr(key)
+	}
+}

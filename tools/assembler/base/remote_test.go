@@ -1,0 +1,71 @@
+package base
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+)
+
+func TestOpenRegistry(t *testing.T) {
+	bases := testenv.SaveBases(t)
+	t.Run("anonymous", func(t *testing.T) {
+		reg := testenv.StartRegistry(t, false)
+		ref := reg.Push(t, "oci:"+bases.OCILayout+":base", "team/base:v1")
+		b, err := open(t, ref, hostPlatform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkBase(t, b)
+		if b.Name != reg.Host+"/team/base" || b.Digest.String() != ref[len(ref)-71:] {
+			t.Errorf("Name, Digest = %q, %q; want the reference's name and digest (%s)", b.Name, b.Digest, ref)
+		}
+	})
+	t.Run("needs a digest", func(t *testing.T) {
+		_, err := open(t, "127.0.0.1:5000/team/base:v1", hostPlatform)
+		wantError(t, err, "without a digest", "pin it", "crane digest")
+	})
+	t.Run("with credentials", func(t *testing.T) { testRegistryAuth(t, bases) })
+}
+
+func testRegistryAuth(t *testing.T, bases *testenv.Bases) {
+	reg := testenv.StartRegistry(t, true)
+	ref := reg.Push(t, "docker-archive:"+bases.DockerClassic, "private/base:v1")
+
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	_, err := open(t, ref, hostPlatform)
+	wantError(t, err, "UNAUTHORIZED")
+
+	// docker login stores this in config.json.
+	auth := base64.StdEncoding.EncodeToString([]byte(reg.User + ":" + reg.Password))
+	writeDockerConfig(t, fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.Host, auth))
+	b, err := open(t, ref, hostPlatform)
+	if err != nil {
+		t.Fatalf("with config.json auths: %v", err)
+	}
+	checkBase(t, b)
+
+	// A credential helper is a program docker-credential-NAME that prints the
+	// credentials for the registry named on its stdin.
+	helperDir := t.TempDir()
+	helper := fmt.Sprintf("#!/bin/sh\nread host\n[ \"$1\" = get ] && [ \"$host\" = %q ] || exit 1\necho '{\"Username\": %q, \"Secret\": %q}'\n", reg.Host, reg.User, reg.Password)
+	if err := os.WriteFile(filepath.Join(helperDir, "docker-credential-asmtest"), []byte(helper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", helperDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	writeDockerConfig(t, fmt.Sprintf(`{"credHelpers": {%q: "asmtest"}}`, reg.Host))
+	if b, err = open(t, ref, hostPlatform); err != nil {
+		t.Fatalf("with a credential helper: %v", err)
+	}
+	checkBase(t, b)
+}
+
+func writeDockerConfig(t *testing.T, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Times the image part of a Go image build, side by side, on the same binary
+# (the assembler itself) and the same base image (CA certificates and tzdata,
+# served by a local registry):
+#
+#   assembler   assembler build --base REGISTRY/base@sha256:... --binary BIN
+#   ko          ko build --push=false --tarball (its go build is warm: the
+#               same build ran just before; "go build" shows what that costs).
+#               KO_DOCKER_REPO is not ko.local, which would load every build
+#               into the Docker engine too.
+#   crane       tar the binary, crane append (pushes) + crane mutate (writes
+#               the tarball)
+#   lower bound gzip + sha256 of the binary in process (tools/assembler/bench/lowerbound)
+#
+# Run on demand, not in CI:  tools/assembler/bench/bench.sh [RUNS]
+# Needs: go, docker-registry (apt), hyperfine (apt); installs crane and ko.
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+ROOT=$(pwd -P)
+RUNS=${1:-10}
+CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
+KO=github.com/google/ko@v0.19.1
+BIN_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/rules_goimage/bin
+WORK=$(mktemp -d)
+REGISTRY_PID=
+
+cleanup() {
+  [ -n "$REGISTRY_PID" ] && kill "$REGISTRY_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+install_tools() {
+  for pkg in "$CRANE" "$KO"; do
+    local name=${pkg%@*}; name=${name##*/}
+    [ -x "$BIN_DIR/$name" ] || (cd / && GOBIN=$BIN_DIR go install "$pkg")
+  done
+  local missing=()
+  command -v hyperfine >/dev/null || missing+=(hyperfine)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  export PATH=$BIN_DIR:$PATH
+}
+
+start_registry() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  REGISTRY=127.0.0.1:$port
+  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' \
+    "$WORK/registry" "$REGISTRY" >"$WORK/registry.yml"
+  docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  for _ in $(seq 100); do curl -sf "http://$REGISTRY/v2/" >/dev/null && return; sleep 0.1; done
+  echo "docker-registry did not start; see $WORK/registry.log" >&2
+  return 1
+}
+
+# make_base pushes a base image of CA certificates and tzdata, built by the
+# assembler, and prints its reference pinned by digest.
+make_base() {
+  "$ASSEMBLER" layer --tree /etc/ssl/certs=/etc/ssl/certs --tree /usr/share/zoneinfo=/usr/share/zoneinfo \
+    --output "$WORK/base.tar.gz" --descriptor "$WORK/base.json" --quiet
+  "$ASSEMBLER" build --layer "$WORK/base.json" --output "$WORK/base.tar" --quiet
+  crane push "$WORK/base.tar" "$REGISTRY/base:v1" >/dev/null 2>&1
+  echo "$REGISTRY/base@$(crane digest "$REGISTRY/base:v1")"
+}
+
+main() {
+  install_tools
+  ASSEMBLER=$WORK/assembler
+  go build -trimpath -o "$ASSEMBLER" ./tools/assembler
+  start_registry
+  BASE=$(make_base)
+  export KO_DOCKER_REPO=registry.example.com/bench KO_DEFAULTBASEIMAGE=$BASE ASSEMBLER BASE WORK REGISTRY
+  echo "binary: $ASSEMBLER ($(stat -c %s "$ASSEMBLER") bytes); base: $BASE"
+  # ko builds the binary itself: warm its Go build cache first.
+  ko build --push=false --tarball "$WORK/ko.tar" ./tools/assembler >/dev/null 2>&1
+  hyperfine --warmup 2 --runs "$RUNS" --export-json "$WORK/times.json" \
+    -n assembler "\$ASSEMBLER build --base \$BASE --binary \$ASSEMBLER --output \$WORK/a.tar --quiet" \
+    -n ko "ko build --push=false --tarball \$WORK/ko.tar ./tools/assembler >/dev/null 2>&1" \
+    -n crane "tar -C \$(dirname \$ASSEMBLER) -cf \$WORK/layer.tar assembler && crane append -b \$BASE -f \$WORK/layer.tar -t \$REGISTRY/crane:tmp >/dev/null 2>&1 && crane mutate \$REGISTRY/crane:tmp --entrypoint /assembler -o \$WORK/crane.tar >/dev/null 2>&1" \
+    -n "go build (warm)" "go build -trimpath -o \$WORK/gobuild ./tools/assembler"
+  go run ./tools/assembler/bench/lowerbound -binary "$ASSEMBLER" -runs "$RUNS" >"$WORK/lower.txt"
+  summarize
+}
+
+# summarize prints, side by side, the median wall time and the mean CPU time
+# (user + system, which other work on a shared machine disturbs less) of each
+# command, their ratios to the lower bound (the assembler's compressor), and
+# the assembler's ratios to the peers.
+summarize() {
+  python3 - "$WORK/times.json" "$WORK/lower.txt" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+wall = {r["command"]: r["median"] * 1000 for r in results}
+cpu = {r["command"]: (r["user"] + r["system"]) * 1000 for r in results}
+for t in (wall, cpu):
+    t["ko minus go build"] = t["ko"] - t["go build (warm)"]
+lower = {line.split()[0]: [float(x) for x in line.split()[1:]] for line in open(sys.argv[2])}
+wall["lower bound"], cpu["lower bound"] = lower["assembler-gzip"]
+wall["  (stdlib gzip)"], cpu["  (stdlib gzip)"] = lower["stdlib-gzip"]
+lbw, lbc = wall["lower bound"], cpu["lower bound"]
+print("\n%-20s %9s %8s %9s %8s" % ("", "wall ms", "x lower", "CPU ms", "x lower"))
+for name in ["assembler", "ko", "ko minus go build", "crane", "go build (warm)", "lower bound", "  (stdlib gzip)"]:
+    print("%-20s %9.0f %8.1f %9.0f %8.1f" % (name, wall[name], wall[name] / lbw, cpu[name], cpu[name] / lbc))
+for label, t, lb in (("wall", wall, lbw), ("CPU", cpu, lbc)):
+    a = t["assembler"]
+    print("%s: assembler is %.1fx faster than ko (%.1fx without its go build), %.1fx faster than crane, %.2fx the lower bound"
+          % (label, t["ko"] / a, t["ko minus go build"] / a, t["crane"] / a, a / lb))
+PY
+}
+
+main

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
+)
+
+var indexUsage = verbUsage{
+	name:     "index",
+	synopsis: "--image LAYOUT... --output TAR [--layout DIR] [--tag NAME]... [flags]",
+	description: `Combines images built for one platform each ('assembler build --layout' or
+--output) into one OCI image index, in the order given, and writes it like
+'assembler build' does. Artifacts attached to the images (their SBOMs) come
+along. Prints the index digest as the last line.
+
+The tarball's Docker manifest.json names one image, the first (or the one
+--docker-platform selects), since Docker's classic loader reads only
+manifest.json and would load every image it lists under the same tags. Engines
+that read index.json (Docker 25+ with the containerd image store, podman,
+skopeo, crane) see the whole index.`,
+}
+
+type indexFlags struct {
+	images, tags                                  stringList
+	output, layoutDir, digestFile, dockerPlatform string
+	quiet                                         bool
+}
+
+func runIndex(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	f := &indexFlags{}
+	fs := newFlagSet(indexUsage, stderr)
+	fs.Var(&f.images, "image", "an image layout directory or image tarball holding one platform's image, repeated")
+	fs.Var(&f.tags, "tag", "a name for the index, e.g. example.com/app:v1, repeated")
+	fs.StringVar(&f.output, "output", "", "the tarball to write: an OCI layout plus Docker manifest.json")
+	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (replaced if it exists)")
+	fs.StringVar(&f.digestFile, "digest-file", "", "a file to write the index digest to")
+	fs.StringVar(&f.dockerPlatform, "docker-platform", "", "the platform whose image manifest.json names (default: the first image's)")
+	fs.BoolVar(&f.quiet, "quiet", false, "do not print the index digest")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	switch {
+	case len(f.images) == 0 || fs.NArg() > 0:
+		return usageError(fs, "give the images with --image, and no positional arguments")
+	case f.output == "" && f.layoutDir == "":
+		return usageError(fs, "give --output or --layout (or both)")
+	}
+	idx, err := writeIndex(f)
+	if err != nil {
+		return err
+	}
+	return printDigest(stdout, f.quiet, f.digestFile, idx)
+}
+
+func writeIndex(f *indexFlags) (v1.ImageIndex, error) {
+	c := output.Content{Tags: f.tags}
+	var images []v1.Image
+	for _, p := range f.images {
+		s, err := store.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("--image %s: %w", p, err)
+		}
+		defer s.Close()
+		img, refs, err := singleImage(s)
+		if err != nil {
+			return nil, fmt.Errorf("--image %s: %w", p, err)
+		}
+		images = append(images, img)
+		c.Referrers = append(c.Referrers, refs...)
+	}
+	idx, err := image.Index(images)
+	if err != nil {
+		return nil, err
+	}
+	c.Index = idx
+	if f.dockerPlatform != "" {
+		if c.DockerPlatform, err = v1.ParsePlatform(f.dockerPlatform); err != nil {
+			return nil, fmt.Errorf("parsing --docker-platform: %w", err)
+		}
+	}
+	return idx, writeContent(f.output, f.layoutDir, c)
+}
+
+// singleImage returns the one image of a layout and the artifacts that
+// refer to it.
+func singleImage(s *store.Store) (v1.Image, []v1.Image, error) {
+	idx, err := s.Index()
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return nil, nil, err
+	}
+	c := &layoutContents{store: s}
+	for _, d := range m.Manifests {
+		if err := c.add(d); err != nil {
+			return nil, nil, err
+		}
+	}
+	if c.image == nil {
+		return nil, nil, fmt.Errorf("it holds no image")
+	}
+	return c.image, c.referrers, nil
+}
+
+// layoutContents sorts the manifests of a layout into its image (listed once
+// per tag) and the artifacts that refer to it.
+type layoutContents struct {
+	store     *store.Store
+	image     v1.Image
+	digest    v1.Hash
+	referrers []v1.Image
+}
+
+func (c *layoutContents) add(d v1.Descriptor) error {
+	switch {
+	case d.MediaType.IsIndex():
+		return fmt.Errorf("it holds an image index; give images for one platform each")
+	case store.IsArtifact(d):
+		ref, err := c.store.Image(d)
+		if err != nil {
+			return err
+		}
+		c.referrers = append(c.referrers, ref)
+	case c.image == nil:
+		img, err := c.store.Image(d)
+		if err != nil {
+			return err
+		}
+		c.image, c.digest = img, d.Digest
+	case d.Digest != c.digest:
+		return fmt.Errorf("it holds more than one image (%s and %s); give one image per --image", c.digest, d.Digest)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
+)
+
+var layerUsage = verbUsage{
+	name:     "layer",
+	synopsis: "[--file SRC=DEST[:MODE]] [--dir DEST[:MODE]] [--symlink DEST=TARGET] [--tree SRCDIR=DEST] --output BLOB --descriptor JSON",
+	description: `Writes one image layer: a deterministic tar (sorted entries, parent directories
+added, fixed mtime, numeric owners, no user or group names), compressed, plus a
+JSON descriptor with its media type, digest, size and diff_id. 'assembler build
+--layer JSON' appends it to an image as it is. Prints the layer digest.`,
+}
+
+type layerFlags struct {
+	specs                     layerSpecs
+	output, descriptor, compr string
+	createdBy                 string
+	level                     int
+	epoch                     *int64
+	quiet                     bool
+}
+
+func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	f := &layerFlags{}
+	fs := newFlagSet(layerUsage, stderr)
+	fs.Var(&f.specs.files, "file", "a host file SRC put at DEST in the image, with octal MODE (default 0644); repeated")
+	fs.Var(&f.specs.dirs, "dir", "an empty directory DEST, with octal MODE (default 0755); repeated")
+	fs.Var(&f.specs.symlinks, "symlink", "a symlink at DEST pointing at TARGET; repeated")
+	fs.Var(&f.specs.trees, "tree", "the host directory SRCDIR put at DEST, with its files, directories and symlinks; repeated")
+	fs.StringVar(&f.specs.owner, "owner", "0:0", "UID:GID that owns the entries given (parent directories added for them stay 0:0)")
+	fs.StringVar(&f.compr, "compression", "gzip", "gzip or zstd")
+	fs.IntVar(&f.level, "compression-level", 0, "compression level (default: the compressor's default)")
+	fs.StringVar(&f.createdBy, "created-by", "", "the layer's line in the image history (default: the files it holds)")
+	fs.StringVar(&f.output, "output", "", "the layer blob to write (required)")
+	fs.StringVar(&f.descriptor, "descriptor", "", "the JSON descriptor to write (required)")
+	fs.BoolVar(&f.quiet, "quiet", false, "do not print the layer digest")
+	f.epoch = epochFlag(fs)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if f.output == "" || f.descriptor == "" || fs.NArg() > 0 {
+		return usageError(fs, "--output and --descriptor are required, and there are no positional arguments")
+	}
+	return writeLayer(f, stdout)
+}
+
+func writeLayer(f *layerFlags, stdout io.Writer) error {
+	entries, err := f.specs.entries()
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return fmt.Errorf("the layer would be empty; give --file, --dir, --symlink or --tree")
+	}
+	l, err := layer.Build(entries, f.output, layer.WithCompression(layer.Compression(f.compr)),
+		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
+	if err != nil {
+		return err
+	}
+	createdBy := f.createdBy
+	if createdBy == "" {
+		createdBy = describeEntries(entries)
+	}
+	if err := layer.WriteDescriptor(f.descriptor, l, f.output, createdBy); err != nil {
+		return err
+	}
+	return printDigest(stdout, f.quiet, "", l)
+}

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	spdxjson "github.com/spdx/tools-golang/json"
+	"github.com/spdx/tools-golang/spdxlib"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/sbom"
+)
+
+// The SBOM of the assembler itself, a Go binary with dependencies, lists
+// them; the SPDX project's own Go library reads it as SPDX 2.3 and finds it
+// valid, and the layout attaches it to the image as an OCI 1.1 referrer.
+func TestBuildAttachesSBOM(t *testing.T) {
+	dir := t.TempDir()
+	doc, layout := filepath.Join(dir, "sbom.spdx.json"), filepath.Join(dir, "layout")
+	digest := runOK(t, "build", "--binary", testenv.Assembler(t), "--platform", "linux/"+hostArch(),
+		"--tag", "example.com/assembler:v1", "--sbom", doc, "--layout", layout)
+
+	var d sbom.Document
+	readJSONFile(t, doc, &d)
+	if !hasPackage(d, "github.com/google/go-containerregistry", "pkg:golang/github.com/google/go-containerregistry@v0.22.1") ||
+		!hasPackage(d, "github.com/rules-goimage/rules_goimage", "pkg:golang/github.com/rules-goimage/rules_goimage") {
+		t.Errorf("the SBOM lacks the main module or go-containerregistry v0.22.1: %+v", d.Packages)
+	}
+	checkSPDX(t, doc)
+
+	ref := referrer(t, layout)
+	m, err := ref.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject == nil || m.Subject.Digest.String() != digest || m.ArtifactType != sbom.MediaType {
+		t.Fatalf("artifact manifest %+v; want an %s artifact whose subject is %s", m, sbom.MediaType, digest)
+	}
+	checkAttached(t, ref, doc)
+}
+
+func checkSPDX(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := spdxjson.Read(f)
+	if err != nil {
+		t.Fatalf("reading the SBOM as SPDX 2.3 JSON: %v", err)
+	}
+	if err := spdxlib.ValidateDocument(doc); err != nil {
+		t.Errorf("the SBOM is not a valid SPDX document: %v", err)
+	}
+	if doc.SPDXVersion != "SPDX-2.3" {
+		t.Errorf("SPDX version %q, want SPDX-2.3", doc.SPDXVersion)
+	}
+}
+
+func hasPackage(d sbom.Document, name, purl string) bool {
+	for _, p := range d.Packages {
+		for _, r := range p.ExternalRefs {
+			if p.Name == name && r.Locator == purl {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// referrer is the one artifact that the layout's index.json lists.
+func referrer(t *testing.T, layout string) v1.Image {
+	t.Helper()
+	idx := layoutIndex(t, layout)
+	for _, d := range idx.Manifests {
+		if d.ArtifactType == sbom.MediaType {
+			img, err := layoutImageByDigest(t, layout, d.Digest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return img
+		}
+	}
+	t.Fatalf("index.json lists no %s artifact: %+v", sbom.MediaType, idx.Manifests)
+	return nil
+}
+
+func checkAttached(t *testing.T, ref v1.Image, doc string) {
+	t.Helper()
+	layers, err := ref.Layers()
+	if err != nil || len(layers) != 1 {
+		t.Fatalf("artifact has %d blobs (%v), want 1", len(layers), err)
+	}
+	rc, err := layers[0].Compressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	var attached bytes.Buffer
+	attached.ReadFrom(rc)
+	written, _ := os.ReadFile(doc)
+	if !bytes.Equal(attached.Bytes(), written) {
+		t.Error("the attached SBOM differs from the file written next to the image")
+	}
+}

@@ -1,0 +1,41 @@
+package gobinary
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+)
+
+func TestCheckGOARM(t *testing.T) {
+	for _, tc := range []struct {
+		goarm, variant, wantErr string
+	}{
+		{"7", "v7", ""},
+		{"6", "v7", ""},
+		{"7", "v6", "GOARM=7, which does not run on linux/arm/v6; build it with GOARM=6"},
+		{"7,softfloat", "v6", "GOARM=7,softfloat"},
+		{"7", "", ""},
+		{"", "v6", ""},
+	} {
+		err := checkGOARM("bin", tc.goarm, v1.Platform{OS: "linux", Architecture: "arm", Variant: tc.variant})
+		if (err == nil) != (tc.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("checkGOARM(%q, %q) = %v, want %q", tc.goarm, tc.variant, err, tc.wantErr)
+		}
+	}
+}
+
+func TestCheckRefusesNonLinuxPlatformsAndNonExecutables(t *testing.T) {
+	source := filepath.Join(t.TempDir(), "main.go")
+	if err := os.WriteFile(source, []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(source, v1.Platform{OS: "windows", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "only linux images") {
+		t.Errorf("windows platform: %v", err)
+	}
+	if err := Check(source, v1.Platform{OS: "linux", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "not an executable") {
+		t.Errorf("a Go source file: %v", err)
+	}
+}

@@ -1,0 +1,108 @@
+package testenv
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Registry is a distribution registry serving on 127.0.0.1 for one test.
+type Registry struct {
+	// Host is host:port.
+	Host string
+	// User and Password are set when the registry requires them.
+	User, Password string
+}
+
+// StartRegistry starts Debian's docker-registry on a free port, with
+// htpasswd authentication when auth is set, and stops it when the test ends.
+func StartRegistry(t testing.TB, auth bool) *Registry {
+	t.Helper()
+	bin := Tool(t, "docker-registry")
+	dir := t.TempDir()
+	r := &Registry{Host: freeAddress(t)}
+	config := fmt.Sprintf("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n",
+		filepath.Join(dir, "data"), r.Host)
+	if auth {
+		r.User, r.Password = "builder", "s3cret-pass"
+		htpasswd := Run(t, Tool(t, "htpasswd"), "-Bbn", r.User, r.Password)
+		write(t, filepath.Join(dir, "htpasswd"), htpasswd)
+		config += fmt.Sprintf("auth:\n  htpasswd:\n    realm: test\n    path: %s\n", filepath.Join(dir, "htpasswd"))
+	}
+	write(t, filepath.Join(dir, "config.yml"), config)
+	cmd := exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
+	// The registry logs every 404 of a push as an error; keep it for failures.
+	logFile, err := os.Create(filepath.Join(dir, "registry.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	t.Cleanup(func() { printLogOnFailure(t, logFile) })
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting docker-registry: %v", err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitForRegistry(t, r.Host)
+	return r
+}
+
+func freeAddress(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func waitForRegistry(t testing.TB, host string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get("http://" + host + "/v2/")
+		if err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("docker-registry did not answer on %s", host)
+}
+
+// Push copies an image to repo in the registry with skopeo and returns its
+// reference pinned by digest.
+func (r *Registry) Push(t testing.TB, source, repo string) string {
+	t.Helper()
+	skopeo := Tool(t, "skopeo")
+	dest := "docker://" + r.Host + "/" + repo
+	args := []string{"copy", "--quiet", "--dest-tls-verify=false"}
+	if r.User != "" {
+		args = append(args, "--dest-creds", r.User+":"+r.Password)
+	}
+	digestFile := filepath.Join(t.TempDir(), "digest")
+	args = append(args, "--digestfile", digestFile, source, dest)
+	Run(t, skopeo, args...)
+	digest, err := os.ReadFile(digestFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, _, _ := strings.Cut(repo, ":")
+	return r.Host + "/" + name + "@" + strings.TrimSpace(string(digest))
+}
+
+func printLogOnFailure(t testing.TB, f *os.File) {
+	defer f.Close()
+	if !t.Failed() {
+		return
+	}
+	if b, err := os.ReadFile(f.Name()); err == nil {
+		t.Logf("docker-registry log:\n%s", b)
+	}
+}
