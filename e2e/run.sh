@@ -274,6 +274,10 @@ step_pull() {
   # The base's own binary, from the pulled layers, runs under the new image's.
   load_and_run "$PULL_WS" //:on_pulled goimage-test-rules/e2e-on-pulled:latest "Hello from the e2e workspace" --entrypoint /app/hello_e2e
   run_image goimage-test-rules/e2e-on-pulled:latest "Hello from the e2e workspace"
+  local base_name
+  base_name=$(skopeo inspect --raw "oci-archive:$PULL_WS/bazel-bin/on_pulled.tar" | jq -r '.annotations["org.opencontainers.image.base.name"]')
+  [ "$base_name" = "$REGISTRY/e2e/hello" ] || fail "the image on the pulled base names its base $base_name, want $REGISTRY/e2e/hello"
+  ok "the image on the pulled base names it: org.opencontainers.image.base.name = $base_name"
   DOCKER_CONFIG=$WORK/docker-config load_and_run "$PULL_WS" //:on_private goimage-test-rules/e2e-on-private:latest "Hello from the e2e workspace"
   load_and_run "$PULL_WS" //:on_docker_base goimage-test-rules/e2e-on-docker-base:latest "as nonroot!"
   local arch

@@ -117,7 +117,7 @@ def select_platforms(what, descriptors, platforms):
             chosen.append(found[0])
     return chosen
 
-def image_descriptor(digest, size, media_type, platform):
+def image_descriptor(digest, size, media_type, platform, name = ""):
     """A descriptor for index.json.
 
     Args:
@@ -125,6 +125,9 @@ def image_descriptor(digest, size, media_type, platform):
       size: the manifest's size.
       media_type: the manifest's media type.
       platform: the image's platform, "os/arch[/variant]".
+      name: the image's reference without digest, "" when unknown; the
+        assembler records it as the org.opencontainers.image.base.name of
+        images built on this base.
 
     Returns:
       The descriptor, a dict.
@@ -133,7 +136,10 @@ def image_descriptor(digest, size, media_type, platform):
     p = {"architecture": arch, "os": os}
     if platform.count("/") == 2:
         p["variant"] = platform.split("/")[2]
-    return {"digest": digest, "mediaType": media_type, "platform": p, "size": size}
+    d = {"digest": digest, "mediaType": media_type, "platform": p, "size": size}
+    if name:
+        d["annotations"] = {"io.containerd.image.name": name}
+    return d
 
 def write_repository(rctx, *, descriptors, digest, repository):
     """Writes the repository's layout (oci-layout, index.json) and its BUILD file.

@@ -127,7 +127,8 @@ def _from_oci(rctx, src):
         for digest, what in _image_blobs(image):
             _copy_blob(rctx, src, "blobs/sha256/" + digest_hex(digest), digest, what)
         d = image.descriptor
-        descriptors.append(image_descriptor(d["digest"], d["size"], d.get("mediaType", OCI_MANIFEST), image.platform))
+        name = d.get("annotations", {}).get("io.containerd.image.name", "")
+        descriptors.append(image_descriptor(d["digest"], d["size"], d.get("mediaType", OCI_MANIFEST), image.platform, name))
     tops = index.get("manifests", [])
     digest = tops[0]["digest"] if len(tops) == 1 else descriptors[0]["digest"]
     return struct(descriptors = descriptors, digest = digest), missing
@@ -179,7 +180,8 @@ def _from_docker(rctx, src):
     rctx.file("tmp/manifest.json", manifest)
     digest = "sha256:" + rctx.download("file://" + str(rctx.path("tmp/manifest.json")), output = "tmp/manifest.copy").sha256
     rctx.file(blob_path(digest), manifest)
-    return struct(descriptors = [image_descriptor(digest, len(manifest), OCI_MANIFEST, platform)], digest = digest)
+    name = (entry.get("RepoTags") or [""])[0]
+    return struct(descriptors = [image_descriptor(digest, len(manifest), OCI_MANIFEST, platform, name)], digest = digest)
 
 def _goimage_local_impl(rctx):
     src = _source(rctx)

@@ -71,15 +71,19 @@ def _single_image(rctx, ref, auth, digest, manifest):
     _, config = _fetch_image(rctx, ref, auth, digest)
     select_platforms(rctx.attr.image, [{"platform": config}], rctx.attr.platforms)
     media_type = manifest.get("mediaType", OCI_MANIFEST)
-    return [image_descriptor(digest, file_size(rctx, blob_path(digest)), media_type, platform_string(config))]
+    return [image_descriptor(digest, file_size(rctx, blob_path(digest)), media_type, platform_string(config), _name(ref))]
 
 def _index_images(rctx, ref, auth, index):
     chosen = select_platforms(rctx.attr.image, image_platforms(index), rctx.attr.platforms)
     descriptors = []
     for d in chosen:
         _fetch_image(rctx, ref, auth, d["digest"])
-        descriptors.append(image_descriptor(d["digest"], d["size"], d["mediaType"], platform_string(d["platform"])))
+        descriptors.append(image_descriptor(d["digest"], d["size"], d["mediaType"], platform_string(d["platform"]), _name(ref)))
     return descriptors
+
+def _name(ref):
+    """The reference without digest, as the base.name annotation wants it."""
+    return repository_name(ref) + (":" + ref.tag if ref.tag else "")
 
 def _goimage_pull_impl(rctx):
     ref = parse_reference(rctx.attr.image)
