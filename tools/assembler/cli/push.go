@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/push"
 )
 
@@ -36,7 +36,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if f.digestFile != "" {
-		if err := os.WriteFile(f.digestFile, []byte(ref.DigestStr()+"\n"), 0o644); err != nil {
+		if err := atomicfile.WriteBytes(f.digestFile, []byte(ref.DigestStr()+"\n")); err != nil {
 			return fmt.Errorf("writing --digest-file: %w", err)
 		}
 	}

@@ -5,10 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/stamp"
 )
 
@@ -40,7 +39,7 @@ func runStamp(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		b.WriteString(expanded + "\n")
 	}
-	return writeFileAtomic(f.output, []byte(b.String()))
+	return atomicfile.WriteBytes(f.output, []byte(b.String()))
 }
 
 func parseStampFlags(args []string, stderr io.Writer) (*stampFlags, []string, error) {
@@ -63,24 +62,4 @@ func parseStampFlags(args []string, stderr io.Writer) (*stampFlags, []string, er
 		return nil, nil, errUsage
 	}
 	return f, fs.Args(), nil
-}
-
-// writeFileAtomic writes a file whole or not at all.
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
