@@ -15,7 +15,9 @@
 #     to pin) and takes a base made right now with docker build + docker save
 #     through goimage.local; its images run too;
 #   * the same against a registry with htpasswd auth: credentials from docker
-#     config.json, refused without them, never printed.
+#     config.json, refused without them, never printed;
+#   * goimage.local of a layout that lacks a blob, or whose blob is damaged,
+#     fails with a message naming the blob.
 #
 # tools/run_tests.sh runs it as its e2e step; it installs what it lacks.
 set -euo pipefail
@@ -228,6 +230,7 @@ write_pull_workspace() {
   docker save --output "$PULL_WS/custom_base.tar" "$tag"
   ok "made a custom base with docker build and docker save"
   cp "$E2E/.bazelrc" "$PULL_WS/.bazelrc"
+  broken_layouts
   cat >"$PULL_WS/MODULE.bazel" <<MODULE
 module(name = "rules_goimage_e2e_pull")
 
@@ -246,7 +249,9 @@ goimage.pull(name = "pulled_multi", image = "$REGISTRY/e2e/multi@$MULTI_DIGEST",
 goimage.pull(name = "pulled_private", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
 goimage.pull(name = "unpinned", image = "$REGISTRY/e2e/hello:v1")
 goimage.local(name = "docker_base", path = "custom_base.tar")
-use_repo(goimage, "docker_base", "pulled", "pulled_multi", "pulled_private", "unpinned")
+goimage.local(name = "missing_blob", path = "missing_blob")
+goimage.local(name = "corrupt_blob", path = "corrupt_blob")
+use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "unpinned")
 MODULE
   cat >"$PULL_WS/BUILD.bazel" <<'BUILD'
 load("@rules_go//go:def.bzl", "go_binary")
@@ -263,7 +268,46 @@ go_image(name = "on_pulled_arm64", base = "@pulled_multi//:image", binary = ":ap
 go_image(name = "on_docker_base", base = "@docker_base//:image", binary = ":app", user = "nonroot", repo_tags = ["goimage-test-rules/e2e-on-docker-base:latest"])
 
 go_image(name = "on_unpinned", base = "@unpinned//:image", binary = ":app", tags = ["manual"])
+
+go_image(name = "on_missing_blob", base = "@missing_blob//:image", binary = ":app", tags = ["manual"])
+
+go_image(name = "on_corrupt_blob", base = "@corrupt_blob//:image", binary = ":app", tags = ["manual"])
 BUILD
+}
+
+# broken_layouts writes two copies of base/layout: one without its config
+# blob, one whose layer blob is damaged.
+broken_layouts() {
+  local manifest
+  cp -r "$E2E/base/layout" "$PULL_WS/missing_blob"
+  cp -r "$E2E/base/layout" "$PULL_WS/corrupt_blob"
+  chmod -R u+w "$PULL_WS/missing_blob" "$PULL_WS/corrupt_blob"
+  manifest=$(jq -r '.manifests[0].digest' "$E2E/base/layout/index.json")
+  MISSING_BLOB=$(jq -r '.config.digest' "$E2E/base/layout/blobs/sha256/${manifest#sha256:}")
+  rm "$PULL_WS/missing_blob/blobs/sha256/${MISSING_BLOB#sha256:}"
+  CORRUPT_BLOB=$(jq -r '.layers[0].digest' "$E2E/base/layout/blobs/sha256/${manifest#sha256:}")
+  printf 'not the layer' >"$PULL_WS/corrupt_blob/blobs/sha256/${CORRUPT_BLOB#sha256:}"
+}
+
+# expect_failure TARGET WANT...: the build of TARGET in the pull workspace fails
+# with a message holding every WANT.
+expect_failure() {
+  local target=$1 out want
+  shift
+  if out=$(cd "$PULL_WS" && "$BAZEL" build "$target" 2>&1); then
+    fail "bazel build $target succeeded"
+  fi
+  for want in "$@"; do
+    grep -qF -- "$want" <<<"$out" || fail "bazel build $target failed without saying \"$want\": $out"
+  done
+}
+
+step_broken_bases() {
+  log "bases with a missing or a damaged blob"
+  expect_failure //:on_missing_blob "lacks blob $MISSING_BLOB (config of image"
+  ok "goimage.local of a layout without its config blob fails, naming $MISSING_BLOB"
+  expect_failure //:on_corrupt_blob "does not match its digest $CORRUPT_BLOB"
+  ok "goimage.local of a layout with a damaged layer fails, naming $CORRUPT_BLOB"
 }
 
 step_pull() {
@@ -285,12 +329,7 @@ step_pull() {
   [ "$arch" = arm64 ] || fail "the image on the arm64 base of an index is for $arch"
   ok "the arm64 image took the arm64 manifest of the pulled index"
 
-  local out
-  if out=$(cd "$PULL_WS" && "$BAZEL" build //:on_unpinned 2>&1); then
-    fail "a goimage.pull without a digest was accepted"
-  fi
-  grep -qF "has no digest" <<<"$out" || fail "the refusal of an unpinned pull does not say why: $out"
-  grep -qF "digest = \"$HELLO_DIGEST\"" <<<"$out" || fail "the refusal of an unpinned pull does not show the digest to pin: $out"
+  expect_failure //:on_unpinned "has no digest" "digest = \"$HELLO_DIGEST\""
   ok "goimage.pull without a digest is refused, showing digest = \"$HELLO_DIGEST\""
 }
 
@@ -304,6 +343,7 @@ main() {
   step_load
   step_auth
   step_pull
+  step_broken_bases
   log "all end-to-end checks passed"
 }
 

@@ -48,8 +48,10 @@ def _copy_blob(rctx, src, path, digest, what):
         fail(_missing_message(rctx, [(digest, what)]))
     if rctx.path(blob_path(digest)).exists:
         return
-    result = rctx.download("file://" + str(file), output = blob_path(digest), sha256 = digest_hex(digest), allow_fail = True)
-    if not result.success:
+    # No sha256 argument: with one, Bazel may serve the blob from its
+    # repository cache and never read the file, which must be checked.
+    result = rctx.download("file://" + str(file), output = blob_path(digest), allow_fail = True)
+    if not result.success or result.sha256 != digest_hex(digest):
         fail("goimage.local(name = \"{}\"): {} ({}) in {} does not match its digest {}: the export is corrupted; export the image again".format(
             rctx.original_name,
             path,
