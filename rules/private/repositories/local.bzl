@@ -48,6 +48,7 @@ def _copy_blob(rctx, src, path, digest, what):
         fail(_missing_message(rctx, [(digest, what)]))
     if rctx.path(blob_path(digest)).exists:
         return
+
     # No sha256 argument: with one, Bazel may serve the blob from its
     # repository cache and never read the file, which must be checked.
     result = rctx.download("file://" + str(file), output = blob_path(digest), allow_fail = True)
