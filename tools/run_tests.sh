@@ -10,7 +10,8 @@
 # example image built in a second output base, without caches, is
 # byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
 # images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
-# on a synthetic monorepo with and without the goimage language). On demand
+# on a synthetic monorepo with and without the goimage language), e2e (the
+# e2e/ workspace against a real registry and Docker, see e2e/run.sh). On demand
 # only: bench (the assembler against ko and crane, timed side by side; see
 # docs/assembler.md).
 set -euo pipefail
@@ -21,7 +22,7 @@ BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e)
 RESULTS=()
 START=$SECONDS
 
@@ -130,6 +131,10 @@ step_bench() {
   tools/assembler/bench/bench.sh
 }
 
+step_e2e() {
+  "$ROOT_DIR/e2e/run.sh"
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -158,6 +163,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench bench"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench e2e bench"; exit 2; }
   run_step "$s"
 done

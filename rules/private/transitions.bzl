@@ -1,19 +1,25 @@
-"""Builds a go_image's binary for the image's platform, not the host's."""
+"""Builds a go_image's binary for each of the image's platforms, not for the host."""
 
-load(":platforms.bzl", "go_platform_label")
+load(":platforms.bzl", "go_platform_label", "platform_error")
 
 _PURE = str(Label("@rules_go//go/config:pure"))
 
-def _image_platform_transition_impl(settings, attr):
+def _image_platforms_transition_impl(settings, attr):
     _ignore = settings  # @unused
+    platforms = attr.platforms or ["linux/amd64"]
     return {
-        "//command_line_option:platforms": go_platform_label(attr.platform),
-        # Images start from scratch or distroless bases: a static binary runs on both.
-        _PURE: True,
+        p: {
+            # An unsupported platform fails in the rule, where the error names
+            # the target; here it must not fail, so it builds for linux/amd64.
+            "//command_line_option:platforms": go_platform_label("linux/amd64" if platform_error(p) else p),
+            # Images start from scratch or distroless bases: a static binary runs on both.
+            _PURE: True,
+        }
+        for p in platforms
     }
 
-image_platform_transition = transition(
-    implementation = _image_platform_transition_impl,
+image_platforms_transition = transition(
+    implementation = _image_platforms_transition_impl,
     inputs = [],
     outputs = ["//command_line_option:platforms", _PURE],
 )

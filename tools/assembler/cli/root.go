@@ -24,6 +24,9 @@ var commands = map[string]command{
 	"index":   {summary: "combine per-platform images into one multi-platform image", run: runIndex},
 	"inspect": {summary: "print the platforms, layers and config of an image", run: runInspect},
 	"layer":   {summary: "write one layer blob (files, directories, symlinks) and its descriptor", run: runLayer},
+	"load":    {summary: "stream an image into docker or podman", run: runLoad},
+	"push":    {summary: "push an image or index to a registry", run: runPush},
+	"stamp":   {summary: "fill workspace status values into names and labels", run: runStamp},
 }
 
 // Run executes the assembler with args (without the program name) and
@@ -44,6 +47,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	args, err := expandParams(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {

@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# End-to-end test of rules_goimage, used as a module by other workspaces, with
+# a real registry (Debian's docker-registry) and the running Docker engine:
+#
+#   * this workspace (e2e/) builds images on scratch, on an OCI layout
+#     directory, on a docker save tarball and on a two-platform go_image;
+#   * :image.push pushes to a registry on 127.0.0.1, and the multi-platform
+#     image's index lists linux/amd64 and linux/arm64, each with a binary of
+#     that architecture;
+#   * with --stamp, tags and labels take workspace status values, and
+#     without it they stay as written;
+#   * :image.load loads into Docker, where the images run;
+#   * a second workspace, written here, pulls the pushed images back with
+#     goimage.pull (by digest; without one it must be refused with the digest
+#     to pin) and takes a base made right now with docker build + docker save
+#     through goimage.local; its images run too;
+#   * the same against a registry with htpasswd auth: credentials from docker
+#     config.json, refused without them, never printed;
+#   * goimage.local of a layout that lacks a blob, or whose blob is damaged,
+#     fails with a message naming the blob.
+#
+# tools/run_tests.sh runs it as its e2e step; it installs what it lacks.
+set -euo pipefail
+
+E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+PROJECT=$(dirname "$E2E")
+BAZEL=$PROJECT/tools/bazel
+export BAZEL_OFFLINE_KEEP_SERVER=1
+RUN_ID=$$
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/goimage-e2e.XXXXXX")
+# A fixed path, so that its Bazel output base is reused from run to run.
+PULL_WS=${TMPDIR:-/tmp}/rules_goimage-e2e-pull
+DOCKER_TAGS=()
+USER_NAME=e2e-pusher
+PASSWORD=e2e-Pa55-$RANDOM$RANDOM
+
+log() { printf '\n--- e2e: %s\n' "$*"; }
+ok() { printf 'ok: %s\n' "$*"; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+  local pidfile tag
+  # start_registry runs in a $(...) subshell, so the pids are kept in files.
+  for pidfile in "$WORK"/*/registry.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  for tag in "${DOCKER_TAGS[@]}"; do docker rmi --force "$tag" >/dev/null 2>&1 || true; done
+  [ -d "$PULL_WS" ] && (cd "$PULL_WS" && "$BAZEL" shutdown >/dev/null 2>&1 || true)
+  (cd "$E2E" && "$BAZEL" shutdown >/dev/null 2>&1 || true)
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+install_prerequisites() {
+  local missing=() pair
+  for pair in docker-registry:docker-registry htpasswd:apache2-utils skopeo:skopeo jq:jq curl:curl; do
+    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  docker version >/dev/null || fail "no Docker engine answers (docker version); the e2e test needs a running one"
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 30000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# start_registry NAME [USER PASSWORD]: starts docker-registry on 127.0.0.1 and
+# prints its host:port.
+start_registry() {
+  local dir=$WORK/$1 port
+  port=$(free_port)
+  mkdir -p "$dir"
+  {
+    printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\n' "$dir"
+    printf 'http:\n  addr: 127.0.0.1:%s\n' "$port"
+    if [ $# -gt 1 ]; then
+      htpasswd -Bbn "$2" "$3" >"$dir/htpasswd"
+      printf 'auth:\n  htpasswd:\n    realm: e2e\n    path: %s/htpasswd\n' "$dir"
+    fi
+  } >"$dir/config.yml"
+  docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+  echo $! >"$dir/registry.pid"
+  for _ in $(seq 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && { echo "127.0.0.1:$port"; return; }
+    sleep 0.1
+  done
+  fail "docker-registry $1 did not start; its log: $(cat "$dir/log")"
+}
+
+# run_image TAG WANT [docker run args...]: runs the image and checks its output.
+run_image() {
+  local tag=$1 want=$2 out
+  shift 2
+  out=$(docker run --rm "$@" "$tag" 2>&1) || fail "docker run $tag: $out"
+  grep -qF "$want" <<<"$out" || fail "docker run $tag printed \"$out\", not \"$want\""
+  ok "docker run $tag: $out"
+}
+
+# bazel_run DIR TARGET ARGS...: bazel run, printing only the program's stdout.
+bazel_run() {
+  local dir=$1
+  shift
+  (cd "$dir" && "$BAZEL" run --ui_event_filters=-info,-stdout --noshow_progress "$@")
+}
+
+# load_and_run DIR TARGET TAG WANT [docker run args...]
+load_and_run() {
+  local dir=$1 target=$2 tag=$3 want=$4
+  shift 4
+  DOCKER_TAGS+=("$tag")
+  bazel_run "$dir" "$target.load" >/dev/null
+  run_image "$tag" "$want" "$@"
+}
+
+# elf_machine REPO DIGEST PATH: the ELF machine of PATH in an image's top layer.
+elf_machine() {
+  local repo=$1 digest=$2 path=$3 layer
+  layer=$(skopeo inspect --raw --tls-verify=false "docker://$repo@$digest" | jq -r '.layers[-1].digest')
+  curl -sf -o "$WORK/layer.tar.gz" "http://${repo%%/*}/v2/${repo#*/}/blobs/$layer"
+  tar -xzOf "$WORK/layer.tar.gz" --wildcards "*$path" >"$WORK/binary"
+  od -An -tu2 -j18 -N2 "$WORK/binary" | tr -d ' '
+}
+
+check_index() {
+  local repo=$1 digest=$2 platforms manifest machine
+  platforms=$(skopeo inspect --raw --tls-verify=false "docker://$repo@$digest" |
+    jq -r '.manifests[].platform | "\(.os)/\(.architecture)"' | sort | tr '\n' ' ')
+  [ "$platforms" = "linux/amd64 linux/arm64 " ] || fail "the index lists $platforms, want linux/amd64 linux/arm64"
+  ok "the index $repo@$digest lists $platforms"
+  # ELF e_machine: 62 is x86-64, 183 is AArch64.
+  for pair in amd64:62 arm64:183; do
+    manifest=$(skopeo inspect --raw --tls-verify=false "docker://$repo@$digest" |
+      jq -r --arg a "${pair%%:*}" '.manifests[] | select(.platform.architecture == $a) | .digest')
+    machine=$(elf_machine "$repo" "$manifest" app/hello_e2e)
+    [ "$machine" = "${pair#*:}" ] || fail "the ${pair%%:*} image's binary has ELF machine $machine, want ${pair#*:}"
+    ok "the ${pair%%:*} image's /app/hello_e2e is an ELF binary for machine ${pair#*:}"
+  done
+}
+
+push() { bazel_run "$E2E" "$@" | tail -1; }
+
+step_build() {
+  log "building the e2e workspace"
+  (cd "$E2E" && "$BAZEL" build //...)
+}
+
+step_push() {
+  log "pushing to $REGISTRY"
+  local ref digest
+  ref=$(push //app:image.push -- --repository "$REGISTRY/e2e/hello" --tag v1 --tag latest)
+  digest=$(skopeo inspect "oci-archive:$E2E/bazel-bin/app/image.tar" | jq -r .Digest)
+  [ "$ref" = "$REGISTRY/e2e/hello@$digest" ] || fail "push printed $ref, want $REGISTRY/e2e/hello@$digest"
+  [ "$(skopeo inspect --tls-verify=false "docker://$REGISTRY/e2e/hello:v1" | jq -r .Digest)" = "$digest" ] ||
+    fail "$REGISTRY/e2e/hello:v1 is not $digest"
+  ok "pushed $ref, tagged v1 and latest"
+  HELLO_DIGEST=$digest
+  ref=$(push //app:image.push -- --repository "$REGISTRY/e2e/hello" --tag v1)
+  [ "$ref" = "$REGISTRY/e2e/hello@$digest" ] || fail "a second push printed $ref"
+  ok "pushing again gives the same reference"
+
+  ref=$(push //app:multi.push -- --repository "$REGISTRY/e2e/multi" --tag v1)
+  MULTI_DIGEST=${ref#*@}
+  check_index "$REGISTRY/e2e/multi" "$MULTI_DIGEST"
+}
+
+step_stamp() {
+  log "stamping"
+  local label ref tags
+  label=$(skopeo inspect --config "oci-archive:$E2E/bazel-bin/app/stamped.tar" | jq -r '.config.Labels["built.by"]')
+  [ "$label" = "{BUILD_USER}" ] || fail "without --stamp the label is $label, want {BUILD_USER} as written"
+  ok "without --stamp, labels stay as written"
+  ref=$(push --stamp //app:stamped.push -- --repository "$REGISTRY/e2e/stamped")
+  label=$(skopeo inspect --config --tls-verify=false "docker://$ref" | jq -r '.config.Labels["built.by"]')
+  [ "$label" = "$(id -un)" ] || fail "with --stamp the label is $label, want $(id -un)"
+  tags=$(skopeo list-tags --tls-verify=false "docker://$REGISTRY/e2e/stamped" | jq -r '.Tags[]')
+  grep -qE '^build-[0-9]+$' <<<"$tags" || fail "with --stamp the pushed tags are $tags, want build-<timestamp>"
+  ok "with --stamp, the label is $label and $ref is tagged $tags"
+}
+
+step_load() {
+  log "loading into Docker"
+  load_and_run "$E2E" //app:image goimage-test-rules/e2e-hello:latest "Hello from the e2e workspace on linux/amd64"
+  load_and_run "$E2E" //app:on_layout goimage-test-rules/e2e-layout:latest "as nonroot!"
+  load_and_run "$E2E" //app:on_tarball goimage-test-rules/e2e-tarball:latest "as nonroot!"
+  load_and_run "$E2E" //app:multi goimage-test-rules/e2e-multi:latest "on linux/amd64, as nonroot!"
+  DOCKER_TAGS+=(goimage-test-rules/e2e-multi-arm64:latest)
+  bazel_run "$E2E" //app:multi.load -- --platform linux/arm64 --tag goimage-test-rules/e2e-multi-arm64:latest >/dev/null
+  [ "$(docker image inspect --format '{{.Architecture}}' goimage-test-rules/e2e-multi-arm64:latest)" = arm64 ] ||
+    fail "multi.load --platform linux/arm64 did not load the arm64 image"
+  ok "multi.load --platform linux/arm64 loads the arm64 image"
+}
+
+step_auth() {
+  log "pushing to $AUTH_REGISTRY, which asks for a password"
+  local out auth
+  mkdir -p "$WORK/docker-config" "$WORK/no-credentials"
+  auth=$(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)
+  printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$AUTH_REGISTRY" "$auth" >"$WORK/docker-config/config.json"
+  if out=$(DOCKER_CONFIG=$WORK/no-credentials bazel_run "$E2E" //app:image.push -- --repository "$AUTH_REGISTRY/e2e/private" 2>&1); then
+    fail "a push without credentials succeeded"
+  fi
+  grep -qiE "unauthorized|401" <<<"$out" || fail "a push without credentials failed without saying so: $out"
+  ok "a push without credentials is refused"
+  out=$(DOCKER_CONFIG=$WORK/docker-config bazel_run "$E2E" //app:image.push -- --repository "$AUTH_REGISTRY/e2e/private" --tag v1 2>&1)
+  grep -qF "$PASSWORD" <<<"$out" && fail "the push printed the password"
+  grep -qF "$auth" <<<"$out" && fail "the push printed the credentials"
+  PRIVATE_DIGEST=$(tail -1 <<<"$out")
+  PRIVATE_DIGEST=${PRIVATE_DIGEST#*@}
+  ok "pushed with the credentials of docker config.json: $(tail -1 <<<"$out")"
+}
+
+write_pull_workspace() {
+  rm -rf "$PULL_WS"
+  mkdir -p "$PULL_WS/base"
+  cp "$E2E/app/main.go" "$PULL_WS/"
+  cp "$E2E/app/etc/passwd" "$E2E/app/etc/group" "$PULL_WS/base/"
+  printf 'e2e marker\n' >"$PULL_WS/base/marker"
+  printf 'FROM scratch\nCOPY passwd group marker /etc/\n' >"$PULL_WS/base/Dockerfile"
+  local tag=goimage-test-rules/e2e-custom-base:$RUN_ID
+  DOCKER_TAGS+=("$tag")
+  docker build --quiet --tag "$tag" "$PULL_WS/base" >"$WORK/docker-build.log" 2>&1 ||
+    fail "docker build of the custom base: $(cat "$WORK/docker-build.log")"
+  docker save --output "$PULL_WS/custom_base.tar" "$tag"
+  ok "made a custom base with docker build and docker save"
+  cp "$E2E/.bazelrc" "$PULL_WS/.bazelrc"
+  broken_layouts
+  cat >"$PULL_WS/MODULE.bazel" <<MODULE
+module(name = "rules_goimage_e2e_pull")
+
+bazel_dep(name = "rules_goimage", version = "0.0.0")
+local_path_override(module_name = "rules_goimage", path = "$PROJECT")
+bazel_dep(name = "rules_go", version = "0.59.0")
+bazel_dep(name = "gazelle", version = "0.54.0")
+bazel_dep(name = "rules_shell", version = "0.2.0")
+
+go_sdk = use_extension("@rules_go//go:extensions.bzl", "go_sdk")
+go_sdk.host()
+
+goimage = use_extension("@rules_goimage//rules:extensions.bzl", "goimage")
+goimage.pull(name = "pulled", image = "$REGISTRY/e2e/hello", digest = "$HELLO_DIGEST")
+goimage.pull(name = "pulled_multi", image = "$REGISTRY/e2e/multi@$MULTI_DIGEST", platforms = ["linux/arm64"])
+goimage.pull(name = "pulled_private", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
+goimage.pull(name = "unpinned", image = "$REGISTRY/e2e/hello:v1")
+goimage.local(name = "docker_base", path = "custom_base.tar")
+goimage.local(name = "missing_blob", path = "missing_blob")
+goimage.local(name = "corrupt_blob", path = "corrupt_blob")
+use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "unpinned")
+MODULE
+  cat >"$PULL_WS/BUILD.bazel" <<'BUILD'
+load("@rules_go//go:def.bzl", "go_binary")
+load("@rules_goimage//rules:defs.bzl", "go_image")
+
+go_binary(name = "app", srcs = ["main.go"])
+
+go_image(name = "on_pulled", base = "@pulled//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-pulled:latest"])
+
+go_image(name = "on_private", base = "@pulled_private//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-private:latest"])
+
+go_image(name = "on_pulled_arm64", base = "@pulled_multi//:image", binary = ":app", platforms = ["linux/arm64"])
+
+go_image(name = "on_docker_base", base = "@docker_base//:image", binary = ":app", user = "nonroot", repo_tags = ["goimage-test-rules/e2e-on-docker-base:latest"])
+
+go_image(name = "on_unpinned", base = "@unpinned//:image", binary = ":app", tags = ["manual"])
+
+go_image(name = "on_missing_blob", base = "@missing_blob//:image", binary = ":app", tags = ["manual"])
+
+go_image(name = "on_corrupt_blob", base = "@corrupt_blob//:image", binary = ":app", tags = ["manual"])
+BUILD
+}
+
+# broken_layouts writes two copies of base/layout: one without its config
+# blob, one whose layer blob is damaged.
+broken_layouts() {
+  local manifest
+  cp -r "$E2E/base/layout" "$PULL_WS/missing_blob"
+  cp -r "$E2E/base/layout" "$PULL_WS/corrupt_blob"
+  chmod -R u+w "$PULL_WS/missing_blob" "$PULL_WS/corrupt_blob"
+  manifest=$(jq -r '.manifests[0].digest' "$E2E/base/layout/index.json")
+  MISSING_BLOB=$(jq -r '.config.digest' "$E2E/base/layout/blobs/sha256/${manifest#sha256:}")
+  rm "$PULL_WS/missing_blob/blobs/sha256/${MISSING_BLOB#sha256:}"
+  CORRUPT_BLOB=$(jq -r '.layers[0].digest' "$E2E/base/layout/blobs/sha256/${manifest#sha256:}")
+  printf 'not the layer' >"$PULL_WS/corrupt_blob/blobs/sha256/${CORRUPT_BLOB#sha256:}"
+}
+
+# expect_failure TARGET WANT...: the build of TARGET in the pull workspace fails
+# with a message holding every WANT.
+expect_failure() {
+  local target=$1 out want
+  shift
+  if out=$(cd "$PULL_WS" && "$BAZEL" build "$target" 2>&1); then
+    fail "bazel build $target succeeded"
+  fi
+  for want in "$@"; do
+    grep -qF -- "$want" <<<"$out" || fail "bazel build $target failed without saying \"$want\": $out"
+  done
+}
+
+step_broken_bases() {
+  log "bases with a missing or a damaged blob"
+  expect_failure //:on_missing_blob "lacks blob $MISSING_BLOB (config of image"
+  ok "goimage.local of a layout without its config blob fails, naming $MISSING_BLOB"
+  expect_failure //:on_corrupt_blob "does not match its digest $CORRUPT_BLOB"
+  ok "goimage.local of a layout with a damaged layer fails, naming $CORRUPT_BLOB"
+}
+
+step_pull() {
+  log "pulling back by digest, in a second workspace"
+  write_pull_workspace
+  (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/docker-config "$BAZEL" build //:on_pulled //:on_private //:on_pulled_arm64 //:on_docker_base)
+  ok "goimage.pull fetched the pushed images, by digest, from both registries"
+  # The base's own binary, from the pulled layers, runs under the new image's.
+  load_and_run "$PULL_WS" //:on_pulled goimage-test-rules/e2e-on-pulled:latest "Hello from the e2e workspace" --entrypoint /app/hello_e2e
+  run_image goimage-test-rules/e2e-on-pulled:latest "Hello from the e2e workspace"
+  local base_name
+  base_name=$(skopeo inspect --raw "oci-archive:$PULL_WS/bazel-bin/on_pulled.tar" | jq -r '.annotations["org.opencontainers.image.base.name"]')
+  [ "$base_name" = "$REGISTRY/e2e/hello" ] || fail "the image on the pulled base names its base $base_name, want $REGISTRY/e2e/hello"
+  ok "the image on the pulled base names it: org.opencontainers.image.base.name = $base_name"
+  DOCKER_CONFIG=$WORK/docker-config load_and_run "$PULL_WS" //:on_private goimage-test-rules/e2e-on-private:latest "Hello from the e2e workspace"
+  load_and_run "$PULL_WS" //:on_docker_base goimage-test-rules/e2e-on-docker-base:latest "as nonroot!"
+  local arch
+  arch=$(skopeo inspect --config "oci-archive:$PULL_WS/bazel-bin/on_pulled_arm64.tar" | jq -r .architecture)
+  [ "$arch" = arm64 ] || fail "the image on the arm64 base of an index is for $arch"
+  ok "the arm64 image took the arm64 manifest of the pulled index"
+
+  expect_failure //:on_unpinned "has no digest" "digest = \"$HELLO_DIGEST\""
+  ok "goimage.pull without a digest is refused, showing digest = \"$HELLO_DIGEST\""
+}
+
+main() {
+  install_prerequisites
+  step_build
+  REGISTRY=$(start_registry plain)
+  AUTH_REGISTRY=$(start_registry auth "$USER_NAME" "$PASSWORD")
+  step_push
+  step_stamp
+  step_load
+  step_auth
+  step_pull
+  step_broken_bases
+  log "all end-to-end checks passed"
+}
+
+main "$@"

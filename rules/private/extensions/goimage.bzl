@@ -1,0 +1,91 @@
+"""The goimage module extension: base images, pulled from a registry or taken from the workspace."""
+
+load("//rules/private:repositories/local.bzl", "goimage_local")
+load("//rules/private:repositories/pull.bzl", "goimage_pull")
+
+_pull = tag_class(
+    doc = """A base image fetched from a registry, pinned by digest.
+
+```starlark
+goimage.pull(
+    name = "distroless_static",
+    image = "gcr.io/distroless/static-debian12",
+    digest = "sha256:...",
+    platforms = ["linux/amd64", "linux/arm64"],
+)
+```
+
+The repository `@<name>` has the target `:image`, for `go_image(base = ...)`.
+Every manifest, config and layer is downloaded by digest and its sha256
+checked. A reference without a digest is refused; when the registry answers,
+the message shows the current digest to pin. Credentials come from docker's
+config.json (`$DOCKER_CONFIG`, else `~/.docker/config.json`): `auths` entries
+and credential helpers (`credHelpers`, `credsStore`, `docker-credential-*`
+on PATH); without any, the pull is anonymous. Registries on localhost are
+reached over plain HTTP.""",
+    attrs = {
+        "name": attr.string(doc = "The repository's name.", mandatory = True),
+        "image": attr.string(
+            doc = "The image, such as `\"gcr.io/distroless/static-debian12\"`; it may carry the digest itself (`...@sha256:...`).",
+            mandatory = True,
+        ),
+        "digest": attr.string(doc = "The digest of the image or image index, `sha256:...`."),
+        "platforms": attr.string_list(
+            doc = "The platforms to fetch from an image index, such as `[\"linux/amd64\", \"linux/arm64\"]`. Default: every platform the index lists.",
+        ),
+    },
+)
+
+_local = tag_class(
+    doc = """A base image from the workspace: an OCI layout directory or a `docker save` tarball.
+
+```starlark
+goimage.local(
+    name = "company_base",
+    path = "images/company_base.tar",
+)
+```
+
+This is the custom base a team builds itself (`docker build`, then
+`docker save -o images/company_base.tar company/base`). Classic and Docker 25+
+(OCI) `docker save` tarballs both work, also those of engines with the
+containerd image store that list platforms they never pulled: such images are
+left out, or named in an error when `platforms` asks for them. Every blob is
+checked against its digest; a missing or corrupted one is an error that names
+it. The repository `@<name>` has the target `:image` and is fetched again when
+the directory or tarball changes.""",
+    attrs = {
+        "name": attr.string(doc = "The repository's name.", mandatory = True),
+        "path": attr.string(
+            doc = "The OCI layout directory or the tarball (`.tar`, `.tar.gz`, `.tgz`), relative to the root module's directory, or absolute.",
+            mandatory = True,
+        ),
+        "platforms": attr.string_list(
+            doc = "The platforms to take from a multi-platform base; each must be complete. Default: every complete image.",
+        ),
+    },
+)
+
+def _goimage_impl(module_ctx):
+    seen = {}
+    for mod in module_ctx.modules:
+        for tag in mod.tags.pull:
+            _claim(seen, tag.name, mod)
+            goimage_pull(name = tag.name, image = tag.image, digest = tag.digest, platforms = tag.platforms)
+        for tag in mod.tags.local:
+            _claim(seen, tag.name, mod)
+            goimage_local(name = tag.name, path = tag.path, platforms = tag.platforms)
+
+def _claim(seen, name, mod):
+    if name in seen:
+        fail("goimage: two base images are named {} (in modules {} and {}); give each its own name".format(repr(name), seen[name], mod.name))
+    seen[name] = mod.name
+
+goimage = module_extension(
+    implementation = _goimage_impl,
+    doc = "Base images for `go_image`: `goimage.pull` from a registry by digest, `goimage.local` from the workspace.",
+    tag_classes = {
+        "pull": _pull,
+        "local": _local,
+    },
+)

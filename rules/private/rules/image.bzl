@@ -1,0 +1,248 @@
+"""The go_image_rule: a Go binary on a base image, for one platform or several."""
+
+load("//rules/private:actions/image.bzl", "emit_image")
+load("//rules/private:actions/index.bzl", "emit_index")
+load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
+load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
+load("//rules/private:platforms.bzl", "parse_platform", "platform_path")
+load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
+load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
+load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
+load("//rules/private:transitions.bzl", "image_platforms_transition")
+
+def default_repo_tag(label):
+    """bazel/<package>:<name>, the name `docker load` gives a go_image without repo_tags.
+
+    Args:
+      label: the go_image's Label.
+
+    Returns:
+      The image name, lower case as image names must be.
+    """
+    repository = "bazel/" + label.package if label.package else "bazel/" + label.name
+    return "{}:{}".format(repository.lower(), label.name.lower())
+
+def _check_platforms(platforms):
+    if not platforms:
+        fail("platforms is empty; name at least one, such as \"linux/amd64\"")
+    seen = {}
+    for p in platforms:
+        parse_platform(p)
+        if p in seen:
+            fail("platform {} is listed twice in platforms".format(repr(p)))
+        seen[p] = True
+
+def _binary_layer(ctx, assembler, platform, binary, binary_path):
+    return emit_layer(
+        ctx,
+        assembler = assembler,
+        name = "_{}/{}/binary".format(ctx.label.name, platform_path(platform)),
+        files = [layer_file(binary, binary_path, "0755")],
+        created_by = "go binary " + binary_path,
+        mnemonic = "GoImageBinaryLayer",
+    )
+
+def _data_image_path(ctx, file):
+    # Paths are relative to the go_image's package, or to the repository root
+    # for files of other packages.
+    path = file.owner.name if file.owner.package == ctx.label.package else file.owner.package + "/" + file.owner.name
+    prefix = ctx.attr.data_strip_prefix.strip("/")
+    if prefix:
+        if not path.startswith(prefix + "/"):
+            fail("data file {} is not under data_strip_prefix {}; list only files below it, or change data_strip_prefix".format(
+                repr(path),
+                repr(prefix),
+            ))
+        path = path[len(prefix) + 1:]
+    return ctx.attr.data_path.rstrip("/") + "/" + path
+
+def _data_layer(ctx, assembler):
+    if not ctx.files.data:
+        return []
+    if not ctx.attr.data_path.startswith("/"):
+        fail("data_path {} must be an absolute path in the image, such as \"/app/data\"".format(repr(ctx.attr.data_path)))
+    files = [layer_file(f, _data_image_path(ctx, f)) for f in ctx.files.data]
+    return [emit_layer(ctx, assembler = assembler, name = "_{}/data".format(ctx.label.name), files = files)]
+
+def _pairs(flag, d):
+    out = []
+    for k, v in sorted(d.items()):
+        out += [flag, "{}={}".format(k, v)]
+    return out
+
+def _config(ctx, binary_path):
+    return struct(
+        entrypoint = ctx.attr.entrypoint or [binary_path],
+        cmd = ctx.attr.cmd,
+        env = ctx.attr.env,
+        workdir = ctx.attr.workdir,
+        user = ctx.attr.user,
+        exposed_ports = ctx.attr.exposed_ports,
+    )
+
+def _go_image_impl(ctx):
+    platforms = ctx.attr.platforms
+    _check_platforms(platforms)
+    assembler = find_assembler(ctx)
+    base = ctx.attr.base[GoImageInfo] if ctx.attr.base else None
+    stamp = should_stamp(ctx)
+    repo_tags = ctx.attr.repo_tags or [default_repo_tag(ctx.label)]
+    labels = _pairs("--label", ctx.attr.labels) + _pairs("--annotation", ctx.attr.annotations)
+
+    tarball = ctx.actions.declare_file(ctx.label.name + ".tar")
+    layout = ctx.actions.declare_directory(ctx.label.name + "_layout")
+    digest = ctx.actions.declare_file(ctx.label.name + ".digest")
+    shared_layers = _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
+    single = len(platforms) == 1
+
+    # Each platform's config carries the labels; an index carries the names.
+    image_values = values_file(
+        ctx,
+        assembler = assembler,
+        name = "_{}/image.params".format(ctx.label.name),
+        values = labels + (_tag_flags(repo_tags) if single else []),
+        stamp = stamp,
+    )
+    images = []
+    for platform in platforms:
+        binary = ctx.split_attr.binary[platform][DefaultInfo].files_to_run.executable
+        if not binary:
+            fail("binary {} is not an executable; use a go_binary".format(ctx.attr.binary[0].label))
+        binary_path = ctx.attr.binary_path or "/app/" + binary.basename
+
+        # The binary changes most often: on top, it leaves the layers below
+        # it unchanged, cached and already in registries.
+        layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
+        image_layout = layout if single else ctx.actions.declare_directory("_{}/{}/layout".format(ctx.label.name, platform_path(platform)))
+        emit_image(
+            ctx,
+            assembler = assembler,
+            base = base,
+            platform = platform,
+            layers = layers,
+            config = _config(ctx, binary_path),
+            config_values = image_values,
+            layout = image_layout,
+            tarball = tarball if single else None,
+            digest = digest if single else None,
+        )
+        images.append(image_layout)
+    if not single:
+        index_values = values_file(
+            ctx,
+            assembler = assembler,
+            name = "_{}/index.params".format(ctx.label.name),
+            values = _tag_flags(repo_tags),
+            stamp = stamp,
+        )
+        emit_index(ctx, assembler = assembler, images = images, config_values = index_values, layout = layout, tarball = tarball, digest = digest)
+
+    return [
+        DefaultInfo(files = depset([tarball])),
+        OutputGroupInfo(layout = depset([layout]), digest = depset([digest]), tarball = depset([tarball])),
+        GoImageInfo(
+            layout = layout,
+            tarball = tarball,
+            digest = digest,
+            platforms = platforms,
+            base_repository = base.base_repository if base else "",
+        ),
+    ]
+
+def _tag_flags(tags):
+    out = []
+    for t in tags:
+        out += ["--tag", t]
+    return out
+
+GO_IMAGE_ATTRS = {
+    "binary": attr.label(
+        doc = "The `go_binary` to put into the image. It is built once per platform of `platforms`, as pure Go (no cgo), whatever the host is.",
+        mandatory = True,
+        # Not executable = True: with a split transition there is one
+        # executable per platform, which ctx.executable cannot hold.
+        cfg = image_platforms_transition,
+    ),
+    "base": attr.label(
+        doc = """The base image: another `go_image`, or the `:image` target of a base from the `goimage`
+module extension (`@distroless_static//:image`). Without it the image starts from scratch.
+A multi-platform base gives each platform its own manifest.""",
+        providers = [GoImageInfo],
+    ),
+    "platforms": attr.string_list(
+        doc = """The platforms to build the image for, `os/arch[/variant]`. One platform makes an image;
+several make one OCI image index with an image per platform.""",
+        default = ["linux/amd64"],
+    ),
+    "binary_path": attr.string(
+        doc = "Where the binary goes in the image. Default: `/app/<binary name>`.",
+    ),
+    "entrypoint": attr.string_list(
+        doc = "The image's entrypoint. Default: the binary.",
+    ),
+    "cmd": attr.string_list(
+        doc = "The image's default arguments, appended to the entrypoint.",
+    ),
+    "env": attr.string_dict(
+        doc = "Environment variables, set over the base's.",
+    ),
+    "workdir": attr.string(
+        doc = "The working directory of the image's process. Default: the base's.",
+    ),
+    "user": attr.string(
+        doc = "The user the process runs as, `name`, `uid` or `uid:gid`, such as `\"65532:65532\"` or `\"nonroot\"`. Default: the base's.",
+    ),
+    "labels": attr.string_dict(
+        doc = "Labels of the image config. Values may use workspace status placeholders, see `stamp`.",
+    ),
+    "annotations": attr.string_dict(
+        doc = "Annotations of the image manifest. Values may use workspace status placeholders, see `stamp`.",
+    ),
+    "exposed_ports": attr.string_list(
+        doc = "Ports the image exposes, `port[/tcp|/udp]`, such as `\"8080/tcp\"`.",
+    ),
+    "data": attr.label_list(
+        doc = """Files to put into the image, in one layer of their own, below `data_path`, at their
+path relative to the go_image's package (less `data_strip_prefix`). Directories
+(tree artifacts) go in with everything they hold.""",
+        allow_files = True,
+    ),
+    "data_strip_prefix": attr.string(
+        doc = "A package-relative folder removed from the paths of `data` files, such as `\"kodata\"`.",
+    ),
+    "data_path": attr.string(
+        doc = "The folder in the image that `data` files go to.",
+        default = "/app/data",
+    ),
+    "layers": attr.label_list(
+        doc = "Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's layer, which is on top.",
+        providers = [GoImageLayerInfo],
+    ),
+    "repo_tags": attr.string_list(
+        doc = """Names the image carries in its tarball, as `docker load` shows them, such as
+`"example.com/app:dev"`. Default: `bazel/<package>:<name>`. May use workspace status placeholders, see `stamp`.""",
+    ),
+    "_allowlist_function_transition": attr.label(
+        default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
+    ),
+}
+
+GO_IMAGE_ATTRS.update(STAMP_ATTRS)
+
+go_image_rule = rule(
+    implementation = _go_image_impl,
+    doc = """Puts a Go binary onto a base image and writes it as an OCI image.
+
+Use it through the `go_image` macro, which adds the `.push` and `.load` targets.
+
+The default output, `NAME.tar`, is one tarball that is both an OCI image layout
+and a Docker archive: `docker load`, `podman load`, `skopeo copy oci-archive:`
+and `crane` all read it. Output groups: `layout` holds the same image as an
+OCI layout directory, `digest` a file with its manifest (or index) digest.
+
+The binary's layer, each `data`/`layers` layer and the manifest are separate
+actions: a Go change re-runs the binary's layer and the manifest only, and the
+base's blobs are copied as they are, never recompressed.""",
+    attrs = GO_IMAGE_ATTRS,
+    toolchains = [ASSEMBLER_TOOLCHAIN_TYPE],
+)

@@ -1,0 +1,60 @@
+"""image_push: a runnable target that pushes a go_image to a registry."""
+
+load("//rules/private:actions/runner.bzl", "write_runner")
+load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
+load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
+load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "assembler_runfiles", "find_assembler")
+
+def _image_push_impl(ctx):
+    assembler = find_assembler(ctx)
+    image = ctx.attr.image[GoImageInfo]
+    tags = values_file(
+        ctx,
+        assembler = assembler,
+        name = ctx.label.name + ".tags",
+        values = ctx.attr.remote_tags,
+        stamp = should_stamp(ctx),
+    )
+    args = ["--layout", image.layout, "--tags-file", tags]
+    if ctx.attr.repository:
+        args += ["--repository", ctx.attr.repository]
+    if image.base_repository:
+        args += ["--mount-from", image.base_repository]
+    script = write_runner(
+        ctx,
+        assembler = assembler,
+        verb = "push",
+        args = args,
+        description = "Pushes {} to {}.".format(ctx.attr.image.label, ctx.attr.repository or "the repository given with --repository"),
+    )
+    runfiles = ctx.runfiles(files = [image.layout, tags]).merge(assembler_runfiles(ctx))
+    return [DefaultInfo(executable = script, files = depset([script]), runfiles = runfiles)]
+
+image_push = rule(
+    implementation = _image_push_impl,
+    doc = """Pushes an image to a registry: `bazel run //app:image.push`.
+
+The `go_image` macro creates one as `NAME.push`. Running it uploads only the
+blobs the registry lacks, mounts the base's blobs when the base came from the
+same registry, retries transient failures, shows progress on long uploads and
+prints the pushed reference, `registry/repo@sha256:...`.
+
+Arguments after `--` override the target's: `--repository`, `--tag` (repeated;
+replaces `remote_tags`). Credentials come from docker's config.json
+(`$DOCKER_CONFIG`) and its credential helpers, as `docker login` left them.""",
+    attrs = dict({
+        "image": attr.label(
+            doc = "The image to push: a `go_image`.",
+            mandatory = True,
+            providers = [GoImageInfo],
+        ),
+        "repository": attr.string(
+            doc = "The repository to push to, such as `\"registry.example.com/team/app\"`.",
+        ),
+        "remote_tags": attr.string_list(
+            doc = "Tags to push, such as `[\"v1.2.3\", \"latest\"]`; none pushes by digest only. May use workspace status placeholders, see `stamp`.",
+        ),
+    }, **STAMP_ATTRS),
+    executable = True,
+    toolchains = [ASSEMBLER_TOOLCHAIN_TYPE],
+)

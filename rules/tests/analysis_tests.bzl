@@ -1,0 +1,202 @@
+"""Analysis tests of rules_goimage: the providers the rules return and the actions they register."""
+
+load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
+load("//rules:defs.bzl", "GoImageInfo", "GoImageLayerInfo")
+
+def _mnemonics(env):
+    return [a.mnemonic for a in analysistest.target_actions(env)]
+
+def _count(items, value):
+    return len([i for i in items if i == value])
+
+def _actions(env, mnemonic):
+    return [a for a in analysistest.target_actions(env) if a.mnemonic == mnemonic]
+
+def _argv(action):
+    return " ".join(action.argv)
+
+def _contains(env, haystack, needle, what):
+    asserts.true(env, needle in haystack, "{} lacks {}: {}".format(what, repr(needle), haystack))
+
+def _basenames(files):
+    return sorted([f.basename for f in files])
+
+# --- a single-platform image ---------------------------------------------------
+
+def _single_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    info = target[GoImageInfo]
+    asserts.equals(env, ["linux/amd64"], info.platforms)
+    asserts.equals(env, "single.tar", info.tarball.basename)
+    asserts.true(env, info.layout.is_directory, "the layout is not a directory artifact")
+    asserts.equals(env, ["single.tar"], _basenames(target[DefaultInfo].files.to_list()))
+    asserts.equals(env, [info.layout], target[OutputGroupInfo].layout.to_list())
+
+    # The binary's layer and the manifest are two actions, so a Go change
+    # re-runs both and nothing else; one platform needs no index.
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageBinaryLayer"))
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageManifest"))
+    asserts.equals(env, 0, _count(_mnemonics(env), "GoImageIndex"))
+    asserts.equals(env, 0, _count(_mnemonics(env), "GoImageStamp"))
+
+    layer = _actions(env, "GoImageBinaryLayer")[0]
+    _contains(env, _argv(layer), "=/app/app:0755", "the binary layer's command line")
+    manifest = _actions(env, "GoImageManifest")[0]
+    argv = _argv(manifest)
+    for part in ["build", "--base scratch", "--platform linux/amd64", "--entrypoint /app/app", "--output", "--layout"]:
+        _contains(env, argv, part, "the manifest's command line")
+    asserts.true(env, [f for f in layer.outputs.to_list() if f in manifest.inputs.to_list()] != [], "the manifest does not read the binary's layer")
+    return analysistest.end(env)
+
+_single_test = analysistest.make(_single_test_impl)
+
+# --- a multi-platform image on a pulled base --------------------------------------
+
+def _multi_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    info = analysistest.target_under_test(env)[GoImageInfo]
+    asserts.equals(env, ["linux/amd64", "linux/arm64"], info.platforms)
+    asserts.equals(env, "registry.example.com/base/static", info.base_repository)
+    asserts.equals(env, 2, _count(_mnemonics(env), "GoImageBinaryLayer"))
+    asserts.equals(env, 2, _count(_mnemonics(env), "GoImageManifest"))
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageIndex"))
+
+    # Each platform's binary is built in its own configuration.
+    binaries = [[f for f in a.inputs.to_list() if f.basename == "app"][0] for a in _actions(env, "GoImageBinaryLayer")]
+    asserts.true(env, binaries[0].path != binaries[1].path, "both platforms use the same binary {}".format(binaries[0].path))
+    manifests = [_argv(a) for a in _actions(env, "GoImageManifest")]
+    _contains(env, manifests[0], "--platform linux/amd64", "the first manifest")
+    _contains(env, manifests[1], "--platform linux/arm64", "the second manifest")
+    for argv in manifests:
+        _contains(env, argv, "/bin/rules/tests/pulled_base_layout --platform", "a manifest's --base")
+    index = _actions(env, "GoImageIndex")[0]
+    asserts.equals(env, 2, _argv(index).count("--image"))
+    asserts.true(env, info.tarball in index.outputs.to_list(), "the index action does not write the tarball")
+    return analysistest.end(env)
+
+_multi_test = analysistest.make(_multi_test_impl)
+
+# --- config, data, layers and stamping ---------------------------------------------
+
+def _configured_test(ctx, stamped):
+    env = analysistest.begin(ctx)
+    mnemonics = _mnemonics(env)
+
+    # Data files are a layer of their own; a goimage_layer is reused as is.
+    data = _actions(env, "GoImageLayer")
+    asserts.equals(env, 1, len(data))
+    _contains(env, _argv(data[0]), "index.html=/var/www/index.html", "the data layer's command line")
+    manifest = _argv(_actions(env, "GoImageManifest")[0])
+    for part in ["--cmd --port=8080", "--env MODE=prod", "--workdir /app", "--user 65532:65532", "--expose 8080/tcp"]:
+        _contains(env, manifest, part, "the manifest's command line")
+    asserts.equals(env, 3, manifest.count("--layer "))
+    _contains(env, manifest, "config_layer.json", "the manifest's layers")
+
+    # Labels, annotations and names reach the manifest through a file, stamped
+    # by an action only when stamping.
+    asserts.equals(env, 1 if stamped else 0, _count(mnemonics, "GoImageStamp"))
+    if stamped:
+        stamp = _argv(_actions(env, "GoImageStamp")[0])
+        for part in ["built.by={BUILD_USER}", "org.opencontainers.image.revision={STABLE_GIT_COMMIT}", "example.com/app:{BUILD_USER}", "stable-status.txt", "volatile-status.txt"]:
+            _contains(env, stamp, part, "the stamp action's command line")
+    else:
+        written = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "image.params"]
+        asserts.equals(env, "--label\nbuilt.by={BUILD_USER}\n--annotation\norg.opencontainers.image.revision={STABLE_GIT_COMMIT}\n--tag\nexample.com/app:{BUILD_USER}\n", written[0])
+    return analysistest.end(env)
+
+def _configured_test_impl(ctx):
+    return _configured_test(ctx, stamped = False)
+
+def _configured_stamped_test_impl(ctx):
+    return _configured_test(ctx, stamped = True)
+
+_configured_unstamped_test = analysistest.make(_configured_test_impl)
+_configured_stamped_test = analysistest.make(
+    _configured_stamped_test_impl,
+    config_settings = {"//command_line_option:stamp": True},
+)
+
+# --- goimage_layer -----------------------------------------------------------
+
+def _layer_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    layer = analysistest.target_under_test(env)[GoImageLayerInfo]
+    asserts.equals(env, "config_layer.tar.gz", layer.blob.basename)
+    asserts.equals(env, "config_layer.json", layer.descriptor.basename)
+    argv = _argv(_actions(env, "GoImageLayer")[0])
+    _contains(env, argv, "index.html=/etc/app/index.html", "the layer's command line")
+    _contains(env, argv, "--symlink /etc/app/current=/etc/app/index.html", "the layer's command line")
+    return analysistest.end(env)
+
+_layer_test = analysistest.make(_layer_test_impl)
+
+# --- .push and .load ---------------------------------------------------------------
+
+def _runner_script(env):
+    target = analysistest.target_under_test(env)
+    script = target[DefaultInfo].files_to_run.executable
+    writes = [a for a in _actions(env, "FileWrite") if script in a.outputs.to_list()]
+    asserts.equals(env, 1, len(writes), "no action writes the script")
+    return target, writes[0].content
+
+def _push_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target, script = _runner_script(env)
+    for part in ["push", "--layout", "multi_layout", "--repository' 'registry.example.com/team/app", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
+        _contains(env, script, part, "the push script")
+    runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
+    for name in ["multi_layout", "multi.push.tags", "assembler"]:
+        asserts.true(env, name in runfiles, "{} is not in the push target's runfiles: {}".format(name, runfiles))
+    tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.tags"]
+    asserts.equals(env, ["v1\n"], tags)
+    return analysistest.end(env)
+
+_push_test = analysistest.make(_push_test_impl)
+
+def _load_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    _, script = _runner_script(env)
+    for part in ["load", "--layout", "single_layout", "--tags-file"]:
+        _contains(env, script, part, "the load script")
+    tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "single.load.tags"]
+    asserts.equals(env, ["bazel/rules/tests:single\n"], tags)
+    return analysistest.end(env)
+
+_load_test = analysistest.make(_load_test_impl)
+
+# --- errors ----------------------------------------------------------------------
+
+def _failure_test(message):
+    def impl(ctx):
+        env = analysistest.begin(ctx)
+        asserts.expect_failure(env, message)
+        return analysistest.end(env)
+
+    return impl
+
+_bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\" is not supported"), expect_failure = True)
+_twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
+_outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
+
+def analysis_test_suite(name):
+    """Declares every analysis test and a test_suite of them.
+
+    Args:
+      name: the test_suite's name.
+    """
+    tests = {
+        "single_test": (_single_test, ":single"),
+        "multi_test": (_multi_test, ":multi"),
+        "configured_test": (_configured_unstamped_test, ":configured"),
+        "configured_stamped_test": (_configured_stamped_test, ":configured"),
+        "layer_test": (_layer_test, ":config_layer"),
+        "push_test": (_push_test, ":multi.push"),
+        "load_test": (_load_test, ":single.load"),
+        "bad_platform_test": (_bad_platform_test, ":bad_platform"),
+        "twice_test": (_twice_test, ":twice"),
+        "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
+    }
+    for test_name, (test, target) in tests.items():
+        test(name = test_name, target_under_test = target, size = "small")
+    native.test_suite(name = name, tests = [":" + t for t in tests])

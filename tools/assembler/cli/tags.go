@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// tagsOrFile returns the tags given on the command line or, when there are
+// none, those of the file (one a line): the rules write the file, and a
+// user's --tag replaces it.
+func tagsOrFile(tags []string, file string) ([]string, error) {
+	if len(tags) > 0 || file == "" {
+		return tags, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("reading --tags-file: %w", err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if t := strings.TrimSpace(line); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,185 @@
+// Package push uploads an image or image index from an OCI layout to a
+// registry.
+//
+// It leans on go-containerregistry's remote package, which checks for every
+// blob before uploading it, so a push only sends what the registry lacks.
+// On top of that it:
+//   - mounts the layers from a repository of the same registry that is known
+//     to hold the base image (MountFrom), so base layers are linked, not sent;
+//   - retries transient failures (timeouts, 429 and 5xx answers) with backoff;
+//   - reports progress on long uploads;
+//   - names the pushed image by digest, repository@sha256:..., which is what
+//     deployments should pin.
+//
+// Credentials come from a keychain (docker config.json and its credential
+// helpers by default) and are never written to any output.
+package push
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/ocilayout"
+)
+
+// Options says where and how to push.
+type Options struct {
+	// Repository is the destination, e.g. "registry.example.com/team/app".
+	Repository string
+	// Tags name the pushed image in Repository, e.g. "v1.2.3"; none pushes
+	// by digest only.
+	Tags []string
+	// MountFrom is a repository on the same registry that holds the base
+	// image; its blobs are mounted instead of uploaded. Empty: no mounts.
+	MountFrom string
+	// Insecure allows plain HTTP to a registry other than localhost.
+	Insecure bool
+	// Keychain resolves credentials; nil means authn.DefaultKeychain.
+	Keychain authn.Keychain
+	// Transport carries the requests; nil means remote.DefaultTransport.
+	Transport http.RoundTripper
+	// Backoff paces retries of transient failures; zero means DefaultBackoff.
+	Backoff remote.Backoff
+	// Progress receives progress lines on long uploads; nil: silent.
+	Progress io.Writer
+	// ProgressInterval is the least time between two progress lines;
+	// zero means five seconds.
+	ProgressInterval time.Duration
+}
+
+// DefaultBackoff retries five times, after 1s, 2s, 4s, 8s and 16s.
+var DefaultBackoff = remote.Backoff{Duration: time.Second, Factor: 2, Jitter: 0.1, Steps: 5}
+
+// retryStatusCodes are the answers worth trying again: the registry (or a
+// proxy before it) is overloaded or restarting.
+var retryStatusCodes = []int{
+	http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+}
+
+// Push uploads the image or index in the OCI layout dir and returns the
+// reference by digest it can be pulled with.
+func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
+	root, repo, tags, err := open(dir, o)
+	if err != nil {
+		return name.Digest{}, err
+	}
+	digest := repo.Digest(root.Digest().String())
+	// The first write uploads the blobs and the manifest; further tags only
+	// point at the manifest.
+	first := name.Reference(digest)
+	if len(tags) > 0 {
+		first, tags = tags[0], tags[1:]
+	}
+	if err := upload(ctx, first, root, o); err != nil {
+		return name.Digest{}, err
+	}
+	for _, t := range tags {
+		if err := remote.Tag(t, taggable(root), remoteOptions(ctx, o, nil)...); err != nil {
+			return name.Digest{}, fmt.Errorf("tagging %s: %w", t, err)
+		}
+	}
+	return digest, nil
+}
+
+// open reads the layout and the destination, and marks the layers
+// mountable when a repository to mount from is given.
+func open(dir string, o Options) (*ocilayout.Root, name.Repository, []name.Tag, error) {
+	root, err := ocilayout.Open(dir)
+	if err != nil {
+		return nil, name.Repository{}, nil, err
+	}
+	repo, tags, err := references(o)
+	if err != nil {
+		return nil, name.Repository{}, nil, err
+	}
+	if o.MountFrom != "" {
+		root, err = mountable(root, o.MountFrom, repo, nameOptions(o))
+	}
+	return root, repo, tags, err
+}
+
+// upload writes the blobs the registry lacks and the manifest, reporting
+// progress.
+func upload(ctx context.Context, ref name.Reference, root *ocilayout.Root, o Options) error {
+	progress := newReporter(o.Progress, o.ProgressInterval)
+	err := write(ref, root, remoteOptions(ctx, o, progress.updates))
+	progress.wait()
+	if err != nil {
+		return fmt.Errorf("pushing %s: %w", ref, err)
+	}
+	return nil
+}
+
+func write(ref name.Reference, root *ocilayout.Root, opts []remote.Option) error {
+	if root.Index != nil {
+		return remote.WriteIndex(ref, root.Index, opts...)
+	}
+	return remote.Write(ref, root.Image, opts...)
+}
+
+func taggable(root *ocilayout.Root) remote.Taggable {
+	if root.Index != nil {
+		return root.Index
+	}
+	return root.Image
+}
+
+// references parses the destination: the repository and its tags.
+func references(o Options) (name.Repository, []name.Tag, error) {
+	if o.Repository == "" {
+		return name.Repository{}, nil, fmt.Errorf("no repository to push to; set repository on the go_image or pass --repository registry.example.com/team/app")
+	}
+	repo, err := name.NewRepository(o.Repository, nameOptions(o)...)
+	if err != nil {
+		return name.Repository{}, nil, fmt.Errorf("repository %q is not valid, want e.g. registry.example.com/team/app: %w", o.Repository, err)
+	}
+	var refs []name.Tag
+	for _, t := range o.Tags {
+		if !validTag(t) {
+			return name.Repository{}, nil, fmt.Errorf("tag %q is not valid: a tag is up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'%s", t, stampHint(t))
+		}
+		refs = append(refs, repo.Tag(t))
+	}
+	return repo, refs, nil
+}
+
+func nameOptions(o Options) []name.Option {
+	if o.Insecure {
+		return []name.Option{name.Insecure}
+	}
+	return nil
+}
+
+func remoteOptions(ctx context.Context, o Options, updates chan<- v1.Update) []remote.Option {
+	keychain, transport, backoff := o.Keychain, o.Transport, o.Backoff
+	if keychain == nil {
+		keychain = authn.DefaultKeychain
+	}
+	if transport == nil {
+		transport = remote.DefaultTransport
+	}
+	if backoff.Steps == 0 {
+		backoff = DefaultBackoff
+	}
+	opts := []remote.Option{
+		remote.WithContext(ctx),
+		remote.WithAuthFromKeychain(keychain),
+		remote.WithTransport(transport),
+		remote.WithRetryBackoff(backoff),
+		remote.WithRetryStatusCodes(retryStatusCodes...),
+		remote.WithUserAgent("rules_goimage-assembler"),
+	}
+	if updates != nil {
+		opts = append(opts, remote.WithProgress(updates))
+	}
+	return opts
+}

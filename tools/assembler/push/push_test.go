@@ -1,0 +1,393 @@
+package push
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/validate"
+)
+
+var fastBackoff = remote.Backoff{Duration: time.Millisecond, Factor: 2, Steps: 5}
+
+// writeLayout writes img (a v1.Image or v1.ImageIndex) as an OCI layout, the
+// way the assembler does: index.json names it once per tag.
+func writeLayout(t *testing.T, img any, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) == 0 {
+		names = []string{""}
+	}
+	for _, n := range names {
+		var opts []layout.Option
+		if n != "" {
+			opts = append(opts, layout.WithAnnotations(map[string]string{"io.containerd.image.name": n}))
+		}
+		switch x := img.(type) {
+		case v1.Image:
+			err = p.AppendImage(x, opts...)
+		case v1.ImageIndex:
+			err = p.AppendIndex(x, opts...)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func randomImage(t *testing.T, size int64, layers int) v1.Image {
+	t.Helper()
+	img, err := random.Image(size, int64(layers))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// recorder is a registry's HTTP handler that notes every request, and can
+// answer the first few blob uploads with 503 as an overloaded registry does.
+type recorder struct {
+	next http.Handler
+
+	mu        sync.Mutex
+	requests  []string
+	failFirst int
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	r.mu.Lock()
+	r.requests = append(r.requests, req.Method+" "+req.URL.Path)
+	fail := r.failFirst > 0 && req.Method == http.MethodPost && strings.Contains(req.URL.Path, "/blobs/uploads")
+	if fail {
+		r.failFirst--
+	}
+	r.mu.Unlock()
+	if fail {
+		http.Error(w, "overloaded", http.StatusServiceUnavailable)
+		return
+	}
+	r.next.ServeHTTP(w, req)
+}
+
+func (r *recorder) count(method, pathPart string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, q := range r.requests {
+		if strings.HasPrefix(q, method+" ") && strings.Contains(q, pathPart) {
+			n++
+		}
+	}
+	return n
+}
+
+func newRegistry(t *testing.T) (string, *recorder) {
+	t.Helper()
+	rec := &recorder{next: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+	return strings.TrimPrefix(srv.URL, "http://"), rec
+}
+
+func TestPushImageWithTags(t *testing.T) {
+	host, _ := newRegistry(t)
+	img := randomImage(t, 1024, 2)
+	dir := writeLayout(t, img, "bazel/app:image")
+	got, err := Push(context.Background(), dir, Options{Repository: host + "/team/app", Tags: []string{"v1", "latest"}, Backoff: fastBackoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := img.Digest()
+	if got.String() != host+"/team/app@"+want.String() {
+		t.Errorf("Push returned %s, want %s/team/app@%s", got, host, want)
+	}
+	for _, tag := range []string{"v1", "latest"} {
+		ref, _ := name.ParseReference(host + "/team/app:" + tag)
+		pulled, err := remote.Image(ref)
+		if err != nil {
+			t.Fatalf("pulling %s: %v", ref, err)
+		}
+		if d, _ := pulled.Digest(); d != want {
+			t.Errorf("%s has digest %s, want %s", ref, d, want)
+		}
+		if err := validate.Image(pulled); err != nil {
+			t.Errorf("validating %s: %v", ref, err)
+		}
+	}
+}
+
+func TestPushWithoutTagsPushesByDigest(t *testing.T) {
+	host, _ := newRegistry(t)
+	img := randomImage(t, 512, 1)
+	got, err := Push(context.Background(), writeLayout(t, img), Options{Repository: host + "/app", Backoff: fastBackoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := remote.Image(got); err != nil {
+		t.Errorf("pulling %s: %v", got, err)
+	}
+}
+
+func TestPushIndex(t *testing.T) {
+	host, _ := newRegistry(t)
+	idx := platformIndex(t, "amd64", "arm64")
+	got, err := Push(context.Background(), writeLayout(t, idx), Options{Repository: host + "/app", Tags: []string{"multi"}, Backoff: fastBackoff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulled, err := remote.Index(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Index(pulled); err != nil {
+		t.Error(err)
+	}
+	want, _ := idx.Digest()
+	if got.DigestStr() != want.String() {
+		t.Errorf("pushed %s, want digest %s", got, want)
+	}
+}
+
+func TestPushUploadsOnlyMissingBlobs(t *testing.T) {
+	host, rec := newRegistry(t)
+	base := randomImage(t, 4096, 3)
+	if _, err := Push(context.Background(), writeLayout(t, base), Options{Repository: host + "/app", Tags: []string{"base"}, Backoff: fastBackoff}); err != nil {
+		t.Fatal(err)
+	}
+	before := rec.count(http.MethodPost, "/blobs/uploads")
+	app, err := mutate.AppendLayers(base, randomLayer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Push(context.Background(), writeLayout(t, app), Options{Repository: host + "/app", Tags: []string{"app"}, Backoff: fastBackoff}); err != nil {
+		t.Fatal(err)
+	}
+	// The new layer and the new config; the three base layers are already there.
+	if got := rec.count(http.MethodPost, "/blobs/uploads") - before; got != 2 {
+		t.Errorf("second push started %d blob uploads, want 2 (the new layer and config)", got)
+	}
+}
+
+// platformIndex is an index with a random linux image for each architecture.
+func platformIndex(t *testing.T, archs ...string) v1.ImageIndex {
+	t.Helper()
+	var adds []mutate.IndexAddendum
+	for _, arch := range archs {
+		p := v1.Platform{OS: "linux", Architecture: arch}
+		img := randomImage(t, 512, 1)
+		cf, err := img.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cf = cf.DeepCopy()
+		cf.OS, cf.Architecture = p.OS, p.Architecture
+		if img, err = mutate.ConfigFile(img, cf); err != nil {
+			t.Fatal(err)
+		}
+		adds = append(adds, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &p}})
+	}
+	return mutate.AppendManifests(empty.Index, adds...)
+}
+
+func randomLayer(t *testing.T) v1.Layer {
+	t.Helper()
+	layers, err := randomImage(t, 2048, 1).Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return layers[0]
+}
+
+func TestPushRetriesTransientFailures(t *testing.T) {
+	host, rec := newRegistry(t)
+	rec.failFirst = 2
+	img := randomImage(t, 1024, 1)
+	got, err := Push(context.Background(), writeLayout(t, img), Options{Repository: host + "/app", Tags: []string{"v1"}, Backoff: fastBackoff})
+	if err != nil {
+		t.Fatalf("push through two 503 answers: %v", err)
+	}
+	if _, err := remote.Image(got); err != nil {
+		t.Error(err)
+	}
+	if rec.failFirst != 0 {
+		t.Errorf("the registry still had %d failures to serve: the push did not go through them", rec.failFirst)
+	}
+}
+
+func TestPushReportsProgress(t *testing.T) {
+	host, _ := newRegistry(t)
+	var progress bytes.Buffer
+	img := randomImage(t, 2<<20, 2)
+	_, err := Push(context.Background(), writeLayout(t, img), Options{
+		Repository: host + "/app", Tags: []string{"v1"}, Backoff: fastBackoff,
+		Progress: &progress, ProgressInterval: time.Nanosecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := progress.String()
+	if !strings.Contains(out, "pushing: ") || !strings.Contains(out, "pushed 4.0 MiB") {
+		t.Errorf("progress output lacks the progress and summary lines:\n%s", out)
+	}
+}
+
+func TestPushErrors(t *testing.T) {
+	img := randomImage(t, 256, 1)
+	two := writeLayout(t, img)
+	p, _ := layout.FromPath(two)
+	p.AppendImage(randomImage(t, 256, 1))
+	for _, tc := range []struct {
+		name, dir string
+		o         Options
+		want      string
+	}{
+		{"no repository", writeLayout(t, img), Options{}, "no repository to push to"},
+		{"bad repository", writeLayout(t, img), Options{Repository: "Bad/Repo"}, "repository \"Bad/Repo\" is not valid"},
+		{"unstamped tag", writeLayout(t, img), Options{Repository: "example.com/app", Tags: []string{"{BUILD_USER}"}}, "only filled in when building with --stamp"},
+		{"two images", two, Options{Repository: "example.com/app"}, "lists 2 images"},
+		{"not a layout", t.TempDir(), Options{Repository: "example.com/app"}, "is not an OCI image layout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Push(context.Background(), tc.dir, tc.o)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Push error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// transportLog records the requests a push sends and the answers it gets.
+type transportLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *transportLog) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err == nil {
+		l.mu.Lock()
+		l.lines = append(l.lines, fmt.Sprintf("%s %s %d", req.Method, req.URL.RequestURI(), resp.StatusCode))
+		l.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (l *transportLog) matching(parts ...string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, line := range l.lines {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(line, p)
+		}
+		if all {
+			n++
+		}
+	}
+	return n
+}
+
+func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
+	reg := startDistribution(t, "", "")
+	base := randomImage(t, 4096, 3)
+	if _, err := Push(context.Background(), writeLayout(t, base), Options{Repository: reg.host + "/base/static", Tags: []string{"v1"}, Backoff: fastBackoff}); err != nil {
+		t.Fatal(err)
+	}
+	app, err := mutate.AppendLayers(base, randomLayer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &transportLog{}
+	got, err := Push(context.Background(), writeLayout(t, app), Options{
+		Repository: reg.host + "/team/app", Tags: []string{"v1"}, MountFrom: reg.host + "/base/static",
+		Transport: log, Backoff: fastBackoff,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := log.matching("POST", "mount=", "from=base%2Fstatic", " 201"); n != 3 {
+		t.Errorf("%d blobs were mounted from base/static, want the 3 base layers; requests:\n%s", n, strings.Join(log.lines, "\n"))
+	}
+	if n := log.matching("PATCH", "/team/app/blobs/uploads/"); n != 2 {
+		t.Errorf("%d blobs were uploaded, want 2 (the app layer and the config); requests:\n%s", n, strings.Join(log.lines, "\n"))
+	}
+	pulled, err := remote.Image(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Image(pulled); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
+	const user, password = "pusher", "s3cret-Pa55word"
+	reg := startDistribution(t, user, password)
+	dockerConfig := func(pw string) {
+		dir := t.TempDir()
+		auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pw))
+		config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.host, auth)
+		if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("DOCKER_CONFIG", dir)
+	}
+	secrets := []string{password, base64.StdEncoding.EncodeToString([]byte(user + ":" + password))}
+
+	dockerConfig(password)
+	var progress bytes.Buffer
+	img := randomImage(t, 1<<20, 1)
+	got, err := Push(context.Background(), writeLayout(t, img), Options{
+		Repository: reg.host + "/private/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain,
+		Backoff: fastBackoff, Progress: &progress, ProgressInterval: time.Nanosecond,
+	})
+	if err != nil {
+		t.Fatalf("push with the right password: %v", err)
+	}
+	assertNoSecret(t, got.String()+progress.String(), secrets)
+
+	dockerConfig("wrong-" + password)
+	_, err = Push(context.Background(), writeLayout(t, img), Options{Repository: reg.host + "/private/app", Tags: []string{"v2"}, Backoff: fastBackoff})
+	if err == nil {
+		t.Fatal("push with a wrong password succeeded")
+	}
+	if !strings.Contains(err.Error(), "401") && !strings.Contains(strings.ToLower(err.Error()), "unauthorized") {
+		t.Errorf("error %q does not say the registry refused the credentials", err)
+	}
+	assertNoSecret(t, err.Error(), append(secrets, "wrong-"+password))
+}
+
+func assertNoSecret(t *testing.T, out string, secrets []string) {
+	t.Helper()
+	for _, s := range secrets {
+		if strings.Contains(out, s) {
+			t.Errorf("output shows a credential:\n%s", out)
+		}
+	}
+}
