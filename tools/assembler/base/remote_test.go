@@ -48,15 +48,7 @@ func testRegistryAuth(t *testing.T, bases *testenv.Bases) {
 	}
 	checkBase(t, b)
 
-	// A credential helper is a program docker-credential-NAME that prints the
-	// credentials for the registry named on its stdin.
-	helperDir := t.TempDir()
-	helper := fmt.Sprintf("#!/bin/sh\nread host\n[ \"$1\" = get ] && [ \"$host\" = %q ] || exit 1\necho '{\"Username\": %q, \"Secret\": %q}'\n", reg.Host, reg.User, reg.Password)
-	if err := os.WriteFile(filepath.Join(helperDir, "docker-credential-asmtest"), []byte(helper), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", helperDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-	writeDockerConfig(t, fmt.Sprintf(`{"credHelpers": {%q: "asmtest"}}`, reg.Host))
+	reg.UseCredentialHelper(t)
 	if b, err = open(t, ref, hostPlatform); err != nil {
 		t.Fatalf("with a credential helper: %v", err)
 	}

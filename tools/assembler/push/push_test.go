@@ -26,6 +26,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
 var fastBackoff = remote.Backoff{Duration: time.Millisecond, Factor: 2, Steps: 5}
@@ -314,9 +316,9 @@ func (l *transportLog) matching(parts ...string) int {
 }
 
 func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
-	reg := startDistribution(t, "", "")
+	reg := testenv.StartRegistry(t, false)
 	base := randomImage(t, 4096, 3)
-	if _, err := Push(context.Background(), writeLayout(t, base), Options{Repository: reg.host + "/base/static", Tags: []string{"v1"}, Backoff: fastBackoff}); err != nil {
+	if _, err := Push(context.Background(), writeLayout(t, base), Options{Repository: reg.Host + "/base/static", Tags: []string{"v1"}, Backoff: fastBackoff}); err != nil {
 		t.Fatal(err)
 	}
 	app, err := mutate.AppendLayers(base, randomLayer(t))
@@ -325,7 +327,7 @@ func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 	}
 	log := &transportLog{}
 	got, err := Push(context.Background(), writeLayout(t, app), Options{
-		Repository: reg.host + "/team/app", Tags: []string{"v1"}, MountFrom: reg.host + "/base/static",
+		Repository: reg.Host + "/team/app", Tags: []string{"v1"}, MountFrom: reg.Host + "/base/static",
 		Transport: log, Backoff: fastBackoff,
 	})
 	if err != nil {
@@ -347,12 +349,12 @@ func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 }
 
 func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
-	const user, password = "pusher", "s3cret-Pa55word"
-	reg := startDistribution(t, user, password)
+	reg := testenv.StartRegistry(t, true)
+	user, password := reg.User, reg.Password
 	dockerConfig := func(pw string) {
 		dir := t.TempDir()
 		auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pw))
-		config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.host, auth)
+		config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.Host, auth)
 		if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(config), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -364,7 +366,7 @@ func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 	var progress bytes.Buffer
 	img := randomImage(t, 1<<20, 1)
 	got, err := Push(context.Background(), writeLayout(t, img), Options{
-		Repository: reg.host + "/private/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain,
+		Repository: reg.Host + "/private/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain,
 		Backoff: fastBackoff, Progress: &progress, ProgressInterval: time.Nanosecond,
 	})
 	if err != nil {
@@ -373,7 +375,7 @@ func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 	assertNoSecret(t, got.String()+progress.String(), secrets)
 
 	dockerConfig("wrong-" + password)
-	_, err = Push(context.Background(), writeLayout(t, img), Options{Repository: reg.host + "/private/app", Tags: []string{"v2"}, Backoff: fastBackoff})
+	_, err = Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/private/app", Tags: []string{"v2"}, Backoff: fastBackoff})
 	if err == nil {
 		t.Fatal("push with a wrong password succeeded")
 	}
@@ -381,6 +383,26 @@ func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 		t.Errorf("error %q does not say the registry refused the credentials", err)
 	}
 	assertNoSecret(t, err.Error(), append(secrets, "wrong-"+password))
+}
+
+func TestPushWithCredentialHelper(t *testing.T) {
+	reg := testenv.StartRegistry(t, true)
+	reg.UseCredentialHelper(t)
+	img := randomImage(t, 4096, 1)
+	got, err := Push(context.Background(), writeLayout(t, img), Options{
+		Repository: reg.Host + "/private/helped", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain, Backoff: fastBackoff,
+	})
+	if err != nil {
+		t.Fatalf("push with credentials from docker-credential-goimagetest: %v", err)
+	}
+	auth := remote.WithAuth(&authn.Basic{Username: reg.User, Password: reg.Password})
+	pulled, err := remote.Image(got, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Image(pulled); err != nil {
+		t.Error(err)
+	}
 }
 
 func assertNoSecret(t *testing.T, out string, secrets []string) {

@@ -106,3 +106,22 @@ func printLogOnFailure(t testing.TB, f *os.File) {
 		t.Logf("docker-registry log:\n%s", b)
 	}
 }
+
+// UseCredentialHelper points docker's config ($DOCKER_CONFIG) at a credential
+// helper for r: a program docker-credential-NAME on PATH that prints r's user
+// and password for r's host, as docker-credential-gcr or -ecr-login do, and
+// fails for any other host.
+func (r *Registry) UseCredentialHelper(t testing.TB) {
+	t.Helper()
+	const helperName = "goimagetest"
+	bin := t.TempDir()
+	script := fmt.Sprintf("#!/bin/sh\nread host\n[ \"$1\" = get ] && [ \"$host\" = %q ] || exit 1\necho '{\"Username\": %q, \"Secret\": %q}'\n",
+		r.Host, r.User, r.Password)
+	if err := os.WriteFile(filepath.Join(bin, "docker-credential-"+helperName), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	config := t.TempDir()
+	write(t, filepath.Join(config, "config.json"), fmt.Sprintf(`{"credHelpers": {%q: %q}}`, r.Host, helperName))
+	t.Setenv("DOCKER_CONFIG", config)
+}
