@@ -36,11 +36,11 @@ step_go() {
 }
 
 # The assembler's tests check images with tools we did not write and a real
-# registry (as does the ko migration's digest pinning); they skip when one is
-# missing, so install them all here.
+# registry (as does the ko migration's digest pinning), and load into podman as
+# well as docker; they skip when one is missing, so install them all here.
 install_image_tools() {
   local pkgs=() cmd pkg
-  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils; do
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman; do
     pkg=${cmd#*:}
     command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
   done

@@ -14,38 +14,52 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
-// needDocker skips when no Docker engine answers; tools/run_tests.sh runs
-// where one does.
-func needDocker(t *testing.T) {
+// engines are the container engines Load supports.
+var engines = []string{"docker", "podman"}
+
+// needEngine skips when the engine is not installed (fails under CI, which
+// installs podman) or does not answer.
+func needEngine(t *testing.T, engine string) {
 	t.Helper()
-	if _, err := exec.LookPath("docker"); err != nil {
-		t.Skip("needs the docker command and a running Docker engine")
-	}
-	if err := exec.Command("docker", "version").Run(); err != nil {
-		t.Skipf("needs a running Docker engine: docker version: %v", err)
+	testenv.Tool(t, engine)
+	if err := exec.Command(engine, "version").Run(); err != nil {
+		t.Skipf("needs a working %s: %s version: %v", engine, engine, err)
 	}
 }
 
 // uniqueTag is a name no other test or user of the shared engine has; the
-// image is removed when the test ends.
-func uniqueTag(t *testing.T) string {
+// image is removed from the engine when the test ends.
+func uniqueTag(t *testing.T, engine string) string {
 	t.Helper()
 	b := make([]byte, 6)
 	rand.Read(b)
 	tag := "goimage-test-rules/load:" + hex.EncodeToString(b)
-	t.Cleanup(func() { exec.Command("docker", "rmi", "--force", tag).Run() })
+	t.Cleanup(func() { exec.Command(engine, "rmi", "--force", tag).Run() })
 	return tag
 }
 
-func inspect(t *testing.T, tag, format string) string {
+func inspect(t *testing.T, engine, tag, format string) string {
 	t.Helper()
-	out, err := exec.Command("docker", "image", "inspect", "--format", format, tag).CombinedOutput()
+	out, err := exec.Command(engine, "image", "inspect", "--format", format, tag).CombinedOutput()
 	if err != nil {
-		t.Fatalf("docker image inspect %s: %v\n%s", tag, err, out)
+		t.Fatalf("%s image inspect %s: %v\n%s", engine, tag, err, out)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// imageID is the engine's ID of a loaded image: its config digest, which
+// docker shows with the algorithm and podman without.
+func imageID(t *testing.T, engine, tag string) string {
+	t.Helper()
+	id := inspect(t, engine, tag, "{{.Id}}")
+	if !strings.HasPrefix(id, "sha256:") {
+		id = "sha256:" + id
+	}
+	return id
 }
 
 func platformImage(t *testing.T, arch string) v1.Image {
@@ -112,41 +126,54 @@ func configID(t *testing.T, img v1.Image) string {
 }
 
 func TestLoadImage(t *testing.T) {
-	needDocker(t)
-	tag := uniqueTag(t)
-	img := platformImage(t, "amd64")
-	var stdout bytes.Buffer
-	if err := Load(context.Background(), writeLayout(t, img), Options{Tags: []string{tag}, Stdout: &stdout}); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(stdout.String(), "Loaded image: "+tag) {
-		t.Errorf("docker load said %q, want it to name %s", stdout.String(), tag)
-	}
-	if got := inspect(t, tag, "{{.Id}}"); got != configID(t, img) {
-		t.Errorf("loaded image ID %s, want the config digest %s", got, configID(t, img))
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			needEngine(t, engine)
+			tag := uniqueTag(t, engine)
+			img := platformImage(t, "amd64")
+			var stdout bytes.Buffer
+			if err := Load(context.Background(), writeLayout(t, img), Options{Engine: engine, Tags: []string{tag}, Stdout: &stdout}); err != nil {
+				t.Fatal(err)
+			}
+			// podman qualifies a name without a registry with localhost/.
+			if !strings.Contains(stdout.String(), tag) {
+				t.Errorf("%s load said %q, want it to name %s", engine, stdout.String(), tag)
+			}
+			if got := imageID(t, engine, tag); got != configID(t, img) {
+				t.Errorf("loaded image ID %s, want the config digest %s", got, configID(t, img))
+			}
+		})
 	}
 }
 
 func TestLoadUsesTheLayoutsNames(t *testing.T) {
-	needDocker(t)
-	tag := uniqueTag(t)
+	needEngine(t, "docker")
+	tag := uniqueTag(t, "docker")
 	img := platformImage(t, "amd64")
 	if err := Load(context.Background(), writeLayout(t, img, tag), Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := inspect(t, tag, "{{.Id}}"); got != configID(t, img) {
+	if got := imageID(t, "docker", tag); got != configID(t, img) {
 		t.Errorf("loaded image ID %s, want %s", got, configID(t, img))
 	}
 }
 
 func TestLoadIndexPicksThePlatform(t *testing.T) {
-	needDocker(t)
-	engine, err := enginePlatform(context.Background(), "docker")
+	for _, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			needEngine(t, engine)
+			testLoadIndexPicksThePlatform(t, engine)
+		})
+	}
+}
+
+func testLoadIndexPicksThePlatform(t *testing.T, engine string) {
+	host, err := enginePlatform(context.Background(), engine)
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := "arm64"
-	if engine.Architecture == "arm64" {
+	if host.Architecture == "arm64" {
 		other = "amd64"
 	}
 	dir := writeLayout(t, index(t, "amd64", "arm64"))
@@ -155,15 +182,15 @@ func TestLoadIndexPicksThePlatform(t *testing.T) {
 		platform *v1.Platform
 		want     string
 	}{
-		{"engine's platform", nil, engine.Architecture},
+		{"engine's platform", nil, host.Architecture},
 		{"asked for", &v1.Platform{OS: "linux", Architecture: other}, other},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tag := uniqueTag(t)
-			if err := Load(context.Background(), dir, Options{Tags: []string{tag}, Platform: tc.platform}); err != nil {
+			tag := uniqueTag(t, engine)
+			if err := Load(context.Background(), dir, Options{Engine: engine, Tags: []string{tag}, Platform: tc.platform}); err != nil {
 				t.Fatal(err)
 			}
-			if got := inspect(t, tag, "{{.Architecture}}"); got != tc.want {
+			if got := inspect(t, engine, tag, "{{.Architecture}}"); got != tc.want {
 				t.Errorf("loaded architecture %s, want %s", got, tc.want)
 			}
 		})

@@ -1,5 +1,5 @@
 // Package testenv gives the assembler's tests the real tools and services
-// they check outputs with: a Go toolchain, docker, skopeo, umoci, crane and
+// they check outputs with: a Go toolchain, docker, podman, skopeo, umoci, crane and
 // a registry (Debian's docker-registry). A test whose tool is missing is
 // skipped with a message saying how to install it; tools/run_tests.sh
 // installs all of them, so CI runs every test.
@@ -19,6 +19,7 @@ import (
 var installHints = map[string]string{
 	"go":              "install Go",
 	"docker":          "install Docker and start its engine",
+	"podman":          "apt-get install podman",
 	"skopeo":          "apt-get install skopeo",
 	"umoci":           "apt-get install umoci",
 	"crane":           "go install github.com/google/go-containerregistry/cmd/crane@v0.22.1",
