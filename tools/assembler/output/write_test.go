@@ -1,9 +1,7 @@
 package output
 
 import (
-	"archive/tar"
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,6 +12,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
 func TestTarballIsDockerArchiveAndOCILayout(t *testing.T) {
@@ -38,7 +38,7 @@ func TestTarballIsDockerArchiveAndOCILayout(t *testing.T) {
 	}
 
 	extracted := filepath.Join(dir, "extracted")
-	untar(t, path, extracted)
+	testenv.Untar(t, path, extracted)
 	fromLayout := layoutImage(t, extracted)
 	if err := validate.Image(fromLayout); err != nil {
 		t.Errorf("OCI layout view: %v", err)
@@ -60,7 +60,7 @@ func TestLayoutAndTarballHoldTheSameFiles(t *testing.T) {
 	if err := WriteLayout(filepath.Join(dir, "layout"), Content{Image: img}); err != nil {
 		t.Fatal(err)
 	}
-	untar(t, filepath.Join(dir, "a.tar"), filepath.Join(dir, "untarred"))
+	testenv.Untar(t, filepath.Join(dir, "a.tar"), filepath.Join(dir, "untarred"))
 	for _, f := range []string{"index.json", "oci-layout", "manifest.json"} {
 		a, _ := os.ReadFile(filepath.Join(dir, "untarred", f))
 		b, _ := os.ReadFile(filepath.Join(dir, "layout", f))
@@ -119,36 +119,4 @@ func layoutImage(t *testing.T, dir string) v1.Image {
 		t.Fatal(err)
 	}
 	return img
-}
-
-func untar(t *testing.T, path, dest string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		target := filepath.Join(dest, h.Name)
-		if h.Typeflag == tar.TypeDir {
-			os.MkdirAll(target, 0o755)
-			continue
-		}
-		os.MkdirAll(filepath.Dir(target), 0o755)
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(target, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
