@@ -15,7 +15,8 @@
 #     to pin) and takes a base made right now with docker build + docker save
 #     through goimage.local; its images run too;
 #   * the same against a registry with htpasswd auth: credentials from docker
-#     config.json, refused without them, never printed;
+#     config.json, refused without them, never printed; goimage.pull also with
+#     credentials from a credential helper (docker-credential-NAME on PATH);
 #   * goimage.local of a layout that lacks a blob, or whose blob is damaged,
 #     fails with a message naming the blob.
 #
@@ -25,7 +26,6 @@ set -euo pipefail
 E2E=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PROJECT=$(dirname "$E2E")
 BAZEL=$PROJECT/tools/bazel
-export BAZEL_OFFLINE_KEEP_SERVER=1
 RUN_ID=$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goimage-e2e.XXXXXX")
 # A fixed path, so that its Bazel output base is reused from run to run.
@@ -230,6 +230,9 @@ write_pull_workspace() {
   docker save --output "$PULL_WS/custom_base.tar" "$tag"
   ok "made a custom base with docker build and docker save"
   cp "$E2E/.bazelrc" "$PULL_WS/.bazelrc"
+  # Without a repository cache every goimage.pull asks the registry, so the
+  # credential checks below are real even when the blobs were fetched before.
+  printf 'common --repository_cache=\n' >>"$PULL_WS/.bazelrc"
   broken_layouts
   cat >"$PULL_WS/MODULE.bazel" <<MODULE
 module(name = "rules_goimage_e2e_pull")
@@ -247,11 +250,12 @@ goimage = use_extension("@rules_goimage//rules:extensions.bzl", "goimage")
 goimage.pull(name = "pulled", image = "$REGISTRY/e2e/hello", digest = "$HELLO_DIGEST")
 goimage.pull(name = "pulled_multi", image = "$REGISTRY/e2e/multi@$MULTI_DIGEST", platforms = ["linux/arm64"])
 goimage.pull(name = "pulled_private", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
+goimage.pull(name = "pulled_private_helper", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
 goimage.pull(name = "unpinned", image = "$REGISTRY/e2e/hello:v1")
 goimage.local(name = "docker_base", path = "custom_base.tar")
 goimage.local(name = "missing_blob", path = "missing_blob")
 goimage.local(name = "corrupt_blob", path = "corrupt_blob")
-use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "unpinned")
+use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "pulled_private_helper", "unpinned")
 MODULE
   cat >"$PULL_WS/BUILD.bazel" <<'BUILD'
 load("@rules_go//go:def.bzl", "go_binary")
@@ -262,6 +266,8 @@ go_binary(name = "app", srcs = ["main.go"])
 go_image(name = "on_pulled", base = "@pulled//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-pulled:latest"])
 
 go_image(name = "on_private", base = "@pulled_private//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-private:latest"])
+
+go_image(name = "on_private_helper", base = "@pulled_private_helper//:image", binary = ":app", tags = ["manual"])
 
 go_image(name = "on_pulled_arm64", base = "@pulled_multi//:image", binary = ":app", platforms = ["linux/arm64"])
 
@@ -333,6 +339,28 @@ step_pull() {
   ok "goimage.pull without a digest is refused, showing digest = \"$HELLO_DIGEST\""
 }
 
+step_pull_with_credential_helper() {
+  log "goimage.pull with credentials from a credential helper"
+  local config=$WORK/helper-config
+  mkdir -p "$config/bin"
+  # As docker-credential-gcr or -ecr-login do: the registry on stdin, JSON out.
+  cat >"$config/bin/docker-credential-e2e" <<HELPER
+#!/bin/sh
+read -r host
+[ "\$1" = get ] && [ "\$host" = "$AUTH_REGISTRY" ] || { echo "credentials not found in native keychain"; exit 1; }
+printf '{"ServerURL": "%s", "Username": "%s", "Secret": "%s"}\n' "$AUTH_REGISTRY" "$USER_NAME" "$PASSWORD"
+HELPER
+  chmod +x "$config/bin/docker-credential-e2e"
+  printf '{"credHelpers": {"%s": "e2e"}}\n' "$AUTH_REGISTRY" >"$config/config.json"
+
+  DOCKER_CONFIG=$WORK/no-credentials expect_failure //:on_private_helper "cannot fetch manifest $PRIVATE_DIGEST"
+  ok "goimage.pull from a registry that asks for a password, without credentials, is refused"
+  DOCKER_CONFIG=$config expect_failure //:on_private_helper "docker-credential-e2e is not on PATH"
+  ok "a credential helper that is not installed is named"
+  (cd "$PULL_WS" && DOCKER_CONFIG=$config PATH=$config/bin:$PATH "$BAZEL" build //:on_private_helper)
+  ok "goimage.pull fetched $AUTH_REGISTRY/e2e/private with the credentials of docker-credential-e2e"
+}
+
 main() {
   install_prerequisites
   step_build
@@ -343,6 +371,7 @@ main() {
   step_load
   step_auth
   step_pull
+  step_pull_with_credential_helper
   step_broken_bases
   log "all end-to-end checks passed"
 }

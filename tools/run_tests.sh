@@ -20,7 +20,6 @@ ROOT_DIR=$(pwd -P)
 
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
-export BAZEL_OFFLINE_KEEP_SERVER=1
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e)
 RESULTS=()
