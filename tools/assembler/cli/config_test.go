@@ -11,23 +11,6 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
-func layoutImage(t *testing.T, dir string) v1.Image {
-	t.Helper()
-	idx, err := layout.ImageIndexFromPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := idx.IndexManifest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := idx.Image(m.Manifests[0].Digest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
 // The flags set the config over the base's: env merges by key, labels
 // merge, the rest replaces; the manifest names the base.
 func TestBuildConfigOverBase(t *testing.T) {
@@ -37,7 +20,7 @@ func TestBuildConfigOverBase(t *testing.T) {
 		"--platform", "linux/"+hostArch(), "--cmd", "--verbose", "--env", "GREETING=over", "--env", "NEW=1",
 		"--workdir", "/srv", "--user", "65532:65532", "--label", "team=core", "--annotation", "org.opencontainers.image.source=https://example.com/app",
 		"--expose", "8080", "--expose", "53/udp", "--stop-signal", "SIGINT", "--source-date-epoch", "1700000000", "--layout", out)
-	img := layoutImage(t, out)
+	img := testenv.LayoutImage(t, out)
 	cf, err := img.ConfigFile()
 	if err != nil {
 		t.Fatal(err)

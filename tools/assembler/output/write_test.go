@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
@@ -39,7 +37,7 @@ func TestTarballIsDockerArchiveAndOCILayout(t *testing.T) {
 
 	extracted := filepath.Join(dir, "extracted")
 	testenv.Untar(t, path, extracted)
-	fromLayout := layoutImage(t, extracted)
+	fromLayout := testenv.LayoutImage(t, extracted)
 	if err := validate.Image(fromLayout); err != nil {
 		t.Errorf("OCI layout view: %v", err)
 	}
@@ -102,21 +100,4 @@ func TestFailedWriteLeavesNoOutput(t *testing.T) {
 	if len(entries) != 0 {
 		t.Errorf("a failed write left %d files behind", len(entries))
 	}
-}
-
-func layoutImage(t *testing.T, dir string) v1.Image {
-	t.Helper()
-	idx, err := layout.ImageIndexFromPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := idx.IndexManifest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := idx.Image(m.Manifests[0].Digest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
 }
