@@ -29,6 +29,32 @@ func TestOpenRegistry(t *testing.T) {
 		wantError(t, err, "without a digest", "pin it", "crane digest")
 	})
 	t.Run("with credentials", func(t *testing.T) { testRegistryAuth(t, bases) })
+	t.Run("with bearer tokens", func(t *testing.T) { testRegistryTokens(t, bases) })
+}
+
+// testRegistryTokens pulls from a registry that, like Docker Hub or GHCR,
+// hands out bearer tokens: anonymous ones for public/..., and ones for
+// everything in exchange for the user's password.
+func testRegistryTokens(t *testing.T, bases *testenv.Bases) {
+	reg := testenv.StartTokenRegistry(t)
+	public := reg.Push(t, "oci:"+bases.OCILayout+":base", "public/base:v1")
+	private := reg.Push(t, "oci:"+bases.OCILayout+":base", "private/base:v1")
+
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	b, err := open(t, public, hostPlatform)
+	if err != nil {
+		t.Fatalf("anonymous pull of %s: %v", public, err)
+	}
+	checkBase(t, b)
+	_, err = open(t, private, hostPlatform)
+	wantError(t, err, "UNAUTHORIZED")
+
+	auth := base64.StdEncoding.EncodeToString([]byte(reg.User + ":" + reg.Password))
+	writeDockerConfig(t, fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.Host, auth))
+	if b, err = open(t, private, hostPlatform); err != nil {
+		t.Fatalf("pull of %s with a token for the user: %v", private, err)
+	}
+	checkBase(t, b)
 }
 
 func testRegistryAuth(t *testing.T, bases *testenv.Bases) {

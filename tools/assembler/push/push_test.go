@@ -405,6 +405,29 @@ func TestPushWithCredentialHelper(t *testing.T) {
 	}
 }
 
+// TestPushWithBearerToken pushes to a registry that hands out bearer tokens
+// for the user's password, as Docker Hub, GHCR and GCR do.
+func TestPushWithBearerToken(t *testing.T) {
+	reg := testenv.StartTokenRegistry(t)
+	img := randomImage(t, 4096, 2)
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	if _, err := Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain, Backoff: fastBackoff}); err == nil {
+		t.Fatal("an anonymous push to a registry that only lets its user push succeeded")
+	}
+	reg.UseCredentialHelper(t)
+	got, err := Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain, Backoff: fastBackoff})
+	if err != nil {
+		t.Fatalf("push with a token for the user: %v", err)
+	}
+	pulled, err := remote.Image(got, remote.WithAuth(&authn.Basic{Username: reg.User, Password: reg.Password}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate.Image(pulled); err != nil {
+		t.Error(err)
+	}
+}
+
 func assertNoSecret(t *testing.T, out string, secrets []string) {
 	t.Helper()
 	for _, s := range secrets {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,16 +25,50 @@ type Registry struct {
 // htpasswd authentication when auth is set, and stops it when the test ends.
 func StartRegistry(t testing.TB, auth bool) *Registry {
 	t.Helper()
+	if !auth {
+		return startRegistry(t, "", "", nil)
+	}
+	const user, password = "builder", "s3cret-pass"
+	return startRegistry(t, user, password, func(dir string) string {
+		htpasswd := Run(t, Tool(t, "htpasswd"), "-Bbn", user, password)
+		write(t, filepath.Join(dir, "htpasswd"), htpasswd)
+		return fmt.Sprintf("auth:\n  htpasswd:\n    realm: test\n    path: %s\n", filepath.Join(dir, "htpasswd"))
+	})
+}
+
+// StartTokenRegistry starts docker-registry with bearer-token auth, served by
+// a TokenServer on another port of 127.0.0.1: anonymous pulls of public/...
+// and, with User and Password, pulls and pushes of everything.
+func StartTokenRegistry(t testing.TB) *Registry {
+	t.Helper()
+	tokens, err := NewTokenServer("goimage-test-registry", "token-user", "t0ken-Pa55")
+	if err != nil {
+		t.Fatal(err)
+	}
+	realm := httptest.NewServer(tokens)
+	t.Cleanup(realm.Close)
+	// go-containerregistry refuses token realms at private IP literals (a
+	// registry could point clients at internal services), so the realm is
+	// named by host name.
+	realmURL := strings.Replace(realm.URL, "127.0.0.1", "localhost", 1) + "/token"
+	return startRegistry(t, tokens.User, tokens.Password, func(dir string) string {
+		cert := filepath.Join(dir, "token-issuer.pem")
+		write(t, cert, string(tokens.CertPEM()))
+		return tokens.RegistryAuthConfig(realmURL, cert)
+	})
+}
+
+// startRegistry starts docker-registry with the auth section that auth
+// writes (nil: none) and stops it when the test ends.
+func startRegistry(t testing.TB, user, password string, auth func(dir string) string) *Registry {
+	t.Helper()
 	bin := Tool(t, "docker-registry")
 	dir := t.TempDir()
-	r := &Registry{Host: freeAddress(t)}
+	r := &Registry{Host: freeAddress(t), User: user, Password: password}
 	config := fmt.Sprintf("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n",
 		filepath.Join(dir, "data"), r.Host)
-	if auth {
-		r.User, r.Password = "builder", "s3cret-pass"
-		htpasswd := Run(t, Tool(t, "htpasswd"), "-Bbn", r.User, r.Password)
-		write(t, filepath.Join(dir, "htpasswd"), htpasswd)
-		config += fmt.Sprintf("auth:\n  htpasswd:\n    realm: test\n    path: %s\n", filepath.Join(dir, "htpasswd"))
+	if auth != nil {
+		config += auth(dir)
 	}
 	write(t, filepath.Join(dir, "config.yml"), config)
 	cmd := exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
