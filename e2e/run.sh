@@ -17,6 +17,10 @@
 #   * the same against a registry with htpasswd auth: credentials from docker
 #     config.json, refused without them, never printed; goimage.pull also with
 #     credentials from a credential helper (docker-credential-NAME on PATH);
+#   * against a registry that hands out bearer tokens, as Docker Hub, GHCR and
+#     GCR do (docker-registry with a token service): push with a token for the
+#     user's password, goimage.pull of a public repository anonymously and of
+#     a private one with the user's token, refused without credentials;
 #   * goimage.local of a layout that lacks a blob, or whose blob is damaged,
 #     fails with a message naming the blob.
 #
@@ -41,7 +45,7 @@ fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 cleanup() {
   local pidfile tag
   # start_registry runs in a $(...) subshell, so the pids are kept in files.
-  for pidfile in "$WORK"/*/registry.pid; do
+  for pidfile in "$WORK"/*/*.pid; do
     [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
   done
   for tag in "${DOCKER_TAGS[@]}"; do docker rmi --force "$tag" >/dev/null 2>&1 || true; done
@@ -72,15 +76,20 @@ free_port() {
 }
 
 # start_registry NAME [USER PASSWORD]: starts docker-registry on 127.0.0.1 and
-# prints its host:port.
+# prints its host:port. With USER and PASSWORD it asks for them (htpasswd); a
+# registry named token sends clients to a token service for bearer tokens,
+# which it gives for USER's PASSWORD (and anonymously for pulls of public/...).
 start_registry() {
   local dir=$WORK/$1 port
   port=$(free_port)
   mkdir -p "$dir"
+  [ "$1" = token ] && start_token_service "$dir" "$2" "$3"
   {
     printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\n' "$dir"
     printf 'http:\n  addr: 127.0.0.1:%s\n' "$port"
-    if [ $# -gt 1 ]; then
+    if [ "$1" = token ]; then
+      cat "$dir/auth.yml"
+    elif [ $# -gt 1 ]; then
       htpasswd -Bbn "$2" "$3" >"$dir/htpasswd"
       printf 'auth:\n  htpasswd:\n    realm: e2e\n    path: %s/htpasswd\n' "$dir"
     fi
@@ -92,6 +101,20 @@ start_registry() {
     sleep 0.1
   done
   fail "docker-registry $1 did not start; its log: $(cat "$dir/log")"
+}
+
+# start_token_service DIR USER PASSWORD: starts the token service the
+# assembler's Go tests use, which writes DIR/auth.yml for the registry.
+start_token_service() {
+  local dir=$1
+  (cd "$PROJECT" && go build -o "$WORK/tokenserver" ./tools/assembler/internal/testenv/cmd/tokenserver)
+  "$WORK/tokenserver" -dir "$dir" -user "$2" -password "$3" >"$dir/tokenserver.out" 2>&1 &
+  echo $! >"$dir/tokenserver.pid"
+  for _ in $(seq 100); do
+    [ -s "$dir/auth.yml" ] && return
+    sleep 0.1
+  done
+  fail "the token service did not start: $(cat "$dir/tokenserver.out")"
 }
 
 # run_image TAG WANT [docker run args...]: runs the image and checks its output.
@@ -216,6 +239,23 @@ step_auth() {
   ok "pushed with the credentials of docker config.json: $(tail -1 <<<"$out")"
 }
 
+step_token_push() {
+  log "pushing to $TOKEN_REGISTRY, which hands out bearer tokens"
+  local ref auth
+  mkdir -p "$WORK/token-config"
+  auth=$(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)
+  printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$TOKEN_REGISTRY" "$auth" >"$WORK/token-config/config.json"
+  if DOCKER_CONFIG=$WORK/no-credentials push //app:image.push -- --repository "$TOKEN_REGISTRY/public/hello" >/dev/null 2>&1; then
+    fail "an anonymous push to $TOKEN_REGISTRY succeeded"
+  fi
+  ok "an anonymous push is refused"
+  for repo in public/hello private/hello; do
+    ref=$(DOCKER_CONFIG=$WORK/token-config push //app:image.push -- --repository "$TOKEN_REGISTRY/$repo")
+    ok "pushed $ref with a token for $USER_NAME"
+  done
+  TOKEN_DIGEST=${ref#*@}
+}
+
 write_pull_workspace() {
   rm -rf "$PULL_WS"
   mkdir -p "$PULL_WS/base"
@@ -251,11 +291,13 @@ goimage.pull(name = "pulled", image = "$REGISTRY/e2e/hello", digest = "$HELLO_DI
 goimage.pull(name = "pulled_multi", image = "$REGISTRY/e2e/multi@$MULTI_DIGEST", platforms = ["linux/arm64"])
 goimage.pull(name = "pulled_private", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
 goimage.pull(name = "pulled_private_helper", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
+goimage.pull(name = "token_public", image = "$TOKEN_REGISTRY/public/hello", digest = "$TOKEN_DIGEST")
+goimage.pull(name = "token_private", image = "$TOKEN_REGISTRY/private/hello", digest = "$TOKEN_DIGEST")
 goimage.pull(name = "unpinned", image = "$REGISTRY/e2e/hello:v1")
 goimage.local(name = "docker_base", path = "custom_base.tar")
 goimage.local(name = "missing_blob", path = "missing_blob")
 goimage.local(name = "corrupt_blob", path = "corrupt_blob")
-use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "pulled_private_helper", "unpinned")
+use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "pulled_private_helper", "token_private", "token_public", "unpinned")
 MODULE
   cat >"$PULL_WS/BUILD.bazel" <<'BUILD'
 load("@rules_go//go:def.bzl", "go_binary")
@@ -268,6 +310,10 @@ go_image(name = "on_pulled", base = "@pulled//:image", binary = ":app", repo_tag
 go_image(name = "on_private", base = "@pulled_private//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-private:latest"])
 
 go_image(name = "on_private_helper", base = "@pulled_private_helper//:image", binary = ":app", tags = ["manual"])
+
+go_image(name = "on_token_public", base = "@token_public//:image", binary = ":app", tags = ["manual"])
+
+go_image(name = "on_token_private", base = "@token_private//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-token-private:latest"], tags = ["manual"])
 
 go_image(name = "on_pulled_arm64", base = "@pulled_multi//:image", binary = ":app", platforms = ["linux/arm64"])
 
@@ -361,17 +407,30 @@ HELPER
   ok "goimage.pull fetched $AUTH_REGISTRY/e2e/private with the credentials of docker-credential-e2e"
 }
 
+step_pull_with_tokens() {
+  log "goimage.pull from $TOKEN_REGISTRY, which hands out bearer tokens"
+  (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/no-credentials "$BAZEL" build //:on_token_public)
+  ok "goimage.pull of $TOKEN_REGISTRY/public/hello with an anonymous token"
+  DOCKER_CONFIG=$WORK/no-credentials expect_failure //:on_token_private "cannot fetch manifest $TOKEN_DIGEST"
+  ok "goimage.pull of $TOKEN_REGISTRY/private/hello without credentials is refused"
+  DOCKER_CONFIG=$WORK/token-config load_and_run "$PULL_WS" //:on_token_private goimage-test-rules/e2e-on-token-private:latest "Hello from the e2e workspace"
+  ok "goimage.pull of $TOKEN_REGISTRY/private/hello with a token for $USER_NAME"
+}
+
 main() {
   install_prerequisites
   step_build
   REGISTRY=$(start_registry plain)
   AUTH_REGISTRY=$(start_registry auth "$USER_NAME" "$PASSWORD")
+  TOKEN_REGISTRY=$(start_registry token "$USER_NAME" "$PASSWORD")
   step_push
   step_stamp
   step_load
   step_auth
+  step_token_push
   step_pull
   step_pull_with_credential_helper
+  step_pull_with_tokens
   step_broken_bases
   log "all end-to-end checks passed"
 }

@@ -21,8 +21,12 @@ checked. A reference without a digest is refused; when the registry answers,
 the message shows the current digest to pin. Credentials come from docker's
 config.json (`$DOCKER_CONFIG`, else `~/.docker/config.json`): `auths` entries
 and credential helpers (`credHelpers`, `credsStore`, `docker-credential-*`
-on PATH); without any, the pull is anonymous. Registries on localhost are
-reached over plain HTTP.""",
+on PATH); without any, the pull is anonymous. A registry that asks for a
+bearer token (Docker Hub, GHCR, GCR, a registry with a token service) gets
+one for pull access, in exchange for those credentials or anonymously; the
+challenge is read with `curl` when it is on PATH, and known for the large
+public registries when it is not. Registries on localhost are reached over
+plain HTTP.""",
     attrs = {
         "name": attr.string(doc = "The repository's name.", mandatory = True),
         "image": attr.string(

@@ -47,10 +47,7 @@ func StartTokenRegistry(t testing.TB) *Registry {
 	}
 	realm := httptest.NewServer(tokens)
 	t.Cleanup(realm.Close)
-	// go-containerregistry refuses token realms at private IP literals (a
-	// registry could point clients at internal services), so the realm is
-	// named by host name.
-	realmURL := strings.Replace(realm.URL, "127.0.0.1", "localhost", 1) + "/token"
+	realmURL := RealmURL(realm.Listener.Addr().String())
 	return startRegistry(t, tokens.User, tokens.Password, func(dir string) string {
 		cert := filepath.Join(dir, "token-issuer.pem")
 		write(t, cert, string(tokens.CertPEM()))

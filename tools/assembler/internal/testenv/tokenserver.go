@@ -60,6 +60,14 @@ func (s *TokenServer) CertPEM() []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert})
 }
 
+// RealmURL is the token URL of a TokenServer listening on addr
+// (127.0.0.1:port), named by host name: go-containerregistry refuses realms
+// at private IP literals, as a registry could point clients at internal
+// services.
+func RealmURL(addr string) string {
+	return "http://" + strings.Replace(addr, "127.0.0.1", "localhost", 1) + "/token"
+}
+
 // RegistryAuthConfig is the auth section of a docker-registry config.yml
 // that sends clients to realm for tokens; certPath holds CertPEM.
 func (s *TokenServer) RegistryAuthConfig(realm, certPath string) string {
