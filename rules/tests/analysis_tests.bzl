@@ -47,9 +47,44 @@ def _single_test_impl(ctx):
     for part in ["build", "--base scratch", "--platform linux/amd64", "--entrypoint /app/app", "--output", "--layout"]:
         _contains(env, argv, part, "the manifest's command line")
     asserts.true(env, [f for f in layer.outputs.to_list() if f in manifest.inputs.to_list()] != [], "the manifest does not read the binary's layer")
+    asserts.true(env, "--sbom" not in argv, "an image without sbom = True writes an SBOM: " + argv)
+    asserts.equals(env, [], target[OutputGroupInfo].sbom.to_list())
     return analysistest.end(env)
 
 _single_test = analysistest.make(_single_test_impl)
+
+# --- SBOMs -------------------------------------------------------------------------
+
+def _sbom_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    sboms = target[OutputGroupInfo].sbom.to_list()
+    asserts.equals(env, ["_with_sbom/linux_amd64/sbom.spdx.json", "_with_sbom/linux_arm64/sbom.spdx.json"], sorted([f.short_path[len("rules/tests/"):] for f in sboms]))
+
+    # Each platform's manifest action describes that platform's binary, with
+    # the packages Bazel linked into it.
+    listings = {}
+    for action in _actions(env, "FileWrite"):
+        for f in action.outputs.to_list():
+            if f.basename == "packages.txt":
+                listings[f.path] = action.content
+    asserts.equals(env, 2, len(listings), "want a package listing per platform")
+    for content in listings.values():
+        _contains(env, content, "github.com/google/go-containerregistry/pkg/name", "the package listing")
+    for action in _actions(env, "GoImageManifest"):
+        inputs = action.inputs.to_list()
+        binary = [f for f in inputs if f.basename == "app_with_deps"]
+        asserts.equals(env, 1, len(binary), "the manifest action does not read the binary its SBOM describes")
+        packages = [f for f in inputs if f.path in listings]
+        asserts.equals(env, 1, len(packages), "the manifest action does not read its platform's package listing")
+        sbom = [f for f in action.outputs.to_list() if f.basename == "sbom.spdx.json"]
+        asserts.equals(env, 1, len(sbom), "the manifest action does not write an SBOM")
+        argv = _argv(action)
+        for part in ["--sbom " + sbom[0].path, "--sbom-binary " + binary[0].path, "--sbom-go-mod go.mod", "--sbom-packages " + packages[0].path]:
+            _contains(env, argv, part, "the manifest's command line")
+    return analysistest.end(env)
+
+_sbom_test = analysistest.make(_sbom_test_impl)
 
 # --- a multi-platform image on a pulled base --------------------------------------
 
@@ -178,6 +213,7 @@ def _failure_test(message):
 _bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\" is not supported"), expect_failure = True)
 _twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
 _outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
+_sbom_without_go_mod_test = analysistest.make(_failure_test("sbom = True needs go_mod"), expect_failure = True)
 
 def analysis_test_suite(name):
     """Declares every analysis test and a test_suite of them.
@@ -191,11 +227,13 @@ def analysis_test_suite(name):
         "configured_test": (_configured_unstamped_test, ":configured"),
         "configured_stamped_test": (_configured_stamped_test, ":configured"),
         "layer_test": (_layer_test, ":config_layer"),
+        "sbom_test": (_sbom_test, ":with_sbom"),
         "push_test": (_push_test, ":multi.push"),
         "load_test": (_load_test, ":single.load"),
         "bad_platform_test": (_bad_platform_test, ":bad_platform"),
         "twice_test": (_twice_test, ":twice"),
         "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
+        "sbom_without_go_mod_test": (_sbom_without_go_mod_test, ":sbom_without_go_mod"),
     }
     for test_name, (test, target) in tests.items():
         test(name = test_name, target_under_test = target, size = "small")

@@ -5,7 +5,7 @@ load("//rules/private:actions/params.bzl", "params_file_arg")
 def _descriptor_path(layer):
     return layer.descriptor.path
 
-def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, tarball = None, digest = None):
+def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, tarball = None, digest = None, sbom = None):
     """Stacks prebuilt layers onto a base and writes the image.
 
     Layers arrive compressed and are appended as they are; the base's blobs are
@@ -24,6 +24,9 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
       layout: the directory to write the OCI layout to.
       tarball: the File to write the OCI + Docker tarball to, or None.
       digest: the File to write the manifest digest to, or None.
+      sbom: struct(output, binary, go_mod, packages): write an SPDX SBOM of
+        the Go binary to the File output, with its modules from the go.mod
+        and the file listing its packages, and attach it to the image; or None.
     """
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = False)
@@ -55,6 +58,13 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
     if digest:
         args.add("--digest-file", digest)
         outputs.append(digest)
+    if sbom:
+        args.add("--sbom", sbom.output)
+        args.add("--sbom-binary", sbom.binary)
+        args.add("--sbom-go-mod", sbom.go_mod)
+        args.add("--sbom-packages", sbom.packages)
+        inputs += [sbom.binary, sbom.go_mod, sbom.packages]
+        outputs.append(sbom.output)
     args.add("--quiet")
     ctx.actions.run(
         executable = assembler,

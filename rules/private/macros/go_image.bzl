@@ -34,7 +34,7 @@ def go_image(
 
     | target | what it is |
     | --- | --- |
-    | `NAME` | the image (`go_image_rule`): `NAME.tar`, an OCI layout and Docker archive in one; output group `layout` |
+    | `NAME` | the image (`go_image_rule`): `NAME.tar`, an OCI layout and Docker archive in one; output groups `layout` and, with `sbom = True`, `sbom` |
     | `NAME.push` | `bazel run` pushes it to `repository` (`image_push`) |
     | `NAME.load` | `bazel run` loads it into docker or podman (`image_load`) |
 
@@ -50,7 +50,8 @@ def go_image(
       testonly: testonly of the three targets.
       **kwargs: further attributes of `go_image_rule`: base, platforms,
         entrypoint, cmd, env, workdir, user, labels, annotations,
-        exposed_ports, data, data_strip_prefix, data_path, layers, binary_path.
+        exposed_ports, data, data_strip_prefix, data_path, layers, binary_path,
+        sbom, go_mod.
     """
     common = dict(visibility = visibility, tags = tags, testonly = testonly)
     go_image_rule(

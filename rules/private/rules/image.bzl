@@ -1,5 +1,6 @@
 """The go_image_rule: a Go binary on a base image, for one platform or several."""
 
+load("@rules_go//go:def.bzl", "GoArchive")
 load("//rules/private:actions/image.bzl", "emit_image")
 load("//rules/private:actions/index.bzl", "emit_index")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
@@ -64,6 +65,30 @@ def _data_layer(ctx, assembler):
     files = [layer_file(f, _data_image_path(ctx, f)) for f in ctx.files.data]
     return [emit_layer(ctx, assembler = assembler, name = "_{}/data".format(ctx.label.name), files = files)]
 
+def _external_importpath(archive_data):
+    # The main repository's packages are the main module's, whatever their
+    # import path (a go_binary without importpath gets one from its label).
+    return archive_data.importpath if archive_data.label.workspace_name else None
+
+def _sbom(ctx, platform, binary_target, binary, single):
+    """The SBOM of one platform's binary: its packages, as Bazel linked them, mapped to modules by go.mod."""
+    if not ctx.file.go_mod:
+        fail("sbom = True needs go_mod, the go.mod of the binary's module (such as \"//:go.mod\"): binaries that rules_go links do not record their modules")
+    if GoArchive not in binary_target:
+        fail("sbom = True needs a go_binary; {} is not one".format(ctx.attr.binary[0].label))
+    prefix = ctx.label.name if single else "_{}/{}/".format(ctx.label.name, platform_path(platform))
+    packages = ctx.actions.declare_file(prefix + ("_packages.txt" if single else "packages.txt"))
+    listing = ctx.actions.args()
+    listing.set_param_file_format("multiline")
+    listing.add_all(binary_target[GoArchive].transitive, map_each = _external_importpath)
+    ctx.actions.write(packages, listing)
+    return struct(
+        output = ctx.actions.declare_file(prefix + (".spdx.json" if single else "sbom.spdx.json")),
+        binary = binary,
+        go_mod = ctx.file.go_mod,
+        packages = packages,
+    )
+
 def _pairs(flag, d):
     out = []
     for k, v in sorted(d.items()):
@@ -104,8 +129,10 @@ def _go_image_impl(ctx):
         stamp = stamp,
     )
     images = []
+    sboms = []
     for platform in platforms:
-        binary = ctx.split_attr.binary[platform][DefaultInfo].files_to_run.executable
+        binary_target = ctx.split_attr.binary[platform]
+        binary = binary_target[DefaultInfo].files_to_run.executable
         if not binary:
             fail("binary {} is not an executable; use a go_binary".format(ctx.attr.binary[0].label))
         binary_path = ctx.attr.binary_path or "/app/" + binary.basename
@@ -114,6 +141,9 @@ def _go_image_impl(ctx):
         # it unchanged, cached and already in registries.
         layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
         image_layout = layout if single else ctx.actions.declare_directory("_{}/{}/layout".format(ctx.label.name, platform_path(platform)))
+        sbom = _sbom(ctx, platform, binary_target, binary, single) if ctx.attr.sbom else None
+        if sbom:
+            sboms.append(sbom.output)
         emit_image(
             ctx,
             assembler = assembler,
@@ -125,6 +155,7 @@ def _go_image_impl(ctx):
             layout = image_layout,
             tarball = tarball if single else None,
             digest = digest if single else None,
+            sbom = sbom,
         )
         images.append(image_layout)
     if not single:
@@ -139,7 +170,7 @@ def _go_image_impl(ctx):
 
     return [
         DefaultInfo(files = depset([tarball])),
-        OutputGroupInfo(layout = depset([layout]), digest = depset([digest]), tarball = depset([tarball])),
+        OutputGroupInfo(layout = depset([layout]), digest = depset([digest]), tarball = depset([tarball]), sbom = depset(sboms)),
         GoImageInfo(
             layout = layout,
             tarball = tarball,
@@ -217,6 +248,19 @@ path relative to the go_image's package (less `data_strip_prefix`). Directories
     "layers": attr.label_list(
         doc = "Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's layer, which is on top.",
         providers = [GoImageLayerInfo],
+    ),
+    "sbom": attr.bool(
+        doc = """Also write an SPDX 2.3 JSON SBOM of each platform's binary and attach it to the
+image as an OCI 1.1 referrer (an artifact manifest whose subject is the image), in
+the layout and the tarball. It lists the Go modules that provide the packages
+linked into the binary, with the versions `go_mod` requires (and its
+replacements), and the Go standard library. The files are in the output group
+`sbom`: `<name>.spdx.json` for one platform, `_<name>/<os>_<arch>/sbom.spdx.json`
+for each of several.""",
+    ),
+    "go_mod": attr.label(
+        doc = "The go.mod of the binary's module, such as `\"//:go.mod\"`; needed by `sbom`.",
+        allow_single_file = [".mod"],
     ),
     "repo_tags": attr.string_list(
         doc = """Names the image carries in its tarball, as `docker load` shows them, such as

@@ -43,6 +43,7 @@ type buildFlags struct {
 	base, baseName, platform, binary, binaryPath string
 	output, layoutDir, digestFile, sbom, compr   string
 	workdir, user, stopSignal, binaryMode        string
+	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	labels, annotations                          keyValues
 	level                                        int
@@ -81,8 +82,10 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 		return nil, usageError(fs, "give --binary or at least one --layer")
 	case f.output == "" && f.layoutDir == "":
 		return nil, usageError(fs, "give --output or --layout (or both)")
-	case f.sbom != "" && f.binary == "":
-		return nil, usageError(fs, "--sbom describes the --binary, so it needs one")
+	case f.sbom != "" && f.describedBinary() == "":
+		return nil, usageError(fs, "--sbom describes a Go binary: give --binary or --sbom-binary")
+	case (f.sbomGoMod == "") != (f.sbomPackages == ""):
+		return nil, usageError(fs, "--sbom-go-mod and --sbom-packages go together")
 	}
 	return f, nil
 }
@@ -109,10 +112,21 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (replaced if it exists)")
 	fs.StringVar(&f.digestFile, "digest-file", "", "a file to write the image digest to")
 	fs.StringVar(&f.sbom, "sbom", "", "write an SPDX 2.3 JSON SBOM of the binary's Go modules to this file, and attach it to the image in the outputs")
+	fs.StringVar(&f.sbomBinary, "sbom-binary", "", "the Go binary the --sbom describes, when it comes in a prebuilt --layer (default: --binary)")
+	fs.StringVar(&f.sbomGoMod, "sbom-go-mod", "", "for a binary whose build info lists no modules (rules_go's): the go.mod that maps --sbom-packages to modules and versions")
+	fs.StringVar(&f.sbomPackages, "sbom-packages", "", "a file with the import paths of the packages linked into the binary, one a line (with --sbom-go-mod)")
 	fs.StringVar(&f.compr, "compression", "gzip", "compression of the binary's layer: gzip or zstd")
 	fs.IntVar(&f.level, "compression-level", 0, "compression level (default: the compressor's default)")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not print the image digest")
 	f.epoch = epochFlag(fs)
+}
+
+// describedBinary is the binary an SBOM describes.
+func (f *buildFlags) describedBinary() string {
+	if f.sbomBinary != "" {
+		return f.sbomBinary
+	}
+	return f.binary
 }
 
 // build assembles the image and writes the outputs; it returns the image.

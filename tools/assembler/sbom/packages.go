@@ -31,9 +31,14 @@ type ExternalRef struct {
 }
 
 // modulePackages lists the main module, then the standard library, then the
-// dependencies in the order the build info has them (sorted by path).
-func modulePackages(bi *buildinfo.BuildInfo) ([]Package, []Relationship) {
+// dependencies in the order the build info has them (sorted by path). A
+// main module without a path (a binary linked without module information)
+// is named after the document.
+func modulePackages(bi *buildinfo.BuildInfo, name string) ([]Package, []Relationship) {
 	main := newPackage("SPDXRef-Package-main", bi.Main.Path, bi.Main.Version, "APPLICATION")
+	if main.Name == "" {
+		main.Name = name
+	}
 	main.SourceInfo = vcsSource(bi.Settings)
 	std := newPackage("SPDXRef-Package-stdlib", "stdlib", bi.GoVersion, "LIBRARY")
 	pkgs := []Package{main, std}

@@ -19,7 +19,7 @@ func TestModulePackages(t *testing.T) {
 		},
 		Settings: []debug.BuildSetting{{Key: "vcs", Value: "git"}, {Key: "vcs.revision", Value: "abc123"}},
 	}
-	pkgs, rels := modulePackages(bi)
+	pkgs, rels := modulePackages(bi, "example.com/app:v1")
 	type row struct{ ID, Name, Version, Purl, Source string }
 	var got []row
 	for _, p := range pkgs {

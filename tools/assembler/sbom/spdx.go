@@ -1,7 +1,9 @@
 // Package sbom writes an SPDX 2.3 JSON document that lists the Go modules a
 // binary was built from, as the Go toolchain recorded them in the binary's
 // build info (what `go version -m` prints): the main module, every
-// dependency (with replacements), and the Go standard library.
+// dependency (with replacements), and the Go standard library. For binaries
+// linked without that record (rules_go's), the modules come from go.mod and
+// the packages Bazel linked (ModulesFromGoMod).
 //
 // The document depends only on the binary and the given time, so it is as
 // reproducible as the image it describes.
@@ -14,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"time"
 )
 
@@ -46,12 +49,24 @@ type Relationship struct {
 	Related string `json:"relatedSpdxElement"`
 }
 
+// Modules are the modules of a binary, when its build info lacks them (see
+// ModulesFromGoMod).
+type Modules struct {
+	Main debug.Module
+	Deps []*debug.Module
+}
+
 // FromBinary reads the build info of the Go binary at path and returns its
-// SBOM as indented JSON. name names the document (e.g. the image).
-func FromBinary(path, name string, created time.Time) ([]byte, error) {
+// SBOM as indented JSON. name names the document (e.g. the image). modules,
+// when not nil, stand for the modules of the build info; its Go version and
+// build settings are still the binary's.
+func FromBinary(path, name string, created time.Time, modules *Modules) ([]byte, error) {
 	bi, err := buildinfo.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the Go build info of %s, which the SBOM lists: %w; only Go binaries (Go 1.18 or newer) have one", path, err)
+	}
+	if modules != nil {
+		bi.Path, bi.Main, bi.Deps = modules.Main.Path, modules.Main, modules.Deps
 	}
 	sum, err := fileSHA256(path)
 	if err != nil {
@@ -68,7 +83,7 @@ func FromBinary(path, name string, created time.Time) ([]byte, error) {
 			Creators: []string{"Tool: rules_goimage-assembler"},
 		},
 	}
-	doc.Packages, doc.Relationships = modulePackages(bi)
+	doc.Packages, doc.Relationships = modulePackages(bi, name)
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, err
