@@ -6,7 +6,7 @@
 #     directory, on a docker save tarball and on a two-platform go_image;
 #   * :image.push pushes to a registry on 127.0.0.1, and the multi-platform
 #     image's index lists linux/amd64 and linux/arm64, each with a binary of
-#     that architecture;
+#     that architecture and its SBOM (sbom = True) pushed beside it;
 #   * with --stamp, tags and labels take workspace status values, and
 #     without it they stay as written;
 #   * :image.load loads into Docker, where the images run;
@@ -164,7 +164,20 @@ check_index() {
     machine=$(elf_machine "$repo" "$manifest" app/hello_e2e)
     [ "$machine" = "${pair#*:}" ] || fail "the ${pair%%:*} image's binary has ELF machine $machine, want ${pair#*:}"
     ok "the ${pair%%:*} image's /app/hello_e2e is an ELF binary for machine ${pair#*:}"
+    check_sbom "$repo" "$manifest"
   done
+}
+
+# check_sbom REPO DIGEST: the image's SBOM was pushed, and the registry (which
+# has no referrers API) lists it under the fallback tag sha256-<hex>.
+check_sbom() {
+  local repo=$1 digest=$2 sbom
+  sbom=$(skopeo inspect --raw --tls-verify=false "docker://$repo:sha256-${digest#sha256:}" |
+    jq -r '.manifests[] | select(.artifactType == "application/spdx+json") | .digest')
+  [ -n "$sbom" ] || fail "no SBOM refers to $repo@$digest"
+  skopeo inspect --raw --tls-verify=false "docker://$repo@$sbom" | jq -e --arg d "$digest" '.subject.digest == $d' >/dev/null ||
+    fail "the SBOM $sbom does not name $digest as its subject"
+  ok "the SBOM $sbom of $digest was pushed with it"
 }
 
 push() { bazel_run "$E2E" "$@" | tail -1; }

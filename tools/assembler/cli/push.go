@@ -51,7 +51,8 @@ func parsePushFlags(args []string, stderr io.Writer) (*pushFlags, error) {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: assembler push --layout <dir> --repository <registry/repo> [--tag <tag>]...")
 		fmt.Fprintln(stderr, "\nPushes an image or image index to a registry, uploading only the blobs it lacks,")
-		fmt.Fprintln(stderr, "and prints the pushed reference, registry/repo@sha256:...")
+		fmt.Fprintln(stderr, "then the artifacts attached to it in the layout (SBOMs), and prints the pushed")
+		fmt.Fprintln(stderr, "reference, registry/repo@sha256:...")
 		fmt.Fprintln(stderr, "Credentials come from docker config.json ($DOCKER_CONFIG) and its credential helpers.\n\nFlags:")
 		fs.PrintDefaults()
 	}

@@ -28,6 +28,9 @@ type Root struct {
 	// Names are the image references the layout names the root with
 	// (the io.containerd.image.name annotations), sorted.
 	Names []string
+	// Referrers are the artifacts stored beside the root whose subject is
+	// the root or one of its images (SBOMs), in the order index.json lists them.
+	Referrers []v1.Image
 }
 
 // Digest is the digest of the root's manifest.
@@ -60,6 +63,16 @@ func Open(dir string) (*Root, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("OCI layout %q: reading %s: %w", dir, desc.Digest, err)
+	}
+	for _, d := range m.Manifests {
+		if isRoot(d) || !d.MediaType.IsImage() {
+			continue
+		}
+		art, err := idx.Image(d.Digest)
+		if err != nil {
+			return nil, fmt.Errorf("OCI layout %q: reading artifact %s: %w", dir, d.Digest, err)
+		}
+		root.Referrers = append(root.Referrers, art)
 	}
 	return root, nil
 }

@@ -8,6 +8,8 @@
 //     to hold the base image (MountFrom), so base layers are linked, not sent;
 //   - retries transient failures (timeouts, 429 and 5xx answers) with backoff;
 //   - reports progress on long uploads;
+//   - pushes the artifacts attached to the image in the layout (SBOMs) after
+//     it, findable through the OCI referrers API or its fallback tag;
 //   - names the pushed image by digest, repository@sha256:..., which is what
 //     deployments should pin.
 //
@@ -87,7 +89,30 @@ func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
 			return name.Digest{}, fmt.Errorf("tagging %s: %w", t, err)
 		}
 	}
+	if err := pushReferrers(ctx, repo, root, o); err != nil {
+		return name.Digest{}, err
+	}
 	return digest, nil
+}
+
+// pushReferrers uploads the artifacts attached to the image (its SBOMs)
+// after the image itself. go-containerregistry also records each in the
+// fallback tag (sha256-<subject digest>) of registries without the OCI
+// referrers API, where clients look for them then.
+func pushReferrers(ctx context.Context, repo name.Repository, root *ocilayout.Root, o Options) error {
+	for _, art := range root.Referrers {
+		d, err := art.Digest()
+		if err != nil {
+			return err
+		}
+		if err := remote.Write(repo.Digest(d.String()), art, remoteOptions(ctx, o, nil)...); err != nil {
+			return fmt.Errorf("pushing %s, an artifact attached to the image: %w", d, err)
+		}
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "pushed the attached artifact %s\n", repo.Digest(d.String()))
+		}
+	}
+	return nil
 }
 
 // open reads the layout and the destination, and marks the layers

@@ -27,7 +27,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 )
 
 var fastBackoff = remote.Backoff{Duration: time.Millisecond, Factor: 2, Steps: 5}
@@ -425,6 +427,62 @@ func TestPushWithBearerToken(t *testing.T) {
 	}
 	if err := validate.Image(pulled); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestPushAttachedArtifacts pushes an image with an SBOM attached, as
+// go_image writes it with sbom = True, to docker-registry, which has no OCI
+// referrers API: the SBOM is pushed and found through the fallback tag.
+func TestPushAttachedArtifacts(t *testing.T) {
+	reg := testenv.StartRegistry(t, false)
+	img := randomImage(t, 4096, 1)
+	doc := []byte(`{"spdxVersion": "SPDX-2.3"}`)
+	art, err := image.Artifact(img, "application/spdx+json", doc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "layout")
+	if err := output.WriteLayout(dir, output.Content{Image: img, Tags: []string{"example.com/app:v1"}, Referrers: []v1.Image{art}}); err != nil {
+		t.Fatal(err)
+	}
+	var progress bytes.Buffer
+	got, err := Push(context.Background(), dir, Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Backoff: fastBackoff, Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	artDigest, err := art.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), artDigest.String()) {
+		t.Errorf("push did not say it pushed the artifact %s: %q", artDigest, progress.String())
+	}
+	refs, err := remote.Referrers(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := refs.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Manifests) != 1 || m.Manifests[0].Digest != artDigest || m.Manifests[0].ArtifactType != "application/spdx+json" {
+		t.Fatalf("referrers of %s: %+v; want the SBOM %s", got, m.Manifests, artDigest)
+	}
+	pulled, err := remote.Image(got.Context().Digest(artDigest.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := pulled.Layers()
+	if err != nil || len(layers) != 1 {
+		t.Fatalf("the pushed SBOM has layers %v, %v; want one", layers, err)
+	}
+	rc, err := layers[0].Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if b, _ := io.ReadAll(rc); !bytes.Equal(b, doc) {
+		t.Errorf("the pushed SBOM holds %q, want %q", b, doc)
 	}
 }
 

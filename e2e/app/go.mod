@@ -1,0 +1,3 @@
+module example.com/hello_e2e
+
+go 1.22
