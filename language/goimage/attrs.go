@@ -35,6 +35,10 @@ func newImage(args language.GenerateArgs, ic *imageConfig, bin, name string) *ru
 		r.SetAttr(userAttr, ic.user)
 	}
 	setImageData(r, args, ic.dataDir)
+	if ic.sbomGoMod != label.NoLabel {
+		r.SetAttr(sbomAttr, true)
+		r.SetAttr(goModAttr, ic.sbomGoMod.Rel("", args.Rel).String())
+	}
 	// Like go_binary: images are what a package delivers, and other
 	// packages use them, as a base for one. A package default wins.
 	if args.File == nil || !args.File.HasDefaultVisibility() {

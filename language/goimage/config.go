@@ -31,6 +31,9 @@ const (
 	// dataDirective names a folder next to the binary whose files go into
 	// the image, like ko's kodata.
 	dataDirective = "goimage_data"
+	// sbomDirective is the label of the go.mod that the images' SBOMs take
+	// module versions from, or "off".
+	sbomDirective = "goimage_sbom"
 )
 
 // imageConfig is the extension's configuration for one directory. Its
@@ -44,7 +47,8 @@ type imageConfig struct {
 	tags       []string
 	naming     string // a pattern with {binary}; "" means auto
 	user       string
-	dataDir    string // relative to the package; "" means no data
+	dataDir    string      // relative to the package; "" means no data
+	sbomGoMod  label.Label // absolute; label.NoLabel means no SBOM
 }
 
 // directiveSetters apply one directive's value to a configuration. They
@@ -58,6 +62,7 @@ var directiveSetters = map[string]func(ic *imageConfig, rel, value string) error
 	namingDirective:     setNaming,
 	userDirective:       setUser,
 	dataDirective:       setData,
+	sbomDirective:       setSBOM,
 }
 
 func getConfig(c *config.Config) *imageConfig {
@@ -77,6 +82,7 @@ func (*goimageLang) KnownDirectives() []string {
 		namingDirective,
 		userDirective,
 		dataDirective,
+		sbomDirective,
 	}
 }
 

@@ -32,6 +32,9 @@ func TestDirectiveValues(t *testing.T) {
 		{namingDirective, "", "auto", imageConfig{enabled: true}},
 		{userDirective, "", "65532", imageConfig{enabled: true, user: "65532"}},
 		{dataDirective, "", "static/files", imageConfig{enabled: true, dataDir: "static/files"}},
+		{sbomDirective, "a", "//:go.mod", imageConfig{enabled: true, sbomGoMod: label.New("", "", "go.mod")}},
+		{sbomDirective, "a/b", ":go.mod", imageConfig{enabled: true, sbomGoMod: label.New("", "a/b", "go.mod")}},
+		{sbomDirective, "", "off", imageConfig{enabled: true}},
 	} {
 		t.Run(tc.directive+"="+tc.value, func(t *testing.T) {
 			ic := imageConfig{enabled: true}
@@ -65,6 +68,9 @@ func TestBadDirectiveValues(t *testing.T) {
 		{dataDirective, "/etc", "not a folder inside the package"},
 		{dataDirective, "kodata/", "not a folder inside the package"},
 		{dataDirective, "data/*", "not a folder inside the package"},
+		{sbomDirective, "on", "not a go.mod file"},
+		{sbomDirective, "//:go.mod //:other.mod", "not a label"},
+		{sbomDirective, "//a:", "not a label"},
 	} {
 		t.Run(tc.directive+"="+tc.value, func(t *testing.T) {
 			ic := imageConfig{enabled: true, user: "before"}

@@ -20,6 +20,7 @@ const (
 	allowedNaming     = `"auto", or a target name pattern that contains {binary}, such as {binary}_image`
 	allowedUser       = `a user or uid, optionally with :group or :gid, such as nonroot or 65532:65532`
 	allowedData       = `a folder inside the package, such as kodata`
+	allowedSBOM       = `the label of a go.mod file, such as //:go.mod, or "off"`
 )
 
 // directiveError is a bad directive value: which directive, the value, what
@@ -224,6 +225,23 @@ func setData(ic *imageConfig, _, value string) error {
 		return &directiveError{dataDirective, value, "not a folder inside the package", allowedData}
 	}
 	ic.dataDir = value
+	return nil
+}
+
+// setSBOM stores the go.mod as an absolute label, like setBase.
+func setSBOM(ic *imageConfig, rel, value string) error {
+	if value == "" || value == "off" {
+		ic.sbomGoMod = label.NoLabel
+		return nil
+	}
+	l, err := label.Parse(value)
+	if err != nil || strings.ContainsAny(value, " \t,") {
+		return &directiveError{sbomDirective, value, "not a label", allowedSBOM}
+	}
+	if !strings.HasSuffix(l.Name, ".mod") {
+		return &directiveError{sbomDirective, value, "not a go.mod file", allowedSBOM}
+	}
+	ic.sbomGoMod = l.Abs("", rel)
 	return nil
 }
 

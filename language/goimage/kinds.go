@@ -18,6 +18,8 @@ const (
 	userAttr            = "user"
 	dataAttr            = "data"
 	dataStripPrefixAttr = "data_strip_prefix"
+	sbomAttr            = "sbom"
+	goModAttr           = "go_mod"
 )
 
 var imageKinds = map[string]rule.KindInfo{
@@ -35,6 +37,8 @@ var imageKinds = map[string]rule.KindInfo{
 			userAttr:            true,
 			dataAttr:            true,
 			dataStripPrefixAttr: true,
+			sbomAttr:            true,
+			goModAttr:           true,
 		},
 	},
 }
