@@ -80,6 +80,7 @@ step_docker() {
   image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
   [ -n "$image" ] || { echo "docker load named no image"; return 1; }
   out=$(docker run --rm "$image")
+  docker rmi "$image" >/dev/null
   echo "docker run $image: $out"
   grep -q "Hello from rules_goimage!" <<<"$out" || { echo "the image did not print the greeting"; return 1; }
 }
