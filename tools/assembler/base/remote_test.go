@@ -1,10 +1,6 @@
 package base
 
 import (
-	"encoding/base64"
-	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
@@ -49,8 +45,7 @@ func testRegistryTokens(t *testing.T, bases *testenv.Bases) {
 	_, err = open(t, private, hostPlatform)
 	wantError(t, err, "UNAUTHORIZED")
 
-	auth := base64.StdEncoding.EncodeToString([]byte(reg.User + ":" + reg.Password))
-	writeDockerConfig(t, fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.Host, auth))
+	reg.UseDockerLogin(t, reg.Password)
 	if b, err = open(t, private, hostPlatform); err != nil {
 		t.Fatalf("pull of %s with a token for the user: %v", private, err)
 	}
@@ -65,9 +60,7 @@ func testRegistryAuth(t *testing.T, bases *testenv.Bases) {
 	_, err := open(t, ref, hostPlatform)
 	wantError(t, err, "UNAUTHORIZED")
 
-	// docker login stores this in config.json.
-	auth := base64.StdEncoding.EncodeToString([]byte(reg.User + ":" + reg.Password))
-	writeDockerConfig(t, fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.Host, auth))
+	reg.UseDockerLogin(t, reg.Password)
 	b, err := open(t, ref, hostPlatform)
 	if err != nil {
 		t.Fatalf("with config.json auths: %v", err)
@@ -79,11 +72,4 @@ func testRegistryAuth(t *testing.T, bases *testenv.Bases) {
 		t.Fatalf("with a credential helper: %v", err)
 	}
 	checkBase(t, b)
-}
-
-func writeDockerConfig(t *testing.T, content string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(os.Getenv("DOCKER_CONFIG"), "config.json"), []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -9,7 +9,6 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -353,18 +352,9 @@ func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 	reg := testenv.StartRegistry(t, true)
 	user, password := reg.User, reg.Password
-	dockerConfig := func(pw string) {
-		dir := t.TempDir()
-		auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pw))
-		config := fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, reg.Host, auth)
-		if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(config), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		t.Setenv("DOCKER_CONFIG", dir)
-	}
 	secrets := []string{password, base64.StdEncoding.EncodeToString([]byte(user + ":" + password))}
 
-	dockerConfig(password)
+	reg.UseDockerLogin(t, password)
 	var progress bytes.Buffer
 	img := randomImage(t, 1<<20, 1)
 	got, err := Push(context.Background(), writeLayout(t, img), Options{
@@ -376,7 +366,7 @@ func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 	}
 	assertNoSecret(t, got.String()+progress.String(), secrets)
 
-	dockerConfig("wrong-" + password)
+	reg.UseDockerLogin(t, "wrong-"+password)
 	_, err = Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/private/app", Tags: []string{"v2"}, Backoff: fastBackoff})
 	if err == nil {
 		t.Fatal("push with a wrong password succeeded")

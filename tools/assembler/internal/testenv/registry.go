@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -47,11 +48,12 @@ func StartTokenRegistry(t testing.TB) *Registry {
 	}
 	realm := httptest.NewServer(tokens)
 	t.Cleanup(realm.Close)
-	realmURL := RealmURL(realm.Listener.Addr().String())
 	return startRegistry(t, tokens.User, tokens.Password, func(dir string) string {
-		cert := filepath.Join(dir, "token-issuer.pem")
-		write(t, cert, string(tokens.CertPEM()))
-		return tokens.RegistryAuthConfig(realmURL, cert)
+		auth, err := tokens.RegistryAuth(dir, realm.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return auth
 	})
 }
 
@@ -153,7 +155,22 @@ func (r *Registry) UseCredentialHelper(t testing.TB) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	config := t.TempDir()
-	write(t, filepath.Join(config, "config.json"), fmt.Sprintf(`{"credHelpers": {%q: %q}}`, r.Host, helperName))
-	t.Setenv("DOCKER_CONFIG", config)
+	useDockerConfig(t, fmt.Sprintf(`{"credHelpers": {%q: %q}}`, r.Host, helperName))
+}
+
+// UseDockerLogin points docker's config ($DOCKER_CONFIG) at a config.json
+// that holds r's user with password for r's host, as `docker login` writes
+// it (password is a parameter so that tests can log in with a wrong one).
+func (r *Registry) UseDockerLogin(t testing.TB, password string) {
+	t.Helper()
+	auth := base64.StdEncoding.EncodeToString([]byte(r.User + ":" + password))
+	useDockerConfig(t, fmt.Sprintf(`{"auths": {%q: {"auth": %q}}}`, r.Host, auth))
+}
+
+// useDockerConfig sets $DOCKER_CONFIG to a new folder whose config.json holds content.
+func useDockerConfig(t testing.TB, content string) {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "config.json"), content)
+	t.Setenv("DOCKER_CONFIG", dir)
 }

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -55,24 +57,20 @@ func NewTokenServer(service, user, password string) (*TokenServer, error) {
 	return &TokenServer{Service: service, Issuer: "goimage-test-issuer", User: user, Password: password, key: key, cert: cert}, nil
 }
 
-// CertPEM is the certificate the registry trusts (its rootcertbundle).
-func (s *TokenServer) CertPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert})
-}
-
-// RealmURL is the token URL of a TokenServer listening on addr
-// (127.0.0.1:port), named by host name: go-containerregistry refuses realms
-// at private IP literals, as a registry could point clients at internal
+// RegistryAuth writes the signing certificate to dir/issuer.pem and returns
+// the auth section of a docker-registry config.yml that trusts it and sends
+// clients for tokens to this service listening on addr (127.0.0.1:port).
+// The realm names the host by name: go-containerregistry refuses realms at
+// private IP literals, as a registry could point clients at internal
 // services.
-func RealmURL(addr string) string {
-	return "http://" + strings.Replace(addr, "127.0.0.1", "localhost", 1) + "/token"
-}
-
-// RegistryAuthConfig is the auth section of a docker-registry config.yml
-// that sends clients to realm for tokens; certPath holds CertPEM.
-func (s *TokenServer) RegistryAuthConfig(realm, certPath string) string {
+func (s *TokenServer) RegistryAuth(dir, addr string) (string, error) {
+	cert := filepath.Join(dir, "issuer.pem")
+	if err := os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.cert}), 0o644); err != nil {
+		return "", err
+	}
+	realm := "http://" + strings.Replace(addr, "127.0.0.1", "localhost", 1) + "/token"
 	return fmt.Sprintf("auth:\n  token:\n    realm: %s\n    service: %s\n    issuer: %s\n    rootcertbundle: %s\n",
-		realm, s.Service, s.Issuer, certPath)
+		realm, s.Service, s.Issuer, cert), nil
 }
 
 type access struct {

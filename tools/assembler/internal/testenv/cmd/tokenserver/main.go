@@ -38,12 +38,11 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	cert := filepath.Join(*dir, "issuer.pem")
-	realm := testenv.RealmURL(l.Addr().String())
-	if err := os.WriteFile(cert, tokens.CertPEM(), 0o644); err != nil {
+	auth, err := tokens.RegistryAuth(*dir, l.Addr().String())
+	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(*dir, "auth.yml"), []byte(tokens.RegistryAuthConfig(realm, cert)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(*dir, "auth.yml"), []byte(auth), 0o644); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(l.Addr().String())
