@@ -37,6 +37,8 @@ PULL_WS=${TMPDIR:-/tmp}/rules_goimage-e2e-pull
 DOCKER_TAGS=()
 USER_NAME=e2e-pusher
 PASSWORD=e2e-Pa55-$RANDOM$RANDOM
+# user:password as docker config.json keeps it.
+CREDENTIALS=$(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)
 
 log() { printf '\n--- e2e: %s\n' "$*"; }
 ok() { printf 'ok: %s\n' "$*"; }
@@ -233,12 +235,18 @@ step_load() {
   ok "multi.load --platform linux/arm64 loads the arm64 image"
 }
 
+# docker_login DIR REGISTRY: DIR/config.json holds the e2e user's password for
+# REGISTRY, as docker login writes it.
+docker_login() {
+  mkdir -p "$1"
+  printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$2" "$CREDENTIALS" >"$1/config.json"
+}
+
 step_auth() {
   log "pushing to $AUTH_REGISTRY, which asks for a password"
-  local out auth
-  mkdir -p "$WORK/docker-config" "$WORK/no-credentials"
-  auth=$(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)
-  printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$AUTH_REGISTRY" "$auth" >"$WORK/docker-config/config.json"
+  local out
+  mkdir -p "$WORK/no-credentials"
+  docker_login "$WORK/docker-config" "$AUTH_REGISTRY"
   if out=$(DOCKER_CONFIG=$WORK/no-credentials bazel_run "$E2E" //app:image.push -- --repository "$AUTH_REGISTRY/e2e/private" 2>&1); then
     fail "a push without credentials succeeded"
   fi
@@ -246,7 +254,7 @@ step_auth() {
   ok "a push without credentials is refused"
   out=$(DOCKER_CONFIG=$WORK/docker-config bazel_run "$E2E" //app:image.push -- --repository "$AUTH_REGISTRY/e2e/private" --tag v1 2>&1)
   grep -qF "$PASSWORD" <<<"$out" && fail "the push printed the password"
-  grep -qF "$auth" <<<"$out" && fail "the push printed the credentials"
+  grep -qF "$CREDENTIALS" <<<"$out" && fail "the push printed the credentials"
   PRIVATE_DIGEST=$(tail -1 <<<"$out")
   PRIVATE_DIGEST=${PRIVATE_DIGEST#*@}
   ok "pushed with the credentials of docker config.json: $(tail -1 <<<"$out")"
@@ -254,10 +262,8 @@ step_auth() {
 
 step_token_push() {
   log "pushing to $TOKEN_REGISTRY, which hands out bearer tokens"
-  local ref auth
-  mkdir -p "$WORK/token-config"
-  auth=$(printf '%s:%s' "$USER_NAME" "$PASSWORD" | base64 -w0)
-  printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$TOKEN_REGISTRY" "$auth" >"$WORK/token-config/config.json"
+  local ref
+  docker_login "$WORK/token-config" "$TOKEN_REGISTRY"
   if DOCKER_CONFIG=$WORK/no-credentials push //app:image.push -- --repository "$TOKEN_REGISTRY/public/hello" >/dev/null 2>&1; then
     fail "an anonymous push to $TOKEN_REGISTRY succeeded"
   fi
