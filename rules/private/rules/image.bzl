@@ -76,14 +76,18 @@ def _sbom(ctx, platform, binary_target, binary, single):
         fail("sbom = True needs go_mod, the go.mod of the binary's module (such as \"//:go.mod\"): binaries that rules_go links do not record their modules")
     if GoArchive not in binary_target:
         fail("sbom = True needs a go_binary; {} is not one".format(ctx.attr.binary[0].label))
-    prefix = ctx.label.name if single else "_{}/{}/".format(ctx.label.name, platform_path(platform))
-    packages = ctx.actions.declare_file(prefix + ("_packages.txt" if single else "packages.txt"))
+    if single:
+        packages_path, sbom_path = ctx.label.name + "_packages.txt", ctx.label.name + ".spdx.json"
+    else:
+        folder = "_{}/{}/".format(ctx.label.name, platform_path(platform))
+        packages_path, sbom_path = folder + "packages.txt", folder + "sbom.spdx.json"
+    packages = ctx.actions.declare_file(packages_path)
     listing = ctx.actions.args()
     listing.set_param_file_format("multiline")
     listing.add_all(binary_target[GoArchive].transitive, map_each = _external_importpath)
     ctx.actions.write(packages, listing)
     return struct(
-        output = ctx.actions.declare_file(prefix + (".spdx.json" if single else "sbom.spdx.json")),
+        output = ctx.actions.declare_file(sbom_path),
         binary = binary,
         go_mod = ctx.file.go_mod,
         packages = packages,

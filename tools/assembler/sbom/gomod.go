@@ -59,7 +59,7 @@ func ModulesFromGoMod(goMod string, packages []string) (debug.Module, []*debug.M
 
 // providingModule is the module whose path is the longest prefix of pkg.
 func providingModule(pkg, mainPath string, required map[string]*debug.Module) *debug.Module {
-	for path := pkg; path != "." && path != "/" && path != ""; path = parent(path) {
+	for path := pkg; path != ""; path = parent(path) {
 		if path == mainPath {
 			return &debug.Module{Path: mainPath}
 		}
