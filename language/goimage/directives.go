@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/bazel-contrib/bazel-gazelle/v2/label"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
 // What each directive accepts, as the log message for a bad value says it.
 const (
 	allowedEnabled    = `"on" or "off"`
 	allowedBase       = `one label such as //base:image or @distroless//:image, or "scratch"`
-	allowedPlatforms  = `os/arch[/variant] such as linux/amd64 or linux/arm/v7, separated by spaces or commas`
 	allowedRepository = `a repository such as registry.example.com/team/{binary}, with the placeholders {package} and {binary}`
 	allowedTags       = `tags of letters, digits, "_", "." and "-" that start with a letter, digit or "_", at most 128 characters, separated by spaces or commas`
 	allowedNaming     = `"auto", or a target name pattern that contains {binary}, such as {binary}_image`
@@ -22,6 +23,9 @@ const (
 	allowedData       = `a folder inside the package, such as kodata`
 	allowedSBOM       = `the label of a go.mod file, such as //:go.mod, or "off"`
 )
+
+// allowedPlatforms are the platforms the assembler's table supports.
+var allowedPlatforms = "platforms among " + strings.Join(platform.Names(), ", ") + ", separated by spaces or commas"
 
 // directiveError is a bad directive value: which directive, the value, what
 // is wrong with it and what the directive accepts.
@@ -63,44 +67,17 @@ func setBase(ic *imageConfig, rel, value string) error {
 	return nil
 }
 
-// imagePlatforms lists, per os, the architectures Go builds and container
-// images exist for.
-var imagePlatforms = map[string][]string{
-	"linux":   {"386", "amd64", "arm", "arm64", "loong64", "mips64le", "ppc64le", "riscv64", "s390x"},
-	"windows": {"amd64", "arm64"},
-}
-
-var variantPattern = regexp.MustCompile(`^v[0-9]+$`)
-
 func setPlatforms(ic *imageConfig, _, value string) error {
 	var platforms []string
 	for _, p := range splitList(value) {
-		if problem := checkPlatform(p); problem != "" {
-			return &directiveError{platformsDirective, value, problem, allowedPlatforms}
+		// The assembler's table: the rules accept exactly these platforms too.
+		if _, err := platform.Lookup(p); err != nil {
+			return &directiveError{platformsDirective, value, err.(*platform.UnsupportedError).Problem, allowedPlatforms}
 		}
 		platforms = appendNew(platforms, p)
 	}
 	ic.platforms = platforms
 	return nil
-}
-
-// checkPlatform says what is wrong with one os/arch[/variant], or "".
-func checkPlatform(p string) string {
-	parts := strings.Split(p, "/")
-	if len(parts) < 2 || len(parts) > 3 {
-		return fmt.Sprintf("%q is not os/arch[/variant]", p)
-	}
-	archs, ok := imagePlatforms[parts[0]]
-	if !ok {
-		return fmt.Sprintf("os %q is not linux or windows", parts[0])
-	}
-	if !slices.Contains(archs, parts[1]) {
-		return fmt.Sprintf("%s has no architecture %q, only %s", parts[0], parts[1], strings.Join(archs, ", "))
-	}
-	if len(parts) == 3 && !variantPattern.MatchString(parts[2]) {
-		return fmt.Sprintf("variant %q is not v and a number, such as v7", parts[2])
-	}
-	return ""
 }
 
 // Sample values for the placeholders, to check a repository template when

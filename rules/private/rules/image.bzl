@@ -5,7 +5,7 @@ load("//rules/private:actions/image.bzl", "emit_image")
 load("//rules/private:actions/index.bzl", "emit_index")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
-load("//rules/private:platforms.bzl", "parse_platform", "platform_path")
+load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
@@ -28,7 +28,7 @@ def _check_platforms(platforms):
         fail("platforms is empty; name at least one, such as \"linux/amd64\"")
     seen = {}
     for p in platforms:
-        parse_platform(p)
+        check_platform(p)
         if p in seen:
             fail("platform {} is listed twice in platforms".format(repr(p)))
         seen[p] = True

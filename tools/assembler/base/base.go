@@ -1,17 +1,22 @@
-// Package base opens the image that layers are stacked onto.
+// Package base opens the image that layers are stacked onto, and imports
+// bases into a verified OCI layout (Import), which is how bases enter a
+// Bazel build.
 //
 // A base is named by a string, read in this order:
 //   - "scratch": an empty image;
 //   - the path of an OCI image layout directory, an OCI archive (a tar of a
-//     layout) or a `docker save` tarball, classic or Docker 25+;
+//     layout), or an image archive: `docker save` (classic or Docker 25+),
+//     `ctr image export`, go-containerregistry's tarballs (crane, ko); plain
+//     or gzip- or zstd-compressed;
 //   - a registry reference pinned by digest, "registry/repo[:tag]@sha256:...",
 //     fetched with the credentials of ~/.docker/config.json and its
 //     credential helpers.
 //
-// Multi-platform bases are narrowed to the image for the requested platform.
-// A platform the base lacks, or a blob it lists but does not contain, is an
-// error that names what is missing, what is there, and how to fix it. Every
-// blob is verified against its digest as it is read.
+// Multi-platform bases are narrowed to the image for the requested platform,
+// through nested indexes of any depth. A platform the base lacks, or a blob
+// it lists but does not contain, is an error that names what is missing,
+// what is there, and how to fix it. Every blob is verified against its
+// digest as it is read.
 //
 // The opened image always has OCI media types, so the image built on it is a
 // plain OCI image; layers stored uncompressed (as `docker save` writes them)
@@ -25,6 +30,10 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // Scratch names the empty base image.
@@ -51,35 +60,86 @@ func (b *Base) Close() error {
 }
 
 type options struct {
-	workDir  string
-	keychain authn.Keychain
+	workDir      string
+	keychain     authn.Keychain
+	remote       []remote.Option
+	storeOptions []store.Option
 }
 
-// Option configures Open.
+func (o options) remoteOptions(ctx context.Context) []remote.Option {
+	return append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(o.keychain)}, o.remote...)
+}
+
+// Option configures Open and Import.
 type Option func(*options)
 
-// WithWorkDir sets where recompressed base layers are written; it must
-// outlive the use of the base. Default: the system's temporary directory.
+// WithWorkDir sets where recompressed base layers and decompressed archives
+// are written; it must outlive the use of the base. Default: the system's
+// temporary directory.
 func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir } }
 
 // WithKeychain sets the credentials for registry bases. Default:
 // authn.DefaultKeychain (docker config.json and credential helpers).
 func WithKeychain(k authn.Keychain) Option { return func(o *options) { o.keychain = k } }
 
-// Open opens the base named by spec for the given platform.
-func Open(ctx context.Context, spec string, platform v1.Platform, opts ...Option) (*Base, error) {
+// WithRemoteOptions adds options to every registry request (a transport
+// with retries, say).
+func WithRemoteOptions(opts ...remote.Option) Option {
+	return func(o *options) { o.remote = append(o.remote, opts...) }
+}
+
+// WithStoreOptions sets how a base saved as files is read (store.Option).
+func WithStoreOptions(opts ...store.Option) Option {
+	return func(o *options) { o.storeOptions = append(o.storeOptions, opts...) }
+}
+
+func newOptions(opts []Option) options {
 	o := options{workDir: os.TempDir(), keychain: authn.DefaultKeychain}
 	for _, opt := range opts {
 		opt(&o)
 	}
+	o.storeOptions = append([]store.Option{store.WithWorkDir(o.workDir)}, o.storeOptions...)
+	return o
+}
+
+// Open opens the base named by spec for the given platform.
+func Open(ctx context.Context, spec string, want v1.Platform, opts ...Option) (*Base, error) {
+	o := newOptions(opts)
 	if spec == "" || spec == Scratch {
-		return scratch(platform)
+		return scratch(want)
 	}
-	if _, err := os.Stat(spec); err == nil {
-		return openFile(spec, platform, o)
+	src, err := openSource(ctx, spec, o)
+	if err != nil {
+		return nil, err
 	}
-	if looksLikeReference(spec) {
-		return openRemote(ctx, spec, platform, o)
+	b, err := src.open(want, o)
+	if err != nil {
+		src.close()
+		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
-	return nil, fmt.Errorf("base %q: no such file or directory; a base is %q, an OCI layout directory, an OCI archive, a docker save tarball, or a registry reference pinned by digest (registry/repo@sha256:...)", spec, Scratch)
+	b.close = src.close
+	return b, nil
+}
+
+// open picks the image for want and gives it OCI media types.
+func (src *source) open(want v1.Platform, o options) (*Base, error) {
+	c, err := src.inv.pick(want)
+	if err != nil {
+		return nil, err
+	}
+	img, err := c.load()
+	if err != nil {
+		return nil, fmt.Errorf("reading its %s image: %w", platform.String(want), err)
+	}
+	if img, err = toOCI(img, o.workDir); err != nil {
+		return nil, err
+	}
+	b := &Base{Image: img, Name: c.name}
+	if b.Name == "" {
+		b.Name = src.name
+	}
+	if !c.madeUp {
+		b.Digest = c.desc.Digest
+	}
+	return b, nil
 }

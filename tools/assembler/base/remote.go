@@ -10,38 +10,41 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 )
 
-// looksLikeReference tells a registry reference from a mistyped path.
-func looksLikeReference(spec string) bool {
-	_, err := name.ParseReference(spec)
-	return err == nil && !strings.HasPrefix(spec, ".") && !strings.HasPrefix(spec, "/")
-}
-
-// openRemote fetches a base from a registry. Only digests are accepted: a
-// tag can move, and then the same build would give another image.
-func openRemote(ctx context.Context, spec string, platform v1.Platform, o options) (*Base, error) {
-	ref, err := pinnedReference(spec)
+// openRemoteSource reads a base from a registry. Only digests are accepted:
+// a tag can move, and then the same build would give another image.
+func openRemoteSource(ctx context.Context, spec string, o options) (*source, error) {
+	ref, err := pinnedReference(ctx, spec, o)
 	if err != nil {
 		return nil, err
 	}
-	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(o.keychain)}
-	desc, err := remote.Get(ref, opts...)
+	desc, err := remote.Get(ref, o.remoteOptions(ctx)...)
 	if err != nil {
 		return nil, fmt.Errorf("base %s: fetching the manifest: %w", spec, err)
 	}
-	m, err := remoteImage(desc, platform)
+	inv := &inventory{lazy: true, digest: desc.Digest}
+	if desc.MediaType.IsIndex() {
+		idx, err := desc.ImageIndex()
+		if err != nil {
+			return nil, fmt.Errorf("base %s: %w", spec, err)
+		}
+		err = inv.addIndex(idx)
+	} else {
+		var img v1.Image
+		if img, err = desc.Image(); err == nil {
+			err = inv.addImage(img, desc.Descriptor)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
-	img, err := toOCI(m.image, o.workDir)
-	if err != nil {
-		return nil, fmt.Errorf("base %s: %w", spec, err)
-	}
-	return &Base{Image: img, Name: baseName(spec), Digest: m.desc.Digest}, nil
+	return &source{inv: inv, name: baseName(ref), close: func() error { return nil }}, nil
 }
 
-func pinnedReference(spec string) (name.Digest, error) {
+// pinnedReference parses spec, which must carry a digest; for one that does
+// not, the error shows the digest its tag points at now.
+func pinnedReference(ctx context.Context, spec string, o options) (name.Digest, error) {
 	if !strings.Contains(spec, "@") {
-		return name.Digest{}, fmt.Errorf("base %q: no such file or directory, and as a registry reference it is without a digest, so builds would not be reproducible; pin it: %s@sha256:... (`crane digest %s` prints the digest)", spec, spec, spec)
+		return name.Digest{}, unpinnedError(ctx, spec, o)
 	}
 	ref, err := name.NewDigest(spec)
 	if err != nil {
@@ -50,31 +53,34 @@ func pinnedReference(spec string) (name.Digest, error) {
 	return ref, nil
 }
 
-func remoteImage(desc *remote.Descriptor, platform v1.Platform) (*match, error) {
-	if desc.MediaType.IsIndex() {
-		idx, err := desc.ImageIndex()
-		if err != nil {
-			return nil, err
+// UnpinnedError is a registry base named without a digest.
+type UnpinnedError struct {
+	Spec string
+	// Current is the digest the tag points at now; empty when the
+	// registry did not tell.
+	Current string
+}
+
+func (e *UnpinnedError) Error() string {
+	if e.Current == "" {
+		return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; pin it: %s@sha256:... (`crane digest %s` prints the digest)", e.Spec, e.Spec, e.Spec)
+	}
+	return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; it is now %s, pin that: %s@%s", e.Spec, e.Current, e.Spec, e.Current)
+}
+
+func unpinnedError(ctx context.Context, spec string, o options) error {
+	e := &UnpinnedError{Spec: spec}
+	if ref, err := name.ParseReference(spec); err == nil {
+		if desc, err := remote.Head(ref, o.remoteOptions(ctx)...); err == nil {
+			e.Current = desc.Digest.String()
 		}
-		return pickPlatform(idx, platform)
 	}
-	img, err := desc.Image()
-	if err != nil {
-		return nil, err
-	}
-	p, err := imagePlatform(img)
-	if err != nil {
-		return nil, err
-	}
-	if p.OS != "" && !satisfies(p, platform) {
-		return nil, fmt.Errorf("it is a %s image, not %s; use a base for %s", p.String(), platform.String(), platform.String())
-	}
-	return &match{image: img, desc: desc.Descriptor}, nil
+	return e
 }
 
 // baseName is the reference without its digest, as the
 // org.opencontainers.image.base.name annotation wants it.
-func baseName(spec string) string {
-	n, _, _ := strings.Cut(spec, "@")
+func baseName(ref name.Digest) string {
+	n, _, _ := strings.Cut(ref.String(), "@")
 	return n
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 var buildUsage = verbUsage{
@@ -41,14 +43,15 @@ A multi-platform base gives its --platform image.`,
 
 type buildFlags struct {
 	base, baseName, platform, binary, binaryPath string
-	output, layoutDir, digestFile, sbom, compr   string
+	output, layoutDir, thinLayout, digest, sbom  string
+	compr                                        string
 	workdir, user, stopSignal, binaryMode        string
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	labels, annotations                          keyValues
 	level                                        int
 	epoch                                        *int64
-	quiet                                        bool
+	quiet, followSymlinks                        bool
 	entrypointSet, cmdSet                        bool
 }
 
@@ -61,7 +64,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return printDigest(stdout, f.quiet, f.digestFile, img)
+	return printDigest(stdout, f.quiet, f.digest, img)
 }
 
 func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, error) {
@@ -80,8 +83,8 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 		return nil, usageError(fs, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	case f.binary == "" && len(f.layers) == 0:
 		return nil, usageError(fs, "give --binary or at least one --layer")
-	case f.output == "" && f.layoutDir == "":
-		return nil, usageError(fs, "give --output or --layout (or both)")
+	case f.output == "" && f.layoutDir == "" && f.thinLayout == "":
+		return nil, usageError(fs, "give --output, --layout or --thin-layout")
 	case f.sbom != "" && f.describedBinary() == "":
 		return nil, usageError(fs, "--sbom describes a Go binary: give --binary or --sbom-binary")
 	case (f.sbomGoMod == "") != (f.sbomPackages == ""):
@@ -109,8 +112,9 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.stopSignal, "stop-signal", "", "the signal that stops the container, e.g. SIGTERM")
 	fs.Var(&f.tags, "tag", "a name for the image, e.g. example.com/app:v1 (docker load applies it), repeated")
 	fs.StringVar(&f.output, "output", "", "the image tarball to write: an OCI layout plus Docker manifest.json")
-	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (replaced if it exists)")
-	fs.StringVar(&f.digestFile, "digest-file", "", "a file to write the image digest to")
+	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (a layout there is replaced; any other folder is refused)")
+	fs.StringVar(&f.thinLayout, "thin-layout", "", "an OCI image layout directory to write without the layer blobs, which stay where they are (for 'pack', 'push' and 'load' with --blob and --layer)")
+	fs.StringVar(&f.digest, "digest-file", "", "a file to write the image digest to")
 	fs.StringVar(&f.sbom, "sbom", "", "write an SPDX 2.3 JSON SBOM of the binary's Go modules to this file, and attach it to the image in the outputs")
 	fs.StringVar(&f.sbomBinary, "sbom-binary", "", "the Go binary the --sbom describes, when it comes in a prebuilt --layer (default: --binary)")
 	fs.StringVar(&f.sbomGoMod, "sbom-go-mod", "", "for a binary whose build info lists no modules (rules_go's): the go.mod that maps --sbom-packages to modules and versions")
@@ -118,6 +122,7 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.compr, "compression", "gzip", "compression of the binary's layer: gzip or zstd")
 	fs.IntVar(&f.level, "compression-level", 0, "compression level (default: the compressor's default)")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not print the image digest")
+	registerFollowSymlinks(fs, &f.followSymlinks)
 	f.epoch = epochFlag(fs)
 }
 
@@ -131,12 +136,12 @@ func (f *buildFlags) describedBinary() string {
 
 // build assembles the image and writes the outputs; it returns the image.
 func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
-	platform, err := v1.ParsePlatform(f.platform)
+	platform, err := platform.Parse(f.platform)
 	if err != nil {
-		return nil, fmt.Errorf("parsing --platform %q: %w", f.platform, err)
+		return nil, fmt.Errorf("--platform: %w", err)
 	}
 	if f.binary != "" {
-		if err := gobinary.Check(f.binary, *platform); err != nil {
+		if err := gobinary.Check(f.binary, platform); err != nil {
 			return nil, err
 		}
 	}
@@ -145,7 +150,7 @@ func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	b, err := base.Open(ctx, f.base, *platform, base.WithWorkDir(work))
+	b, err := base.Open(ctx, f.base, platform, base.WithWorkDir(work), base.WithStoreOptions(f.storeOptions()...))
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +160,13 @@ func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
 		return nil, err
 	}
 	return img, writeOutputs(f, img)
+}
+
+func (f *buildFlags) storeOptions() []store.Option {
+	if f.followSymlinks {
+		return []store.Option{store.WithFollowSymlinks()}
+	}
+	return nil
 }
 
 func assemble(f *buildFlags, b *base.Base, work string) (v1.Image, error) {
@@ -247,7 +259,7 @@ func writeOutputs(f *buildFlags, img v1.Image) error {
 		}
 		c.Referrers, doc = append(c.Referrers, ref), d
 	}
-	if err := writeContent(f.output, f.layoutDir, c); err != nil {
+	if err := writeContent(f.output, f.layoutDir, f.thinLayout, c); err != nil {
 		return err
 	}
 	if f.sbom != "" {

@@ -29,8 +29,9 @@ skopeo, crane) see the whole index.`,
 
 type indexFlags struct {
 	images, tags                                  stringList
-	output, layoutDir, digestFile, dockerPlatform string
-	quiet                                         bool
+	output, layoutDir, thinLayout, dockerPlatform string
+	digestFile                                    string
+	quiet, thin, followSymlinks                   bool
 }
 
 func runIndex(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,7 +40,10 @@ func runIndex(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Var(&f.images, "image", "an image layout directory or image tarball holding one platform's image, repeated")
 	fs.Var(&f.tags, "tag", "a name for the index, e.g. example.com/app:v1, repeated")
 	fs.StringVar(&f.output, "output", "", "the tarball to write: an OCI layout plus Docker manifest.json")
-	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (replaced if it exists)")
+	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (a layout there is replaced; any other folder is refused)")
+	fs.StringVar(&f.thinLayout, "thin-layout", "", "an OCI image layout directory to write without the layer blobs (see 'assembler build --thin-layout')")
+	fs.BoolVar(&f.thin, "thin", false, "the --image layouts are thin ('assembler build --thin-layout'): their layers are not read, and only --thin-layout can be written")
+	registerFollowSymlinks(fs, &f.followSymlinks)
 	fs.StringVar(&f.digestFile, "digest-file", "", "a file to write the index digest to")
 	fs.StringVar(&f.dockerPlatform, "docker-platform", "", "the platform whose image manifest.json names (default: the first image's)")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not print the index digest")
@@ -49,8 +53,10 @@ func runIndex(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	switch {
 	case len(f.images) == 0 || fs.NArg() > 0:
 		return usageError(fs, "give the images with --image, and no positional arguments")
-	case f.output == "" && f.layoutDir == "":
-		return usageError(fs, "give --output or --layout (or both)")
+	case f.output == "" && f.layoutDir == "" && f.thinLayout == "":
+		return usageError(fs, "give --output, --layout or --thin-layout")
+	case f.thin && (f.output != "" || f.layoutDir != ""):
+		return usageError(fs, "--thin images lack their layers, so only --thin-layout can be written; 'assembler pack' makes the tarball")
 	}
 	idx, err := writeIndex(f)
 	if err != nil {
@@ -63,7 +69,7 @@ func writeIndex(f *indexFlags) (v1.ImageIndex, error) {
 	c := output.Content{Tags: f.tags}
 	var images []v1.Image
 	for _, p := range f.images {
-		s, err := store.Open(p)
+		s, err := store.Open(p, f.storeOptions()...)
 		if err != nil {
 			return nil, fmt.Errorf("--image %s: %w", p, err)
 		}
@@ -85,7 +91,18 @@ func writeIndex(f *indexFlags) (v1.ImageIndex, error) {
 			return nil, fmt.Errorf("parsing --docker-platform: %w", err)
 		}
 	}
-	return idx, writeContent(f.output, f.layoutDir, c)
+	return idx, writeContent(f.output, f.layoutDir, f.thinLayout, c)
+}
+
+func (f *indexFlags) storeOptions() []store.Option {
+	var opts []store.Option
+	if f.thin {
+		opts = append(opts, store.WithLayersElsewhere())
+	}
+	if f.followSymlinks {
+		opts = append(opts, store.WithFollowSymlinks())
+	}
+	return opts
 }
 
 // singleImage returns the one image of a layout and the artifacts that

@@ -4,23 +4,31 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
 var layerUsage = verbUsage{
 	name:     "layer",
-	synopsis: "[--file SRC=DEST[:MODE]] [--dir DEST[:MODE]] [--symlink DEST=TARGET] [--tree SRCDIR=DEST] --output BLOB --descriptor JSON",
+	synopsis: "[--binary SRC=DEST --platform OS/ARCH] [--file SRC=DEST[:MODE]] [--dir DEST[:MODE]] [--symlink DEST=TARGET] [--tree SRCDIR=DEST] --output BLOB --descriptor JSON",
 	description: `Writes one image layer: a deterministic tar (sorted entries, parent directories
 added, fixed mtime, numeric owners, no user or group names), compressed, plus a
 JSON descriptor with its media type, digest, size and diff_id. 'assembler build
---layer JSON' appends it to an image as it is. Prints the layer digest.`,
+--layer JSON' appends it to an image as it is. Prints the layer digest.
+
+A --binary is a file with mode 0755 that must be an executable for --platform,
+checked as 'assembler build --binary' checks it: a script, or a binary for
+another OS or architecture, is refused.`,
 }
 
 type layerFlags struct {
 	specs                     layerSpecs
 	output, descriptor, compr string
-	createdBy                 string
+	createdBy, platform       string
+	binaries                  stringList
 	level                     int
 	epoch                     *int64
 	quiet                     bool
@@ -29,6 +37,8 @@ type layerFlags struct {
 func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	f := &layerFlags{}
 	fs := newFlagSet(layerUsage, stderr)
+	fs.Var(&f.binaries, "binary", "an executable SRC put at DEST in the image with mode 0755, checked to run on --platform; repeated")
+	fs.StringVar(&f.platform, "platform", "", "the platform each --binary must run on, os/arch[/variant]")
 	fs.Var(&f.specs.files, "file", "a host file SRC put at DEST in the image, with octal MODE (default 0644); repeated")
 	fs.Var(&f.specs.dirs, "dir", "an empty directory DEST, with octal MODE (default 0755); repeated")
 	fs.Var(&f.specs.symlinks, "symlink", "a symlink at DEST pointing at TARGET; repeated")
@@ -44,10 +54,39 @@ func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	if f.output == "" || f.descriptor == "" || fs.NArg() > 0 {
+	switch {
+	case f.output == "" || f.descriptor == "" || fs.NArg() > 0:
 		return usageError(fs, "--output and --descriptor are required, and there are no positional arguments")
+	case (len(f.binaries) > 0) != (f.platform != ""):
+		return usageError(fs, "--binary and --platform go together: a binary is checked against the platform")
+	}
+	if err := f.checkBinaries(); err != nil {
+		return err
 	}
 	return writeLayer(f, stdout)
+}
+
+// checkBinaries refuses a --binary that cannot run on --platform, and adds
+// the others to the layer's files as executables.
+func (f *layerFlags) checkBinaries() error {
+	if len(f.binaries) == 0 {
+		return nil
+	}
+	p, err := platform.Parse(f.platform)
+	if err != nil {
+		return fmt.Errorf("--platform: %w", err)
+	}
+	for _, b := range f.binaries {
+		src, dest, ok := strings.Cut(b, "=")
+		if !ok || src == "" || dest == "" {
+			return fmt.Errorf("--binary %q is not SRC=DEST, e.g. bazel-bin/app/server=/app/server", b)
+		}
+		if err := gobinary.Check(src, p); err != nil {
+			return err
+		}
+		f.specs.files = append(f.specs.files, src+"="+dest+":0755")
+	}
+	return nil
 }
 
 func writeLayer(f *layerFlags, stdout io.Writer) error {

@@ -47,15 +47,22 @@ func describeEntries(entries []layer.Entry) string {
 	return "files " + strings.Join(paths, ", ")
 }
 
-// writeContent writes c to the tarball and the layout directory given.
-func writeContent(tarball, layoutDir string, c output.Content) error {
+// writeContent writes c to the tarball, the layout directory and the thin
+// layout directory given (empty ones are skipped).
+func writeContent(tarball, layoutDir, thinLayout string, c output.Content) error {
 	if tarball != "" {
 		if err := output.WriteTarball(tarball, c); err != nil {
 			return err
 		}
 	}
 	if layoutDir != "" {
-		return output.WriteLayout(layoutDir, c)
+		if err := output.WriteLayout(layoutDir, c); err != nil {
+			return err
+		}
+	}
+	if thinLayout != "" {
+		c.Thin = true
+		return output.WriteLayout(thinLayout, c)
 	}
 	return nil
 }

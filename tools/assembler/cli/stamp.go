@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -11,25 +10,38 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/stamp"
 )
 
+var stampUsage = verbUsage{
+	name:     "stamp",
+	synopsis: "--status FILE... --output FILE [--] VALUE...",
+	description: `Writes each value on its own line, with {KEY} replaced by the workspace status
+value of KEY: a params file that another verb reads as @FILE, or a tags file.
+Bazel runs it only for builds with --stamp.`,
+}
+
 type stampFlags struct {
 	output string
 	status stringList
 }
 
 // runStamp writes its arguments, with {KEY} placeholders filled from the
-// workspace status, one a line: a params file that another verb reads as
-// @file, or a tags file. Bazel runs it only for builds with --stamp.
-func runStamp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, values, err := parseStampFlags(args, stderr)
-	if err != nil {
+// workspace status, one a line.
+func runStamp(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	f := &stampFlags{}
+	fs := newFlagSet(stampUsage, stderr)
+	fs.Var(&f.status, "status", "a workspace status file (stable-status.txt, volatile-status.txt), repeated")
+	fs.StringVar(&f.output, "output", "", "the file to write (required)")
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if f.output == "" {
+		return usageError(fs, "--output is required")
 	}
 	status, err := stamp.ReadStatus(f.status...)
 	if err != nil {
 		return err
 	}
 	var b strings.Builder
-	for _, v := range values {
+	for _, v := range fs.Args() {
 		expanded, err := stamp.Expand(v, status)
 		if err != nil {
 			return err
@@ -40,26 +52,4 @@ func runStamp(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		b.WriteString(expanded + "\n")
 	}
 	return atomicfile.WriteBytes(f.output, []byte(b.String()))
-}
-
-func parseStampFlags(args []string, stderr io.Writer) (*stampFlags, []string, error) {
-	f := &stampFlags{}
-	fs := flag.NewFlagSet("assembler stamp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: assembler stamp --status <file>... --output <file> [--] <value>...")
-		fmt.Fprintln(stderr, "\nWrites each value on its own line, with {KEY} replaced by the workspace status value of KEY.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	fs.Var(&f.status, "status", "a workspace status file (stable-status.txt, volatile-status.txt), repeated")
-	fs.StringVar(&f.output, "output", "", "the file to write (required)")
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, errUsage
-	}
-	if f.output == "" {
-		fmt.Fprintln(stderr, "assembler stamp: --output is required")
-		fs.Usage()
-		return nil, nil, errUsage
-	}
-	return f, fs.Args(), nil
 }

@@ -3,6 +3,7 @@ package layer
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/verify"
 )
 
 // Descriptor is the JSON file that `assembler layer` writes next to a layer
@@ -63,31 +65,53 @@ func relativeTo(dir, p string) string {
 	return filepath.ToSlash(rel)
 }
 
-// ReadDescriptor opens the layer that the descriptor at path describes. The
-// blob is verified against the descriptor when it is read.
+// ReadDescriptor opens the layer that the descriptor at path describes. Its
+// blob is not touched until it is read, and then it is verified against the
+// descriptor: an image action that only writes a manifest never reads it.
+// The blob must be a file in the descriptor's folder or below it: a
+// descriptor cannot point at files elsewhere.
 func ReadDescriptor(path string) (v1.Layer, *Descriptor, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading layer descriptor: %w", err)
 	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxDescriptorSize+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading layer descriptor %s: %w", path, err)
+	}
+	d, err := ParseDescriptor(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("layer descriptor %s %w; write it with `assembler layer --descriptor`", path, err)
+	}
+	blob := filepath.Join(filepath.Dir(path), filepath.FromSlash(d.Blob))
+	l := &fileLayer{path: blob, digest: d.Digest, diffID: d.DiffID, size: d.Size, mediaType: d.MediaType, verify: true}
+	return l, d, nil
+}
+
+// maxDescriptorSize bounds a descriptor file, which is a few hundred bytes.
+const maxDescriptorSize = 64 << 10
+
+// ParseDescriptor reads a descriptor's JSON and checks every field: the
+// digests are sha256 digests, the size is not negative, the media type is
+// a layer's and the blob is a relative path that stays in its folder.
+func ParseDescriptor(b []byte) (*Descriptor, error) {
+	if len(b) > maxDescriptorSize {
+		return nil, fmt.Errorf("is larger than %d KiB, which no layer descriptor is", maxDescriptorSize>>10)
+	}
 	var d Descriptor
 	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, nil, fmt.Errorf("layer descriptor %s is not valid JSON (%v); write it with `assembler layer --descriptor`", path, err)
+		return nil, fmt.Errorf("is not valid JSON (%v)", err)
 	}
-	if d.Digest.Hex == "" || d.DiffID.Hex == "" || d.Blob == "" || d.MediaType == "" {
-		return nil, nil, fmt.Errorf("layer descriptor %s lacks mediaType, digest, diffID or blob; write it with `assembler layer --descriptor`", path)
+	switch {
+	case d.Digest.Algorithm != "sha256" || d.DiffID.Algorithm != "sha256" || d.Blob == "" || d.MediaType == "":
+		return nil, fmt.Errorf("lacks mediaType, a sha256 digest, a sha256 diffID or blob")
+	case d.Size < 0:
+		return nil, fmt.Errorf("has a negative size %d", d.Size)
+	case !verify.IsLayerMediaType(d.MediaType):
+		return nil, fmt.Errorf("has media type %q, which is not a layer's", d.MediaType)
+	case !filepath.IsLocal(filepath.FromSlash(d.Blob)):
+		return nil, fmt.Errorf("names its blob %q, which is not a path inside the descriptor's folder", d.Blob)
 	}
-	blob := filepath.FromSlash(d.Blob)
-	if !filepath.IsAbs(blob) {
-		blob = filepath.Join(filepath.Dir(path), blob)
-	}
-	fi, err := os.Stat(blob)
-	if err != nil {
-		return nil, nil, fmt.Errorf("layer descriptor %s: its blob: %w", path, err)
-	}
-	if fi.Size() != d.Size {
-		return nil, nil, fmt.Errorf("layer blob %s is %d bytes, but its descriptor %s says %d; build the layer again", blob, fi.Size(), path, d.Size)
-	}
-	l := &fileLayer{path: blob, digest: d.Digest, diffID: d.DiffID, size: d.Size, mediaType: d.MediaType, verify: true}
-	return l, &d, nil
+	return &d, nil
 }

@@ -1,6 +1,7 @@
 package layer
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -32,9 +33,12 @@ func (l *fileLayer) Size() (int64, error)                { return l.size, nil }
 func (l *fileLayer) MediaType() (types.MediaType, error) { return l.mediaType, nil }
 
 func (l *fileLayer) Compressed() (io.ReadCloser, error) {
-	f, err := os.Open(l.path)
-	if err != nil || !l.verify {
-		return f, err
+	f, err := openRegular(l.path)
+	if err != nil {
+		return nil, fmt.Errorf("reading layer blob: %w", err)
+	}
+	if !l.verify {
+		return f, nil
 	}
 	return verify.ReadCloser(f, l.digest, l.size, "layer blob "+l.path)
 }
@@ -77,4 +81,31 @@ func (c *closeBoth) Close() error {
 		err = berr
 	}
 	return err
+}
+
+// openRegular opens a file that must be a regular file: a FIFO or a device
+// would block the read or never end.
+func openRegular(p string) (*os.File, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", p, describeType(fi.Mode()))
+	}
+	return os.Open(p)
+}
+
+func describeType(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
 }

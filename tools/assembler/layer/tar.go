@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"time"
@@ -75,17 +74,15 @@ func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
 }
 
 func writeRegular(tw *tar.Writer, hdr *tar.Header, source string) error {
-	f, err := os.Open(source)
+	// Checked before opening: opening a FIFO would block.
+	f, err := openRegular(source)
 	if err != nil {
-		return fmt.Errorf("reading %q for /%s: %w", source, hdr.Name, err)
+		return fmt.Errorf("reading %q for /%s: %w; give a regular file", source, hdr.Name, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("reading %q: %w", source, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%q is not a regular file", source)
 	}
 	hdr.Typeflag = tar.TypeReg
 	hdr.Size = fi.Size()

@@ -21,7 +21,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
-	"github.com/rules-goimage/rules_goimage/tools/assembler/ocilayout"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // Options says where and how to load.
@@ -37,15 +37,15 @@ type Options struct {
 	Stdout, Stderr io.Writer
 }
 
-// Load streams the image in the OCI layout dir into the engine.
-func Load(ctx context.Context, dir string, o Options) error {
+// Load streams the image that the store holds into the engine.
+func Load(ctx context.Context, s *store.Store, o Options) error {
 	if o.Engine == "" {
 		o.Engine = "docker"
 	}
 	if _, err := exec.LookPath(o.Engine); err != nil {
 		return fmt.Errorf("container engine %q not found on PATH; install it or choose another with --engine docker|podman", o.Engine)
 	}
-	root, err := ocilayout.Open(dir)
+	root, err := s.Root()
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func Load(ctx context.Context, dir string, o Options) error {
 
 // pick returns the image itself, or the manifest of an index that fits the
 // requested platform or the engine's.
-func pick(ctx context.Context, root *ocilayout.Root, o Options) (v1.Image, error) {
+func pick(ctx context.Context, root *store.Root, o Options) (v1.Image, error) {
 	if root.Image != nil {
 		return root.Image, nil
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // engines are the container engines Load supports.
@@ -132,7 +133,7 @@ func TestLoadImage(t *testing.T) {
 			tag := uniqueTag(t, engine)
 			img := platformImage(t, "amd64")
 			var stdout bytes.Buffer
-			if err := Load(context.Background(), writeLayout(t, img), Options{Engine: engine, Tags: []string{tag}, Stdout: &stdout}); err != nil {
+			if err := loadDir(t, writeLayout(t, img), Options{Engine: engine, Tags: []string{tag}, Stdout: &stdout}); err != nil {
 				t.Fatal(err)
 			}
 			// podman qualifies a name without a registry with localhost/.
@@ -150,7 +151,7 @@ func TestLoadUsesTheLayoutsNames(t *testing.T) {
 	needEngine(t, "docker")
 	tag := uniqueTag(t, "docker")
 	img := platformImage(t, "amd64")
-	if err := Load(context.Background(), writeLayout(t, img, tag), Options{}); err != nil {
+	if err := loadDir(t, writeLayout(t, img, tag), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := imageID(t, "docker", tag); got != configID(t, img) {
@@ -187,7 +188,7 @@ func testLoadIndexPicksThePlatform(t *testing.T, engine string) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tag := uniqueTag(t, engine)
-			if err := Load(context.Background(), dir, Options{Engine: engine, Tags: []string{tag}, Platform: tc.platform}); err != nil {
+			if err := loadDir(t, dir, Options{Engine: engine, Tags: []string{tag}, Platform: tc.platform}); err != nil {
 				t.Fatal(err)
 			}
 			if got := inspect(t, engine, tag, "{{.Architecture}}"); got != tc.want {
@@ -215,10 +216,21 @@ func TestLoadErrors(t *testing.T) {
 				// Errors found before the engine runs; any command on PATH will do.
 				tc.o.Engine = "true"
 			}
-			err := Load(context.Background(), tc.dir, tc.o)
+			err := loadDir(t, tc.dir, tc.o)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Load error = %v, want one containing %q", err, tc.want)
 			}
 		})
 	}
+}
+
+// loadDir loads the layout in dir.
+func loadDir(t *testing.T, dir string, o Options) error {
+	t.Helper()
+	s, err := store.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return Load(context.Background(), s, o)
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // enginePlatform asks the engine which platform it runs images for: with
@@ -37,39 +40,24 @@ func enginePlatform(ctx context.Context, engine string) (*v1.Platform, error) {
 	return p, nil
 }
 
-// platformImage returns the image of idx for platform want, looking into
+// indexImage returns the image of idx for platform want, looking into
 // nested indexes; none is an error listing the platforms idx has.
 func indexImage(idx v1.ImageIndex, want v1.Platform) (v1.Image, error) {
-	var have []string
-	img, err := find(idx, want, &have)
-	if err != nil || img != nil {
-		return img, err
-	}
-	return nil, fmt.Errorf("the image index has no image for platform %s (it has: %s); pass --platform with one of those",
-		want.String(), strings.Join(have, ", "))
-}
-
-func find(idx v1.ImageIndex, want v1.Platform, have *[]string) (v1.Image, error) {
-	m, err := idx.IndexManifest()
+	nodes, err := store.Walk(idx)
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range m.Manifests {
-		switch {
-		case d.MediaType.IsIndex():
-			child, err := idx.ImageIndex(d.Digest)
-			if err != nil {
-				return nil, err
-			}
-			if img, err := find(child, want, have); err != nil || img != nil {
-				return img, err
-			}
-		case d.MediaType.IsImage() && d.Platform != nil:
-			*have = append(*have, d.Platform.String())
-			if d.Platform.Satisfies(want) {
-				return idx.Image(d.Digest)
-			}
+	var have []string
+	for _, n := range nodes {
+		p := n.Descriptor.Platform
+		if !n.Descriptor.MediaType.IsImage() || store.IsArtifact(n.Descriptor) || p == nil {
+			continue
+		}
+		have = append(have, platform.String(*p))
+		if platform.Satisfies(*p, want) {
+			return n.Parent.Image(n.Descriptor.Digest)
 		}
 	}
-	return nil, nil
+	return nil, fmt.Errorf("the image index has no image for platform %s (it has: %s); pass --platform with one of those",
+		platform.String(want), strings.Join(have, ", "))
 }

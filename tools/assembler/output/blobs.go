@@ -4,12 +4,16 @@ import (
 	"fmt"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // blobWriter writes each blob once, in the order they are first met.
 type blobWriter struct {
 	s       sink
 	written map[v1.Hash]bool
+	// withoutLayers skips the image layers (a thin layout).
+	withoutLayers bool
 }
 
 func newBlobWriter(s sink) *blobWriter { return &blobWriter{s: s, written: map[v1.Hash]bool{}} }
@@ -21,20 +25,41 @@ func (w *blobWriter) start() error {
 	return w.s.addDir("blobs/sha256")
 }
 
+// index writes every manifest the index leads to, nested indexes included,
+// then the index itself.
 func (w *blobWriter) index(idx v1.ImageIndex) error {
-	m, err := idx.IndexManifest()
+	nodes, err := store.Walk(idx)
 	if err != nil {
 		return err
 	}
-	for _, d := range m.Manifests {
-		img, err := idx.Image(d.Digest)
-		if err != nil {
-			return fmt.Errorf("reading image %s of the index: %w", d.Digest, err)
-		}
-		if err := w.image(img); err != nil {
+	for _, n := range nodes {
+		if err := w.node(n); err != nil {
 			return err
 		}
 	}
+	return w.rawIndex(idx)
+}
+
+func (w *blobWriter) node(n store.Node) error {
+	d := n.Descriptor
+	if n.Missing != nil {
+		return n.Missing
+	}
+	if d.MediaType.IsIndex() {
+		child, err := n.Parent.ImageIndex(d.Digest)
+		if err != nil {
+			return fmt.Errorf("reading index %s: %w", d.Digest, err)
+		}
+		return w.rawIndex(child)
+	}
+	img, err := n.Parent.Image(d.Digest)
+	if err != nil {
+		return fmt.Errorf("reading image %s of the index: %w", d.Digest, err)
+	}
+	return w.image(img)
+}
+
+func (w *blobWriter) rawIndex(idx v1.ImageIndex) error {
 	digest, err := idx.Digest()
 	if err != nil {
 		return err
@@ -47,14 +72,8 @@ func (w *blobWriter) index(idx v1.ImageIndex) error {
 }
 
 func (w *blobWriter) image(img v1.Image) error {
-	layers, err := img.Layers()
-	if err != nil {
-		return fmt.Errorf("reading layers: %w", err)
-	}
-	for _, l := range layers {
-		if err := w.layer(l); err != nil {
-			return err
-		}
+	if err := w.layers(img); err != nil {
+		return err
 	}
 	configName, err := img.ConfigName()
 	if err != nil {
@@ -76,6 +95,29 @@ func (w *blobWriter) image(img v1.Image) error {
 		return err
 	}
 	return w.bytes(digest, manifest)
+}
+
+func (w *blobWriter) layers(img v1.Image) error {
+	if w.withoutLayers && !isArtifact(img) {
+		return nil
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		return fmt.Errorf("reading layers: %w", err)
+	}
+	for _, l := range layers {
+		if err := w.layer(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isArtifact tells an artifact (an SBOM), whose blobs a thin layout holds,
+// from an image.
+func isArtifact(img v1.Image) bool {
+	m, err := img.Manifest()
+	return err == nil && m.ArtifactType != ""
 }
 
 func (w *blobWriter) layer(l v1.Layer) error {

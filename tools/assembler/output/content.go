@@ -19,6 +19,12 @@ type Content struct {
 	// an image of the index. index.json lists them after the image, so tools
 	// reading the layout (oras, for one) find them.
 	Referrers []v1.Image
+	// Thin leaves out the images' layer blobs: the output holds index.json,
+	// the manifests, the configs and the referrers, and the layers stay
+	// where they are (a base's in its repository, the others beside their
+	// descriptors). Bazel actions write thin layouts, so an image costs no
+	// copy of its base; pack, push and load read them with the layers' files.
+	Thin bool
 	// DockerPlatform selects the image of an index that manifest.json names.
 	// Docker's classic loader reads only manifest.json and loads all it
 	// lists, so it names one image, which `docker load` then tags; the

@@ -38,14 +38,20 @@ func writeContent(s sink, c Content) error {
 	if err := addJSON(s, "index.json", index); err != nil {
 		return err
 	}
-	if err := writeAllBlobs(newBlobWriter(s), c); err != nil {
+	w := newBlobWriter(s)
+	w.withoutLayers = c.Thin
+	if err := writeAllBlobs(w, c); err != nil {
 		return err
 	}
+	// A thin layout keeps manifest.json too: it holds every tag, which
+	// index.json names only the first of.
 	return writeDockerManifest(s, c, refs)
 }
 
-// ociIndex lists the root once per tag, as docker and containerd expect (or
-// once without a name when there are no tags), then the referrers.
+// ociIndex lists the root once, named by the first tag, then the referrers.
+// Once: tools that read a layout without being told which image to take
+// (skopeo's oci-archive:, crane) need exactly one. docker load takes every
+// tag from manifest.json.
 func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (*v1.IndexManifest, error) {
 	desc, err := partial.Descriptor(root)
 	if err != nil {
@@ -53,14 +59,10 @@ func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (
 	}
 	idx := &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
 	rootDesc := v1.Descriptor{MediaType: desc.MediaType, Digest: desc.Digest, Size: desc.Size}
-	if len(refs) == 0 {
-		idx.Manifests = append(idx.Manifests, rootDesc)
+	if len(refs) > 0 {
+		rootDesc.Annotations = map[string]string{annotationImageName: containerdName(refs[0]), annotationRefName: refs[0].TagStr()}
 	}
-	for _, r := range refs {
-		d := rootDesc
-		d.Annotations = map[string]string{annotationImageName: containerdName(r), annotationRefName: r.TagStr()}
-		idx.Manifests = append(idx.Manifests, d)
-	}
+	idx.Manifests = append(idx.Manifests, rootDesc)
 	for _, ref := range referrers {
 		d, err := referrerDescriptor(ref)
 		if err != nil {

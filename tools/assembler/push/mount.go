@@ -7,7 +7,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/rules-goimage/rules_goimage/tools/assembler/ocilayout"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // mountable returns root with every layer marked as mountable from the
@@ -15,7 +15,7 @@ import (
 // then links the blobs it already holds there instead of receiving them; a
 // layer that from lacks (the Go binary's) is uploaded as usual after the
 // registry declines the mount.
-func mountable(root *ocilayout.Root, from string, dest name.Repository, opts []name.Option) (*ocilayout.Root, error) {
+func mountable(root *store.Root, from string, dest name.Repository, opts []name.Option) (*store.Root, error) {
 	src, err := name.NewRepository(from, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--mount-from %q is not a repository such as registry.example.com/base/static: %w", from, err)

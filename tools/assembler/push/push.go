@@ -21,15 +21,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/rules-goimage/rules_goimage/tools/assembler/ocilayout"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // Options says where and how to push.
@@ -44,12 +43,9 @@ type Options struct {
 	MountFrom string
 	// Insecure allows plain HTTP to a registry other than localhost.
 	Insecure bool
-	// Keychain resolves credentials; nil means authn.DefaultKeychain.
-	Keychain authn.Keychain
-	// Transport carries the requests; nil means remote.DefaultTransport.
-	Transport http.RoundTripper
-	// Backoff paces retries of transient failures; zero means DefaultBackoff.
-	Backoff remote.Backoff
+	// Registry says how to reach the registry: credentials, transport,
+	// retries.
+	Registry registry.Options
 	// Progress receives progress lines on long uploads; nil: silent.
 	Progress io.Writer
 	// ProgressInterval is the least time between two progress lines;
@@ -57,20 +53,10 @@ type Options struct {
 	ProgressInterval time.Duration
 }
 
-// DefaultBackoff retries five times, after 1s, 2s, 4s, 8s and 16s.
-var DefaultBackoff = remote.Backoff{Duration: time.Second, Factor: 2, Jitter: 0.1, Steps: 5}
-
-// retryStatusCodes are the answers worth trying again: the registry (or a
-// proxy before it) is overloaded or restarting.
-var retryStatusCodes = []int{
-	http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
-	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
-}
-
-// Push uploads the image or index in the OCI layout dir and returns the
+// Push uploads the image or index that the store holds and returns the
 // reference by digest it can be pulled with.
-func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
-	root, repo, tags, err := open(dir, o)
+func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
+	root, repo, tags, err := open(s, o)
 	if err != nil {
 		return name.Digest{}, err
 	}
@@ -99,7 +85,7 @@ func Push(ctx context.Context, dir string, o Options) (name.Digest, error) {
 // after the image itself. go-containerregistry also records each in the
 // fallback tag (sha256-<subject digest>) of registries without the OCI
 // referrers API, where clients look for them then.
-func pushReferrers(ctx context.Context, repo name.Repository, root *ocilayout.Root, o Options) error {
+func pushReferrers(ctx context.Context, repo name.Repository, root *store.Root, o Options) error {
 	for _, art := range root.Referrers {
 		d, err := art.Digest()
 		if err != nil {
@@ -117,8 +103,8 @@ func pushReferrers(ctx context.Context, repo name.Repository, root *ocilayout.Ro
 
 // open reads the layout and the destination, and marks the layers
 // mountable when a repository to mount from is given.
-func open(dir string, o Options) (*ocilayout.Root, name.Repository, []name.Tag, error) {
-	root, err := ocilayout.Open(dir)
+func open(s *store.Store, o Options) (*store.Root, name.Repository, []name.Tag, error) {
+	root, err := s.Root()
 	if err != nil {
 		return nil, name.Repository{}, nil, err
 	}
@@ -134,7 +120,7 @@ func open(dir string, o Options) (*ocilayout.Root, name.Repository, []name.Tag, 
 
 // upload writes the blobs the registry lacks and the manifest, reporting
 // progress.
-func upload(ctx context.Context, ref name.Reference, root *ocilayout.Root, o Options) error {
+func upload(ctx context.Context, ref name.Reference, root *store.Root, o Options) error {
 	progress := newReporter(o.Progress, o.ProgressInterval)
 	err := write(ref, root, remoteOptions(ctx, o, progress.updates))
 	progress.wait()
@@ -144,14 +130,14 @@ func upload(ctx context.Context, ref name.Reference, root *ocilayout.Root, o Opt
 	return nil
 }
 
-func write(ref name.Reference, root *ocilayout.Root, opts []remote.Option) error {
+func write(ref name.Reference, root *store.Root, opts []remote.Option) error {
 	if root.Index != nil {
 		return remote.WriteIndex(ref, root.Index, opts...)
 	}
 	return remote.Write(ref, root.Image, opts...)
 }
 
-func taggable(root *ocilayout.Root) remote.Taggable {
+func taggable(root *store.Root) remote.Taggable {
 	if root.Index != nil {
 		return root.Index
 	}
@@ -185,26 +171,5 @@ func nameOptions(o Options) []name.Option {
 }
 
 func remoteOptions(ctx context.Context, o Options, updates chan<- v1.Update) []remote.Option {
-	keychain, transport, backoff := o.Keychain, o.Transport, o.Backoff
-	if keychain == nil {
-		keychain = authn.DefaultKeychain
-	}
-	if transport == nil {
-		transport = remote.DefaultTransport
-	}
-	if backoff.Steps == 0 {
-		backoff = DefaultBackoff
-	}
-	opts := []remote.Option{
-		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(keychain),
-		remote.WithTransport(transport),
-		remote.WithRetryBackoff(backoff),
-		remote.WithRetryStatusCodes(retryStatusCodes...),
-		remote.WithUserAgent("rules_goimage-assembler"),
-	}
-	if updates != nil {
-		opts = append(opts, remote.WithProgress(updates))
-	}
-	return opts
+	return registry.RemoteOptions(ctx, o.Registry, updates)
 }

@@ -26,6 +26,9 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
+	goregistry "github.com/rules-goimage/rules_goimage/tools/assembler/registry"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
+
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
@@ -121,7 +124,7 @@ func TestPushImageWithTags(t *testing.T) {
 	host, _ := newRegistry(t)
 	img := randomImage(t, 1024, 2)
 	dir := writeLayout(t, img, "bazel/app:image")
-	got, err := Push(context.Background(), dir, Options{Repository: host + "/team/app", Tags: []string{"v1", "latest"}, Backoff: fastBackoff})
+	got, err := pushDir(t, dir, Options{Repository: host + "/team/app", Tags: []string{"v1", "latest"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +150,7 @@ func TestPushImageWithTags(t *testing.T) {
 func TestPushWithoutTagsPushesByDigest(t *testing.T) {
 	host, _ := newRegistry(t)
 	img := randomImage(t, 512, 1)
-	got, err := Push(context.Background(), writeLayout(t, img), Options{Repository: host + "/app", Backoff: fastBackoff})
+	got, err := pushDir(t, writeLayout(t, img), Options{Repository: host + "/app"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +162,7 @@ func TestPushWithoutTagsPushesByDigest(t *testing.T) {
 func TestPushIndex(t *testing.T) {
 	host, _ := newRegistry(t)
 	idx := platformIndex(t, "amd64", "arm64")
-	got, err := Push(context.Background(), writeLayout(t, idx), Options{Repository: host + "/app", Tags: []string{"multi"}, Backoff: fastBackoff})
+	got, err := pushDir(t, writeLayout(t, idx), Options{Repository: host + "/app", Tags: []string{"multi"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +182,7 @@ func TestPushIndex(t *testing.T) {
 func TestPushUploadsOnlyMissingBlobs(t *testing.T) {
 	host, rec := newRegistry(t)
 	base := randomImage(t, 4096, 3)
-	if _, err := Push(context.Background(), writeLayout(t, base), Options{Repository: host + "/app", Tags: []string{"base"}, Backoff: fastBackoff}); err != nil {
+	if _, err := pushDir(t, writeLayout(t, base), Options{Repository: host + "/app", Tags: []string{"base"}}); err != nil {
 		t.Fatal(err)
 	}
 	before := rec.count(http.MethodPost, "/blobs/uploads")
@@ -187,7 +190,7 @@ func TestPushUploadsOnlyMissingBlobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Push(context.Background(), writeLayout(t, app), Options{Repository: host + "/app", Tags: []string{"app"}, Backoff: fastBackoff}); err != nil {
+	if _, err := pushDir(t, writeLayout(t, app), Options{Repository: host + "/app", Tags: []string{"app"}}); err != nil {
 		t.Fatal(err)
 	}
 	// The new layer and the new config; the three base layers are already there.
@@ -230,7 +233,7 @@ func TestPushRetriesTransientFailures(t *testing.T) {
 	host, rec := newRegistry(t)
 	rec.failFirst = 2
 	img := randomImage(t, 1024, 1)
-	got, err := Push(context.Background(), writeLayout(t, img), Options{Repository: host + "/app", Tags: []string{"v1"}, Backoff: fastBackoff})
+	got, err := pushDir(t, writeLayout(t, img), Options{Repository: host + "/app", Tags: []string{"v1"}})
 	if err != nil {
 		t.Fatalf("push through two 503 answers: %v", err)
 	}
@@ -246,8 +249,8 @@ func TestPushReportsProgress(t *testing.T) {
 	host, _ := newRegistry(t)
 	var progress bytes.Buffer
 	img := randomImage(t, 2<<20, 2)
-	_, err := Push(context.Background(), writeLayout(t, img), Options{
-		Repository: host + "/app", Tags: []string{"v1"}, Backoff: fastBackoff,
+	_, err := pushDir(t, writeLayout(t, img), Options{
+		Repository: host + "/app", Tags: []string{"v1"},
 		Progress: &progress, ProgressInterval: time.Nanosecond,
 	})
 	if err != nil {
@@ -276,7 +279,7 @@ func TestPushErrors(t *testing.T) {
 		{"not a layout", t.TempDir(), Options{Repository: "example.com/app"}, "is not an OCI image layout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Push(context.Background(), tc.dir, tc.o)
+			_, err := pushDir(t, tc.dir, tc.o)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Push error = %v, want one containing %q", err, tc.want)
 			}
@@ -319,7 +322,7 @@ func (l *transportLog) matching(parts ...string) int {
 func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 	reg := testenv.StartRegistry(t, false)
 	base := randomImage(t, 4096, 3)
-	if _, err := Push(context.Background(), writeLayout(t, base), Options{Repository: reg.Host + "/base/static", Tags: []string{"v1"}, Backoff: fastBackoff}); err != nil {
+	if _, err := pushDir(t, writeLayout(t, base), Options{Repository: reg.Host + "/base/static", Tags: []string{"v1"}}); err != nil {
 		t.Fatal(err)
 	}
 	app, err := mutate.AppendLayers(base, randomLayer(t))
@@ -327,9 +330,9 @@ func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := &transportLog{}
-	got, err := Push(context.Background(), writeLayout(t, app), Options{
+	got, err := pushDir(t, writeLayout(t, app), Options{
 		Repository: reg.Host + "/team/app", Tags: []string{"v1"}, MountFrom: reg.Host + "/base/static",
-		Transport: log, Backoff: fastBackoff,
+		Registry: goregistry.Options{Transport: log},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -357,9 +360,8 @@ func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 	reg.UseDockerLogin(t, password)
 	var progress bytes.Buffer
 	img := randomImage(t, 1<<20, 1)
-	got, err := Push(context.Background(), writeLayout(t, img), Options{
-		Repository: reg.Host + "/private/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain,
-		Backoff: fastBackoff, Progress: &progress, ProgressInterval: time.Nanosecond,
+	got, err := pushDir(t, writeLayout(t, img), Options{
+		Repository: reg.Host + "/private/app", Tags: []string{"v1"}, Registry: goregistry.Options{Keychain: authn.DefaultKeychain}, Progress: &progress, ProgressInterval: time.Nanosecond,
 	})
 	if err != nil {
 		t.Fatalf("push with the right password: %v", err)
@@ -367,7 +369,7 @@ func TestPushWithPasswordNeverPrintsIt(t *testing.T) {
 	assertNoSecret(t, got.String()+progress.String(), secrets)
 
 	reg.UseDockerLogin(t, "wrong-"+password)
-	_, err = Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/private/app", Tags: []string{"v2"}, Backoff: fastBackoff})
+	_, err = pushDir(t, writeLayout(t, img), Options{Repository: reg.Host + "/private/app", Tags: []string{"v2"}})
 	if err == nil {
 		t.Fatal("push with a wrong password succeeded")
 	}
@@ -381,8 +383,8 @@ func TestPushWithCredentialHelper(t *testing.T) {
 	reg := testenv.StartRegistry(t, true)
 	reg.UseCredentialHelper(t)
 	img := randomImage(t, 4096, 1)
-	got, err := Push(context.Background(), writeLayout(t, img), Options{
-		Repository: reg.Host + "/private/helped", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain, Backoff: fastBackoff,
+	got, err := pushDir(t, writeLayout(t, img), Options{
+		Repository: reg.Host + "/private/helped", Tags: []string{"v1"}, Registry: goregistry.Options{Keychain: authn.DefaultKeychain},
 	})
 	if err != nil {
 		t.Fatalf("push with credentials from docker-credential-goimagetest: %v", err)
@@ -403,11 +405,11 @@ func TestPushWithBearerToken(t *testing.T) {
 	reg := testenv.StartTokenRegistry(t)
 	img := randomImage(t, 4096, 2)
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
-	if _, err := Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain, Backoff: fastBackoff}); err == nil {
+	if _, err := pushDir(t, writeLayout(t, img), Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Registry: goregistry.Options{Keychain: authn.DefaultKeychain}}); err == nil {
 		t.Fatal("an anonymous push to a registry that only lets its user push succeeded")
 	}
 	reg.UseCredentialHelper(t)
-	got, err := Push(context.Background(), writeLayout(t, img), Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Keychain: authn.DefaultKeychain, Backoff: fastBackoff})
+	got, err := pushDir(t, writeLayout(t, img), Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Registry: goregistry.Options{Keychain: authn.DefaultKeychain}})
 	if err != nil {
 		t.Fatalf("push with a token for the user: %v", err)
 	}
@@ -436,7 +438,7 @@ func TestPushAttachedArtifacts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var progress bytes.Buffer
-	got, err := Push(context.Background(), dir, Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Backoff: fastBackoff, Progress: &progress})
+	got, err := pushDir(t, dir, Options{Repository: reg.Host + "/team/app", Tags: []string{"v1"}, Progress: &progress})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,4 +485,16 @@ func assertNoSecret(t *testing.T, out string, secrets []string) {
 			t.Errorf("output shows a credential:\n%s", out)
 		}
 	}
+}
+
+// pushDir pushes the layout in dir, retrying fast.
+func pushDir(t *testing.T, dir string, o Options) (name.Digest, error) {
+	t.Helper()
+	s, err := store.Open(dir)
+	if err != nil {
+		return name.Digest{}, err
+	}
+	defer s.Close()
+	o.Registry.Backoff = fastBackoff
+	return Push(context.Background(), s, o)
 }

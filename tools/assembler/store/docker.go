@@ -58,8 +58,11 @@ func dockerImageName(e dockerManifestEntry, n int) string {
 func (s *Store) dockerImage(e dockerManifestEntry, name string) (v1.Image, error) {
 	configFile := cleanName(e.Config)
 	configDigest, err := digestFromName(configFile)
+	if err != nil && s.files.exists(configFile) {
+		configDigest, err = s.hashFile(configFile)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%s in %s: %w", name, s.path, err)
+		return nil, fmt.Errorf("%s in %s: its config %s: %w", name, s.path, e.Config, err)
 	}
 	config, err := s.openAndRead(configFile, configDigest, "the config of "+name)
 	if err != nil {
@@ -102,15 +105,17 @@ func (s *Store) dockerLayers(e dockerManifestEntry, diffIDs []v1.Hash, name stri
 	return layerFiles, nil
 }
 
-// dockerLayer describes a layer file. Under blobs/ (Docker 25+) the file
-// name is its digest; a classic <id>/layer.tar is an uncompressed tar, whose
-// digest is its diff_id.
+// dockerLayer describes a layer file of a manifest.json entry. Its digest
+// is what the file name says where the name is one (blobs/sha256/<hex> of
+// Docker 25+ and containerd, <hex>.tar.gz of go-containerregistry); a
+// classic <id>/layer.tar is an uncompressed tar, whose digest is its diff_id.
+// Any other name is hashed. Reading the layer verifies the digest.
 func (s *Store) dockerLayer(file string, diffID v1.Hash, role string) (v1.Descriptor, error) {
-	digest, err := digestFromName(file)
-	if err != nil {
-		digest = diffID
-	}
 	if !s.files.exists(file) {
+		digest, err := digestFromName(file)
+		if err != nil {
+			digest = diffID
+		}
 		return v1.Descriptor{}, &MissingBlobError{Store: s.path, Digest: digest, Role: role, File: file}
 	}
 	rc, size, err := s.files.open(file)
@@ -121,10 +126,27 @@ func (s *Store) dockerLayer(file string, diffID v1.Hash, role string) (v1.Descri
 	magic := make([]byte, 4)
 	n, _ := io.ReadFull(rc, magic)
 	mt := sniffLayerMediaType(magic[:n])
-	if mt != types.DockerUncompressedLayer && digest == diffID && !strings.HasPrefix(file, "blobs/") {
-		return v1.Descriptor{}, fmt.Errorf("%s in %s (%s) is compressed, but named like an uncompressed layer; the archive is malformed", role, s.path, file)
+	digest, err := digestFromName(file)
+	switch {
+	case err == nil:
+	case mt == types.DockerUncompressedLayer:
+		digest = diffID
+	default:
+		if digest, err = s.hashFile(file); err != nil {
+			return v1.Descriptor{}, fmt.Errorf("reading %s in %s: %w", role, s.path, err)
+		}
 	}
 	return v1.Descriptor{MediaType: mt, Digest: digest, Size: size}, nil
+}
+
+func (s *Store) hashFile(file string) (v1.Hash, error) {
+	rc, _, err := s.files.open(file)
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	defer rc.Close()
+	h, _, err := v1.SHA256(rc)
+	return h, err
 }
 
 func sniffLayerMediaType(magic []byte) types.MediaType {
@@ -137,17 +159,19 @@ func sniffLayerMediaType(magic []byte) types.MediaType {
 	return types.DockerUncompressedLayer
 }
 
-// digestFromName reads the digest out of "blobs/sha256/<hex>" or the classic
-// "<hex>.json" config name.
+// digestFromName reads the digest out of the name of a file in an image
+// archive: "blobs/sha256/<hex>" (OCI layouts), "<hex>.json" (classic docker
+// save configs), "sha256:<hex>" and "<hex>.tar.gz" (go-containerregistry's
+// tarballs: crane, ko).
 func digestFromName(file string) (v1.Hash, error) {
-	if strings.HasPrefix(file, "blobs/") {
-		parts := strings.Split(file, "/")
-		if len(parts) == 3 {
-			return v1.NewHash(parts[1] + ":" + parts[2])
-		}
+	if parts := strings.Split(file, "/"); len(parts) == 3 && parts[0] == "blobs" {
+		return v1.NewHash(parts[1] + ":" + parts[2])
 	}
-	base := strings.TrimSuffix(path.Base(file), ".json")
-	return v1.NewHash("sha256:" + base)
+	base := path.Base(file)
+	for _, ext := range []string{".json", ".tar.gz", ".tgz", ".tar.zst", ".tar"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return v1.NewHash("sha256:" + strings.TrimPrefix(base, "sha256:"))
 }
 
 func (s *Store) openAndRead(file string, h v1.Hash, role string) ([]byte, error) {
@@ -156,5 +180,9 @@ func (s *Store) openAndRead(file string, h v1.Hash, role string) ([]byte, error)
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(rc)
+	b, err := io.ReadAll(io.LimitReader(rc, maxMetadataSize+1))
+	if err == nil && len(b) > maxMetadataSize {
+		err = fmt.Errorf("%s in %s is larger than %d MiB, more than any config; the archive is malformed", role, s.path, maxMetadataSize>>20)
+	}
+	return b, err
 }

@@ -27,8 +27,16 @@ func (s *Store) Image(desc v1.Descriptor) (v1.Image, error) {
 // imageFromManifest reads the config at configFile and checks the layers.
 // layerFiles names the file of each layer that is not stored under blobs/.
 func (s *Store) imageFromManifest(raw []byte, m *v1.Manifest, name, configFile string, layerFiles map[v1.Hash]string) (v1.Image, error) {
-	img := &storeImage{store: s, raw: raw, manifest: m, layerFiles: layerFiles, name: name}
-	rc, err := s.openVerified(configFile, m.Config.Digest, m.Config.Size, "the config of "+img.name)
+	img := &storeImage{store: s, raw: raw, manifest: m, layerFiles: layerFiles, name: name, byDigest: map[v1.Hash]int{}}
+	for n, l := range m.Layers {
+		if _, ok := img.byDigest[l.Digest]; !ok {
+			img.byDigest[l.Digest] = n
+		}
+	}
+	if m.Config.Size > maxMetadataSize {
+		return nil, fmt.Errorf("the config of %s in %s is %d bytes by its descriptor, more than any config; the image is malformed", img.name, s.path, m.Config.Size)
+	}
+	rc, err := s.openBlob(configFile, m.Config.Digest, m.Config.Size, "the config of "+img.name)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +63,9 @@ type storeImage struct {
 	name       string
 	config     []byte
 	configFile *v1.ConfigFile
+	// byDigest finds a layer's index in the manifest in constant time: an
+	// image may have thousands of layers.
+	byDigest map[v1.Hash]int
 }
 
 var _ partial.CompressedImageCore = (*storeImage)(nil)
@@ -70,10 +81,8 @@ func (i *storeImage) MediaType() (types.MediaType, error) {
 }
 
 func (i *storeImage) LayerByDigest(h v1.Hash) (partial.CompressedLayer, error) {
-	for n, d := range i.manifest.Layers {
-		if d.Digest == h {
-			return i.layer(n), nil
-		}
+	if n, ok := i.byDigest[h]; ok {
+		return i.layer(n), nil
 	}
 	return nil, fmt.Errorf("%s in %s has no layer %s", i.name, i.store.path, h)
 }
@@ -97,9 +106,12 @@ func (i *storeImage) checkLayers() error {
 	if got, want := len(i.configFile.RootFS.DiffIDs), len(i.manifest.Layers); isImage && got != want {
 		return fmt.Errorf("%s in %s lists %d layers, but its config has %d diff_ids; the image is malformed", i.name, i.store.path, want, got)
 	}
+	if i.store.layersElsewhere {
+		return nil
+	}
 	for n := range i.manifest.Layers {
 		l := i.layer(n)
-		if !i.store.files.exists(l.file) {
+		if !i.store.hasFile(l.file, l.desc.Digest) {
 			return &MissingBlobError{Store: i.store.path, Digest: l.desc.Digest, Role: l.role, File: l.file}
 		}
 	}
@@ -123,5 +135,5 @@ func (l *storeLayer) Size() (int64, error)                { return l.desc.Size, 
 func (l *storeLayer) MediaType() (types.MediaType, error) { return l.desc.MediaType, nil }
 
 func (l *storeLayer) Compressed() (io.ReadCloser, error) {
-	return l.store.openVerified(l.file, l.desc.Digest, l.desc.Size, l.role)
+	return l.store.openBlob(l.file, l.desc.Digest, l.desc.Size, l.role)
 }

@@ -2,19 +2,47 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// Index returns the image index that the layout's index.json holds.
+// Index returns the image index that the layout's index.json holds. The
+// layout must declare the one layout version there is, 1.0.0, in its
+// oci-layout file.
 func (s *Store) Index() (v1.ImageIndex, error) {
+	if !s.files.exists(IndexFile) {
+		return nil, fmt.Errorf("%s has no %s, so it is not an OCI image layout", s.path, IndexFile)
+	}
+	if err := s.checkLayoutVersion(); err != nil {
+		return nil, err
+	}
 	raw, err := s.readFile(IndexFile)
 	if err != nil {
 		return nil, err
 	}
 	return s.newIndex(raw, IndexFile)
+}
+
+// checkLayoutVersion reads the oci-layout file, which tells the layout's
+// format: engines refuse a layout without it.
+func (s *Store) checkLayoutVersion() error {
+	if !s.files.exists(OCILayoutFile) {
+		return fmt.Errorf("%s has an %s but no %s file, so it is not a complete OCI image layout; write it again with the tool that made it, or add the file: {\"imageLayoutVersion\":\"1.0.0\"}", s.path, IndexFile, OCILayoutFile)
+	}
+	raw, err := s.readFile(OCILayoutFile)
+	if err != nil {
+		return err
+	}
+	var l struct {
+		Version string `json:"imageLayoutVersion"`
+	}
+	if err := json.Unmarshal(raw, &l); err != nil || l.Version != "1.0.0" {
+		return fmt.Errorf("%s: its %s file does not declare imageLayoutVersion 1.0.0 (it holds %.60q); only that version of the OCI image layout exists", s.path, OCILayoutFile, raw)
+	}
+	return nil
 }
 
 // storeIndex is an image index whose children are read from the store.

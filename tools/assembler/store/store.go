@@ -1,14 +1,25 @@
-// Package store reads images that are saved as files: OCI image layouts (a
-// directory or a tar archive of one) and `docker save` tarballs, in the
-// classic format (manifest.json, <id>/layer.tar) and in the Docker 25+ format
-// (an OCI layout with a manifest.json beside it).
+// Package store reads images that are saved as files, and is the one reader
+// of them in the assembler: OCI image layouts (a directory, or a tar archive
+// of one, plain or compressed) and image archives with a Docker
+// manifest.json. Those are what `docker save` writes (classic and Docker
+// 25+), what containerd's `ctr image export` writes, what skopeo and umoci
+// write, and go-containerregistry's tarballs (crane, ko). Every verb that
+// reads an image from files goes through here: build (its base), import,
+// index, pack, push, load and inspect.
 //
-// Nothing is trusted: every blob is read through package verify, so content
-// that does not hash to its digest is an error, and a blob that an index or
-// manifest lists but the store does not contain is a *MissingBlobError that
-// names it. Engines that use the containerd image store write such archives:
-// `docker save` lists every platform of a pulled image but contains only the
-// platforms that were pulled.
+// Nothing is trusted:
+//   - every blob is read through package verify, so content that does not
+//     hash to its digest is an error, and a blob that an index or manifest
+//     lists but the store does not contain is a *MissingBlobError that names
+//     it. Engines that use the containerd image store write such archives:
+//     they list every platform of an image but hold only those pulled;
+//   - reads stay beneath the root: names with ".." and symlinks are resolved
+//     inside the directory or archive, and a symlink that leads out of a
+//     directory is refused (unless WithFollowSymlinks: Bazel's sandboxes
+//     present every input as such a symlink);
+//   - only regular files are read, so a FIFO never blocks a read;
+//   - nested indexes are walked once per distinct digest (Walk), so time is
+//     linear in the number of distinct manifests, whatever the nesting.
 package store
 
 import (
@@ -32,27 +43,73 @@ const (
 type Store struct {
 	path  string
 	files files
+	// extra holds blobs kept outside the layout, by digest: a layout that
+	// Bazel actions write holds its own manifests and configs, and names its
+	// layers' files on the command line.
+	extra map[v1.Hash]string
+	// layersElsewhere lets images list layers the store does not hold.
+	layersElsewhere bool
 }
 
-// Open opens the layout directory or tar archive at path.
-func Open(path string) (*Store, error) {
+type options struct {
+	followSymlinks  bool
+	layersElsewhere bool
+	workDir         string
+	extra           map[v1.Hash]string
+}
+
+// Option configures Open.
+type Option func(*options)
+
+// WithFollowSymlinks lets symlinks in a layout directory lead out of it.
+// Bazel sets up every input of a sandboxed action as a symlink to the file
+// Bazel made, so actions read their inputs this way; a layout directory
+// that a user hands over is read without it.
+func WithFollowSymlinks() Option { return func(o *options) { o.followSymlinks = true } }
+
+// WithWorkDir sets where a compressed archive is decompressed to before it
+// is read. Default: the system's temporary directory.
+func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir } }
+
+// WithBlobFiles adds blobs that are files outside the layout, by digest.
+// They are read as given (they are named explicitly), and verified too.
+func WithBlobFiles(files map[v1.Hash]string) Option {
+	return func(o *options) { o.extra = files }
+}
+
+// WithLayersElsewhere opens a thin layout (one that `assembler build
+// --thin-layout` wrote): its images' layers are not in it, and reading one
+// is an error; manifests and configs are read as usual.
+func WithLayersElsewhere() Option { return func(o *options) { o.layersElsewhere = true } }
+
+// Open opens the layout directory or archive at path.
+func Open(path string, opts ...Option) (*Store, error) {
+	o := options{workDir: os.TempDir()}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	var fs files
-	if fi.IsDir() {
-		fs = dirFiles(path)
-	} else {
-		fs, err = openTar(path)
-		if err != nil {
-			return nil, err
-		}
+	s := &Store{path: path, extra: o.extra, layersElsewhere: o.layersElsewhere}
+	switch {
+	case fi.IsDir():
+		s.files, err = openDir(path, o.followSymlinks)
+	case fi.Mode().IsRegular():
+		var t *tarFiles
+		t, err = openArchive(path, o.workDir)
+		s.files = t
+	default:
+		err = fmt.Errorf("%s is neither a directory nor a regular file", path)
 	}
-	return &Store{path: path, files: fs}, nil
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// Close releases the archive file, if any.
+// Close releases the archive file and any decompressed copy of it.
 func (s *Store) Close() error { return s.files.close() }
 
 // Path is the path the store was opened from.
@@ -65,22 +122,59 @@ func (s *Store) HasOCIIndex() bool { return s.files.exists(IndexFile) }
 func (s *Store) HasDockerManifest() bool { return s.files.exists(DockerManifestFile) }
 
 // HasBlob reports whether the store contains the blob h.
-func (s *Store) HasBlob(h v1.Hash) bool { return s.files.exists(blobName(h)) }
+func (s *Store) HasBlob(h v1.Hash) bool {
+	if _, ok := s.extra[h]; ok {
+		return true
+	}
+	return s.files.exists(blobName(h))
+}
+
+// hasFile reports whether the store holds file, or else the blob h elsewhere.
+func (s *Store) hasFile(file string, h v1.Hash) bool {
+	if _, ok := s.extra[h]; ok {
+		return true
+	}
+	return s.files.exists(file)
+}
 
 // Blob opens the blob h, which must be size bytes long (or any size when
 // size is negative). Reading it to the end verifies it.
 func (s *Store) Blob(h v1.Hash, size int64, role string) (io.ReadCloser, error) {
-	return s.openVerified(blobName(h), h, size, role)
+	return s.openBlob(blobName(h), h, size, role)
 }
 
-// ReadBlob reads and verifies the blob h.
+// openBlob opens the blob h at file, or where WithBlobFiles put it.
+func (s *Store) openBlob(file string, h v1.Hash, size int64, role string) (io.ReadCloser, error) {
+	if p, ok := s.extra[h]; ok {
+		return openExtra(p, h, size, role)
+	}
+	return s.openVerified(file, h, size, role)
+}
+
+// ReadBlob reads and verifies the blob h, a manifest or config: small
+// enough to hold in memory.
 func (s *Store) ReadBlob(h v1.Hash, size int64, role string) ([]byte, error) {
+	if size > maxMetadataSize {
+		return nil, fmt.Errorf("%s %s in %s is %d bytes by its descriptor, more than any manifest or config; the image is malformed", role, h, s.path, size)
+	}
 	rc, err := s.Blob(h, size, role)
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	return io.ReadAll(rc)
+	b, err := io.ReadAll(io.LimitReader(rc, maxMetadataSize+1))
+	if err == nil && len(b) > maxMetadataSize {
+		err = fmt.Errorf("%s %s in %s is larger than %d MiB, more than any manifest or config; the image is malformed", role, h, s.path, maxMetadataSize>>20)
+	}
+	return b, err
+}
+
+func openExtra(p string, h v1.Hash, size int64, role string) (io.ReadCloser, error) {
+	f, err := openRegular(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s %s: %w", role, h, err)
+	}
+	return verify.ReadCloser(f, h, size, fmt.Sprintf("%s %s (%s)", role, h, p))
 }
 
 func (s *Store) openVerified(name string, h v1.Hash, size int64, role string) (io.ReadCloser, error) {
@@ -94,15 +188,27 @@ func (s *Store) openVerified(name string, h v1.Hash, size int64, role string) (i
 	return verify.ReadCloser(rc, h, size, fmt.Sprintf("%s %s in %s", role, h, s.path))
 }
 
-// readFile reads a file that is not a blob, such as index.json.
+// readFile reads a file that is not a blob, such as index.json; it is
+// limited in size, since such files are small and nothing checks them.
 func (s *Store) readFile(name string) ([]byte, error) {
 	rc, _, err := s.files.open(name)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s from %s: %w", name, s.path, err)
 	}
 	defer rc.Close()
-	return io.ReadAll(rc)
+	b, err := io.ReadAll(io.LimitReader(rc, maxMetadataSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s from %s: %w", name, s.path, err)
+	}
+	if len(b) > maxMetadataSize {
+		return nil, fmt.Errorf("%s in %s is larger than %d MiB, which no index or manifest is; it is not an image's", name, s.path, maxMetadataSize>>20)
+	}
+	return b, nil
 }
+
+// maxMetadataSize bounds index.json, manifest.json and the manifests and
+// configs read into memory.
+const maxMetadataSize = 16 << 20
 
 // BlobCount is the number of blobs the store contains, for messages.
 func (s *Store) BlobCount() int { return s.files.countPrefix("blobs/") }

@@ -1,25 +1,18 @@
-// Package ocilayout opens the image or image index that an OCI image layout
-// written by the assembler holds, for the verbs that hand it on (push, load).
-//
-// A layout's index.json lists its root once per name it carries (one
-// descriptor per tag, as docker and containerd expect), so descriptors are
-// grouped by digest. Referrers stored beside the root (an SBOM whose subject is
-// the image) carry an artifactType and are not roots.
-package ocilayout
+package store
 
 import (
+	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// Root is the image or index that a layout holds: exactly one of Image and
+// Root is the image or index that a layout holds, as the verbs that hand
+// an image on (push, load, pack, index) take it: exactly one of Image and
 // Index is set.
 type Root struct {
 	Image      v1.Image
@@ -36,41 +29,41 @@ type Root struct {
 // Digest is the digest of the root's manifest.
 func (r *Root) Digest() v1.Hash { return r.Descriptor.Digest }
 
-const annotationImageName = "io.containerd.image.name"
+// AnnotationImageName is where containerd and Docker 25+ record the full
+// name of an image in index.json.
+const AnnotationImageName = "io.containerd.image.name"
 
-// Open reads the layout in dir and returns its root.
-func Open(dir string) (*Root, error) {
-	if _, err := os.Stat(filepath.Join(dir, "oci-layout")); err != nil {
-		return nil, fmt.Errorf("%q is not an OCI image layout (no oci-layout file); pass the layout directory of an image", dir)
-	}
-	idx, err := layout.ImageIndexFromPath(dir)
+// Root returns the one image or index that index.json lists (once per name
+// it carries, as containerd writes it), with the artifacts beside it.
+func (s *Store) Root() (*Root, error) {
+	idx, err := s.Index()
 	if err != nil {
-		return nil, fmt.Errorf("reading OCI layout %q: %w", dir, err)
+		return nil, err
 	}
 	m, err := idx.IndexManifest()
 	if err != nil {
-		return nil, fmt.Errorf("reading index.json of %q: %w", dir, err)
+		return nil, err
 	}
 	desc, names, err := rootDescriptor(m.Manifests)
 	if err != nil {
-		return nil, fmt.Errorf("OCI layout %q: %w", dir, err)
+		return nil, fmt.Errorf("%s: %w", s.path, err)
 	}
-	root := &Root{Descriptor: desc, Names: names}
+	root := &Root{Descriptor: desc, Names: s.withDockerNames(names)}
 	if desc.MediaType.IsIndex() {
 		root.Index, err = idx.ImageIndex(desc.Digest)
 	} else {
 		root.Image, err = idx.Image(desc.Digest)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("OCI layout %q: reading %s: %w", dir, desc.Digest, err)
+		return nil, err
 	}
 	for _, d := range m.Manifests {
 		if isRoot(d) || !d.MediaType.IsImage() {
 			continue
 		}
-		art, err := idx.Image(d.Digest)
+		art, err := s.Image(d)
 		if err != nil {
-			return nil, fmt.Errorf("OCI layout %q: reading artifact %s: %w", dir, d.Digest, err)
+			return nil, fmt.Errorf("reading artifact %s: %w", d.Digest, err)
 		}
 		root.Referrers = append(root.Referrers, art)
 	}
@@ -97,7 +90,7 @@ func rootDescriptor(descs []v1.Descriptor) (v1.Descriptor, []string, error) {
 			roots = append(roots, d)
 			names[d.Digest] = []string{}
 		}
-		if n := d.Annotations[annotationImageName]; n != "" {
+		if n := d.Annotations[AnnotationImageName]; n != "" {
 			names[d.Digest] = append(names[d.Digest], n)
 		}
 	}
@@ -115,4 +108,42 @@ func rootDescriptor(descs []v1.Descriptor) (v1.Descriptor, []string, error) {
 	}
 	return v1.Descriptor{}, nil, fmt.Errorf("index.json lists %d images (%s); a layout to push or load must hold one image or one image index",
 		len(roots), strings.Join(digests, ", "))
+}
+
+// withDockerNames adds the names manifest.json gives (RepoTags), when there
+// is one: index.json names an image once, manifest.json with every tag.
+func (s *Store) withDockerNames(names []string) []string {
+	if !s.HasDockerManifest() {
+		return names
+	}
+	raw, err := s.readFile(DockerManifestFile)
+	if err != nil {
+		return names
+	}
+	var entries []dockerManifestEntry
+	if json.Unmarshal(raw, &entries) != nil {
+		return names
+	}
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		key := n
+		if t, err := name.NewTag(n); err == nil {
+			key = t.Name()
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, n)
+		}
+	}
+	for _, n := range names {
+		add(n)
+	}
+	for _, e := range entries {
+		for _, n := range e.RepoTags {
+			add(n)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,4 +1,4 @@
-package ocilayout
+package store
 
 import (
 	"strings"
@@ -14,7 +14,7 @@ import (
 )
 
 func named(n string) layout.Option {
-	return layout.WithAnnotations(map[string]string{annotationImageName: n})
+	return layout.WithAnnotations(map[string]string{AnnotationImageName: n})
 }
 
 func TestOpenImageNamedTwice(t *testing.T) {
@@ -27,7 +27,7 @@ func TestOpenImageNamedTwice(t *testing.T) {
 	sbom := mutate.ConfigMediaType(empty.Image, types.MediaType("application/spdx+json"))
 	p.AppendImage(sbom, layout.WithPlatform(v1.Platform{}))
 
-	root, err := Open(dir)
+	root, err := openRoot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestOpenIndex(t *testing.T) {
 	dir := t.TempDir()
 	p, _ := layout.Write(dir, empty.Index)
 	p.AppendIndex(idx)
-	root, err := Open(dir)
+	root, err := openRoot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,10 +67,19 @@ func TestOpenErrors(t *testing.T) {
 	for dir, want := range map[string]string{
 		two:         "lists 2 images",
 		emptyLayout: "lists no image",
-		t.TempDir(): "no oci-layout file",
+		t.TempDir(): "has no index.json",
 	} {
-		if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := openRoot(dir); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Open: %v, want an error containing %q", err, want)
 		}
 	}
+}
+
+func openRoot(dir string) (*Root, error) {
+	s, err := Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.Root()
 }

@@ -1,0 +1,242 @@
+package base
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/verify"
+)
+
+// Imported describes a base that Import wrote.
+type Imported struct {
+	// Digest is the base's top-level manifest or index, as its source names
+	// it (the digest a registry base is pinned by); empty when it has none.
+	Digest string `json:"digest"`
+	// Name is the reference the base goes by, empty when unknown.
+	Name string `json:"name"`
+	// Images are the images written, one per platform.
+	Images []ImportedImage `json:"images"`
+}
+
+// ImportedImage is one image of an imported base.
+type ImportedImage struct {
+	Platform string `json:"platform"`
+	Digest   string `json:"digest"`
+}
+
+// Platforms lists the platforms of the images written.
+func (im *Imported) Platforms() []string {
+	out := make([]string, 0, len(im.Images))
+	for _, i := range im.Images {
+		out = append(out, i.Platform)
+	}
+	return out
+}
+
+// Import writes the images of the base that spec names for the platforms
+// wanted (every complete image when none is) to dir, as an OCI image layout.
+// This is where a base enters a build, so everything is checked once, here:
+// every blob against its digest, every layer against its media type and
+// the diff_id its config records. Manifests, configs and layers are written
+// as they are, so digests stay those of the source; only images that lack
+// a manifest (classic docker archives) or have uncompressed layers get a new
+// OCI manifest, over gzip-compressed layers.
+func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, opts ...Option) (*Imported, error) {
+	o := newOptions(opts)
+	src, err := openSource(ctx, spec, o)
+	if err != nil {
+		return nil, err
+	}
+	defer src.close()
+	chosen, err := src.inv.pickAll(wants)
+	if err != nil {
+		return nil, fmt.Errorf("base %s: %w", spec, err)
+	}
+	w := &layoutWriter{dir: dir, written: map[v1.Hash]bool{}}
+	if err := w.start(); err != nil {
+		return nil, err
+	}
+	im := &Imported{Name: src.name}
+	if src.inv.digest.Hex != "" {
+		im.Digest = src.inv.digest.String()
+	}
+	for _, c := range chosen {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		d, err := w.image(c, o)
+		if err != nil {
+			return nil, fmt.Errorf("base %s, %s image: %w", spec, platform.String(c.platform), err)
+		}
+		if im.Name == "" {
+			im.Name = c.name
+		}
+		im.Images = append(im.Images, ImportedImage{Platform: platform.String(c.platform), Digest: d.Digest.String()})
+	}
+	if im.Digest == "" && len(im.Images) == 1 {
+		im.Digest = im.Images[0].Digest
+	}
+	return im, w.finish()
+}
+
+// layoutWriter writes an OCI layout, blob by blob.
+type layoutWriter struct {
+	dir     string
+	written map[v1.Hash]bool
+	index   v1.IndexManifest
+}
+
+func (w *layoutWriter) start() error {
+	w.index = v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
+	return os.MkdirAll(filepath.Join(w.dir, "blobs", "sha256"), 0o755)
+}
+
+// image writes one image and returns the descriptor index.json lists it with.
+func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
+	img, err := c.load()
+	if err != nil {
+		return nil, err
+	}
+	if c.madeUp || hasUncompressedLayers(img) {
+		if img, err = toOCI(img, o.workDir); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.layers(img); err != nil {
+		return nil, err
+	}
+	config, err := img.RawConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	configName, err := img.ConfigName()
+	if err != nil {
+		return nil, err
+	}
+	if err := w.bytes(configName, config); err != nil {
+		return nil, err
+	}
+	raw, err := img.RawManifest()
+	if err != nil {
+		return nil, err
+	}
+	d, err := partial.Descriptor(img)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.bytes(d.Digest, raw); err != nil {
+		return nil, err
+	}
+	desc := v1.Descriptor{MediaType: d.MediaType, Digest: d.Digest, Size: d.Size, Platform: &c.platform}
+	if c.name != "" {
+		desc.Annotations = map[string]string{store.AnnotationImageName: c.name}
+	}
+	w.index.Manifests = append(w.index.Manifests, desc)
+	return &desc, nil
+}
+
+func hasUncompressedLayers(img v1.Image) bool {
+	m, err := img.Manifest()
+	if err != nil {
+		return false
+	}
+	for _, l := range m.Layers {
+		if l.MediaType == types.OCIUncompressedLayer || l.MediaType == types.DockerUncompressedLayer {
+			return true
+		}
+	}
+	return false
+}
+
+// layers copies each layer blob, checking its digest, its media type and
+// its diff_id in the same pass.
+func (w *layoutWriter) layers(img v1.Image) error {
+	layers, err := img.Layers()
+	if err != nil {
+		return err
+	}
+	for n, l := range layers {
+		if err := w.layer(l, fmt.Sprintf("layer %d of %d", n+1, len(layers))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *layoutWriter) layer(l v1.Layer, what string) error {
+	d, err := partial.Descriptor(l)
+	if err != nil {
+		return err
+	}
+	if w.written[d.Digest] {
+		return nil
+	}
+	diffID, err := l.DiffID()
+	if err != nil {
+		return err
+	}
+	check, err := verify.NewLayerChecker(d.MediaType, diffID, fmt.Sprintf("%s (%s)", what, d.Digest))
+	if err != nil {
+		return err
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		check.Close()
+		return err
+	}
+	defer rc.Close()
+	checked := false
+	err = w.blob(d.Digest, func(out io.Writer) error {
+		_, err := io.Copy(io.MultiWriter(out, check), rc)
+		checked = true
+		if cerr := check.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if !checked {
+		check.Close()
+	}
+	return err
+}
+
+func (w *layoutWriter) bytes(h v1.Hash, b []byte) error {
+	if w.written[h] {
+		return nil
+	}
+	return w.blob(h, func(out io.Writer) error {
+		_, err := out.Write(b)
+		return err
+	})
+}
+
+func (w *layoutWriter) blob(h v1.Hash, write func(io.Writer) error) error {
+	if err := atomicfile.Write(filepath.Join(w.dir, "blobs", h.Algorithm, h.Hex), write); err != nil {
+		return err
+	}
+	w.written[h] = true
+	return nil
+}
+
+// finish writes oci-layout and index.json, which make the folder a layout.
+func (w *layoutWriter) finish() error {
+	if err := atomicfile.WriteBytes(filepath.Join(w.dir, store.OCILayoutFile), []byte(`{"imageLayoutVersion":"1.0.0"}`)); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(w.index, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(filepath.Join(w.dir, store.IndexFile), append(b, '\n'))
+}

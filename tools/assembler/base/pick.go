@@ -1,0 +1,127 @@
+package base
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+)
+
+// pick returns the one image of the inventory for want.
+func (inv *inventory) pick(want v1.Platform) (*candidate, error) {
+	var found []candidate
+	for _, c := range inv.images {
+		if platform.Satisfies(c.platform, want) {
+			found = append(found, c)
+		}
+	}
+	distinct := map[v1.Hash]bool{}
+	for _, c := range found {
+		distinct[c.desc.Digest] = true
+	}
+	switch {
+	case len(distinct) == 1:
+		return &found[0], nil
+	case len(distinct) > 1:
+		return nil, fmt.Errorf("it holds %d different %s images; keep one image per platform (save or copy just the one you want)", len(distinct), platform.String(want))
+	}
+	return nil, inv.absent(want)
+}
+
+// pickAll returns the images for the platforms wanted, in that order, or
+// every complete image when none is named.
+func (inv *inventory) pickAll(wants []v1.Platform) ([]candidate, error) {
+	if len(wants) == 0 {
+		if len(inv.images) == 0 {
+			return nil, inv.empty()
+		}
+		return inv.images, nil
+	}
+	var out []candidate
+	seen := map[v1.Hash]bool{}
+	for _, w := range wants {
+		c, err := inv.pick(w)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[c.desc.Digest] {
+			seen[c.desc.Digest] = true
+			out = append(out, *c)
+		}
+	}
+	return out, nil
+}
+
+// absent explains why the base has no image for want: it never had one, or
+// it lists one but lacks its blobs.
+func (inv *inventory) absent(want v1.Platform) error {
+	have := listOrNone(inv.present())
+	lists := false
+	for _, m := range inv.missing {
+		lists = lists || m == platform.String(want) || strings.Contains(m, "platform unknown") || strings.HasPrefix(m, "index ")
+	}
+	if !lists {
+		err := fmt.Errorf("no image for platform %s (it has: %s); pick one of those platforms or use a base that includes %s", platform.String(want), have, platform.String(want))
+		if len(inv.missing) > 0 {
+			err = fmt.Errorf("%w. It also lists but lacks: %s", err, listOrNone(unique(inv.missing)))
+		}
+		return err
+	}
+	return &IncompleteError{Want: want, Cause: inv.lacks, Present: inv.present(), Missing: unique(inv.missing)}
+}
+
+// empty explains a base without a single complete image.
+func (inv *inventory) empty() error {
+	if len(inv.missing) > 0 {
+		return &IncompleteError{Cause: inv.lacks, Missing: unique(inv.missing)}
+	}
+	return fmt.Errorf("it holds no image")
+}
+
+// IncompleteError reports a base that lists images whose blobs it lacks.
+type IncompleteError struct {
+	// Want is the platform asked for; empty when any would do.
+	Want    v1.Platform
+	Cause   error
+	Present []string
+	Missing []string
+}
+
+func (e *IncompleteError) Error() string {
+	what := "it lacks the blobs of every image it lists"
+	hint := "docker pull --platform os/arch IMAGE"
+	if e.Want.OS != "" {
+		what = fmt.Sprintf("its %s image is incomplete", platform.String(e.Want))
+		hint = fmt.Sprintf("docker pull --platform %s IMAGE", platform.String(e.Want))
+	}
+	return fmt.Sprintf("%s: %v. Complete images in it: %s; listed but missing: %s. "+
+		"`docker save` on engines that use the containerd image store (Docker 25+), like `ctr image export`, "+
+		"lists every platform of an image but saves only the platforms that were pulled. "+
+		"Fix: run `%s` and save it again, or use the registry reference IMAGE@sha256:... as the base (goimage.pull)",
+		what, e.Cause, listOrNone(e.Present), listOrNone(e.Missing), hint)
+}
+
+func (e *IncompleteError) Unwrap() error { return e.Cause }
+
+func unique(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func listOrNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/base"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
+)
+
+var importUsage = verbUsage{
+	name:     "import",
+	synopsis: "--base BASE [--platform OS/ARCH]... --layout DIR [--metadata FILE]",
+	description: `Imports a base image into a new OCI layout directory: the images of the
+platforms given (default: every complete image), each blob checked against its
+digest, each layer against its media type and the diff_id its config records.
+This is where a base enters a build, so the check is made once, here; Bazel's
+goimage.pull and goimage.local run it. BASE is what 'assembler build --base'
+takes, but scratch. Manifests, configs and layers keep their bytes and digests;
+images without a manifest (classic docker save) or with uncompressed layers get
+an OCI manifest over gzip-compressed layers.
+
+--metadata writes what was imported as JSON: the base's digest and name, and
+the platform and digest of each image.`,
+}
+
+type importFlags struct {
+	base, layoutDir, metadata string
+	platforms                 stringList
+	followSymlinks            bool
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f := &importFlags{}
+	fs := newFlagSet(importUsage, stderr)
+	fs.StringVar(&f.base, "base", "", "the base image: a layout directory, an image archive or a registry reference pinned by digest (required)")
+	fs.Var(&f.platforms, "platform", "a platform to import, os/arch[/variant]; repeated (default: every complete image)")
+	fs.StringVar(&f.layoutDir, "layout", "", "the new OCI layout directory to write (required; it must not exist, or be empty)")
+	fs.StringVar(&f.metadata, "metadata", "", "a JSON file to write what was imported to")
+	registerFollowSymlinks(fs, &f.followSymlinks)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	switch {
+	case f.base == "" || f.layoutDir == "" || fs.NArg() > 0:
+		return usageError(fs, "--base and --layout are required, and there are no positional arguments")
+	case f.base == base.Scratch:
+		return usageError(fs, "scratch has nothing to import; build on it with 'assembler build --base scratch'")
+	}
+	wants, err := parsePlatforms(f.platforms)
+	if err != nil {
+		return usageError(fs, err.Error())
+	}
+	return importBase(ctx, f, wants, stderr)
+}
+
+func parsePlatforms(names []string) ([]v1.Platform, error) {
+	out := make([]v1.Platform, 0, len(names))
+	for _, n := range names {
+		p, err := platform.Parse(n)
+		if err != nil {
+			return nil, fmt.Errorf("--platform: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr io.Writer) error {
+	if err := newOutputDir(f.layoutDir); err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp(filepath.Dir(filepath.Clean(f.layoutDir)), ".assembler-import-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	opts := []base.Option{base.WithWorkDir(work)}
+	if f.followSymlinks {
+		opts = append(opts, base.WithStoreOptions(store.WithFollowSymlinks()))
+	}
+	im, err := base.Import(ctx, f.base, wants, f.layoutDir, opts...)
+	if err != nil {
+		os.RemoveAll(f.layoutDir)
+		return err
+	}
+	for _, i := range im.Images {
+		fmt.Fprintf(stderr, "imported %s image %s\n", i.Platform, i.Digest)
+	}
+	if f.metadata == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(im, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(f.metadata, append(b, '\n'))
+}
+
+// newOutputDir makes dir, which must not exist or be empty: the verb fills
+// it and would not know what else was there.
+func newOutputDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case os.IsNotExist(err):
+		return os.MkdirAll(dir, 0o755)
+	case err != nil:
+		return err
+	case len(entries) > 0:
+		return fmt.Errorf("%s is not empty; give a new folder", dir)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
+)
+
+// imageInput is an image read from files: a layout directory (or archive),
+// and for a thin layout the files of the blobs it leaves out. push, load and
+// pack take it the same way.
+type imageInput struct {
+	layout         string
+	blobs, layers  stringList
+	followSymlinks bool
+}
+
+func (in *imageInput) register(fs *flag.FlagSet) {
+	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory or archive (required)")
+	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>); repeated")
+	fs.Var(&in.layers, "layer", "a layer the layout leaves out, by the descriptor 'assembler layer' wrote; repeated")
+	registerFollowSymlinks(fs, &in.followSymlinks)
+}
+
+func registerFollowSymlinks(fs *flag.FlagSet, v *bool) {
+	fs.BoolVar(v, "follow-symlinks", false, "follow symlinks that lead out of a layout directory (Bazel's sandboxes present inputs as such symlinks); without it they are refused")
+}
+
+// options are the store options that read the input.
+func (in *imageInput) options() ([]store.Option, error) {
+	opts := []store.Option{}
+	if in.followSymlinks {
+		opts = append(opts, store.WithFollowSymlinks())
+	}
+	files, err := blobFiles(in.blobs, in.layers)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) > 0 {
+		opts = append(opts, store.WithBlobFiles(files))
+	}
+	return opts, nil
+}
+
+// open opens the input; it must have been given.
+func (in *imageInput) open() (*store.Store, error) {
+	opts, err := in.options()
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(in.layout, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("--layout %s: %w", in.layout, err)
+	}
+	return s, nil
+}
+
+// blobFiles maps the digest of each blob to its file: --blob files are
+// named by their digest, --layer descriptors tell theirs.
+func blobFiles(blobs, layers []string) (map[v1.Hash]string, error) {
+	files := map[v1.Hash]string{}
+	for _, b := range blobs {
+		h, err := v1.NewHash("sha256:" + filepath.Base(b))
+		if err != nil {
+			return nil, fmt.Errorf("--blob %s: the file is not named by its sha256 digest (64 hex digits), as blobs/sha256/<hex> of a layout are", b)
+		}
+		files[h] = b
+	}
+	for _, p := range layers {
+		_, d, err := layer.ReadDescriptor(p)
+		if err != nil {
+			return nil, err
+		}
+		files[d.Digest] = filepath.Join(filepath.Dir(p), filepath.FromSlash(d.Blob))
+	}
+	return files, nil
+}
