@@ -31,22 +31,35 @@ def _single_test_impl(ctx):
     asserts.equals(env, "single.tar", info.tarball.basename)
     asserts.true(env, info.layout.is_directory, "the layout is not a directory artifact")
     asserts.equals(env, ["single.tar"], _basenames(target[DefaultInfo].files.to_list()))
-    asserts.equals(env, [info.layout], target[OutputGroupInfo].layout.to_list())
+    asserts.equals(env, ["single_layout"], _basenames(target[OutputGroupInfo].layout.to_list()))
 
     # The binary's layer and the manifest are two actions, so a Go change
-    # re-runs both and nothing else; one platform needs no index.
+    # re-runs both and the tarball, and nothing else; one platform needs no index.
     asserts.equals(env, 1, _count(_mnemonics(env), "GoImageBinaryLayer"))
     asserts.equals(env, 1, _count(_mnemonics(env), "GoImageManifest"))
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageTarball"))
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageLayout"))
     asserts.equals(env, 0, _count(_mnemonics(env), "GoImageIndex"))
     asserts.equals(env, 0, _count(_mnemonics(env), "GoImageStamp"))
 
+    # The binary is checked against the image's platform where its layer is made.
     layer = _actions(env, "GoImageBinaryLayer")[0]
-    _contains(env, _argv(layer), "=/app/app:0755", "the binary layer's command line")
+    for part in ["--binary", "=/app/app", "--platform linux/amd64"]:
+        _contains(env, _argv(layer), part, "the binary layer's command line")
     manifest = _actions(env, "GoImageManifest")[0]
     argv = _argv(manifest)
-    for part in ["build", "--base scratch", "--platform linux/amd64", "--entrypoint /app/app", "--output", "--layout"]:
+    for part in ["build", "--base scratch", "--platform linux/amd64", "--entrypoint /app/app", "--thin-layout"]:
         _contains(env, argv, part, "the manifest's command line")
-    asserts.true(env, [f for f in layer.outputs.to_list() if f in manifest.inputs.to_list()] != [], "the manifest does not read the binary's layer")
+
+    # The manifest action reads the layer's descriptor, never its blob: its
+    # cost does not grow with the layers'.
+    inputs = manifest.inputs.to_list()
+    descriptor = [f for f in layer.outputs.to_list() if f.extension == "json"][0]
+    blob = [f for f in layer.outputs.to_list() if f.extension == "gz"][0]
+    asserts.true(env, descriptor in inputs, "the manifest does not read the binary layer's descriptor")
+    asserts.false(env, blob in inputs, "the manifest reads the binary layer's blob")
+    tarball = _actions(env, "GoImageTarball")[0]
+    asserts.true(env, blob in tarball.inputs.to_list(), "the tarball action does not read the binary layer's blob")
     asserts.true(env, "--sbom" not in argv, "an image without sbom = True writes an SBOM: " + argv)
     asserts.equals(env, [], target[OutputGroupInfo].sbom.to_list())
     return analysistest.end(env)
@@ -100,14 +113,24 @@ def _multi_test_impl(ctx):
     # Each platform's binary is built in its own configuration.
     binaries = [[f for f in a.inputs.to_list() if f.basename == "app"][0] for a in _actions(env, "GoImageBinaryLayer")]
     asserts.true(env, binaries[0].path != binaries[1].path, "both platforms use the same binary {}".format(binaries[0].path))
-    manifests = [_argv(a) for a in _actions(env, "GoImageManifest")]
-    _contains(env, manifests[0], "--platform linux/amd64", "the first manifest")
-    _contains(env, manifests[1], "--platform linux/arm64", "the second manifest")
-    for argv in manifests:
-        _contains(env, argv, "/bin/rules/tests/pulled_base_layout --platform", "a manifest's --base")
+    manifests = _actions(env, "GoImageManifest")
+    _contains(env, _argv(manifests[0]), "--platform linux/amd64", "the first manifest")
+    _contains(env, _argv(manifests[1]), "--platform linux/arm64", "the second manifest")
+
+    # The base is read where its repository has it, and only its manifests
+    # and configs: its layers are neither copied nor read by the image actions.
+    base_layer = info.blobs.to_list()
+    asserts.equals(env, 1, len(base_layer), "the image does not refer to the base's layer blob")
+    for action in manifests:
+        _contains(env, _argv(action), "--base rules/tests/testdata/base --platform", "a manifest's --base")
+        asserts.false(env, base_layer[0] in action.inputs.to_list(), "a manifest action reads the base's layers")
     index = _actions(env, "GoImageIndex")[0]
     asserts.equals(env, 2, _argv(index).count("--image"))
-    asserts.true(env, info.tarball in index.outputs.to_list(), "the index action does not write the tarball")
+    _contains(env, _argv(index), "--thin", "the index's command line")
+    asserts.false(env, base_layer[0] in index.inputs.to_list(), "the index action reads the base's layers")
+    tarball = _actions(env, "GoImageTarball")[0]
+    asserts.true(env, info.tarball in tarball.outputs.to_list(), "no action writes the tarball")
+    asserts.true(env, base_layer[0] in tarball.inputs.to_list(), "the tarball action does not copy the base's layers")
     return analysistest.end(env)
 
 _multi_test = analysistest.make(_multi_test_impl)
@@ -178,10 +201,10 @@ def _runner_script(env):
 def _push_test_impl(ctx):
     env = analysistest.begin(ctx)
     target, script = _runner_script(env)
-    for part in ["push", "--layout", "multi_layout", "--repository' 'registry.example.com/team/app", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
+    for part in ["push", "--layout", "_multi/index", "--blob", "--layer", "binary.json", "--repository' 'registry.example.com/team/app", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
         _contains(env, script, part, "the push script")
     runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
-    for name in ["multi_layout", "multi.push.tags", "assembler"]:
+    for name in ["index", "binary.tar.gz", "binary.json", "multi.push.tags", "assembler"]:
         asserts.true(env, name in runfiles, "{} is not in the push target's runfiles: {}".format(name, runfiles))
     tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.tags"]
     asserts.equals(env, ["v1\n"], tags)
@@ -192,7 +215,7 @@ _push_test = analysistest.make(_push_test_impl)
 def _load_test_impl(ctx):
     env = analysistest.begin(ctx)
     _, script = _runner_script(env)
-    for part in ["load", "--layout", "single_layout", "--tags-file"]:
+    for part in ["load", "--layout", "_single/image", "--layer", "--tags-file"]:
         _contains(env, script, part, "the load script")
     tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "single.load.tags"]
     asserts.equals(env, ["bazel/rules/tests:single\n"], tags)
@@ -214,6 +237,26 @@ _bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\"
 _twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
 _outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
 _sbom_without_go_mod_test = analysistest.make(_failure_test("sbom = True needs go_mod"), expect_failure = True)
+_bad_port_test = analysistest.make(_failure_test("exposed_ports has \"http\", which is not port[/tcp|/udp|/sctp]"), expect_failure = True)
+_relative_workdir_test = analysistest.make(_failure_test("workdir \"relative/dir\" is relative"), expect_failure = True)
+
+# --- without tarballs -----------------------------------------------------------
+
+def _no_tarball_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    asserts.equals(env, None, target[GoImageInfo].tarball)
+    asserts.equals(env, 0, _count(_mnemonics(env), "GoImageTarball"))
+    files = _basenames(target[DefaultInfo].files.to_list())
+    asserts.false(env, "single.tar" in files, "the image still builds its tarball")
+    for name in ["image", "binary.tar.gz", "binary.json"]:
+        asserts.true(env, name in files, "building the image does not build {}: {}".format(name, files))
+    return analysistest.end(env)
+
+_no_tarball_test = analysistest.make(
+    _no_tarball_test_impl,
+    config_settings = {str(Label("//rules:tarball")): False},
+)
 
 def analysis_test_suite(name):
     """Declares every analysis test and a test_suite of them.
@@ -234,6 +277,9 @@ def analysis_test_suite(name):
         "twice_test": (_twice_test, ":twice"),
         "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
         "sbom_without_go_mod_test": (_sbom_without_go_mod_test, ":sbom_without_go_mod"),
+        "bad_port_test": (_bad_port_test, ":bad_port"),
+        "relative_workdir_test": (_relative_workdir_test, ":relative_workdir"),
+        "no_tarball_test": (_no_tarball_test, ":single"),
     }
     for test_name, (test, target) in tests.items():
         test(name = test_name, target_under_test = target, size = "small")

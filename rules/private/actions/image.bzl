@@ -1,16 +1,18 @@
-"""Emits the action that writes an image's manifest and config: `assembler build --layer`."""
+"""Emits the action that writes an image's manifest and config: `assembler build --thin-layout`."""
 
+load("//rules/private:actions/image_input.bzl", "layout_path")
 load("//rules/private:actions/params.bzl", "params_file_arg")
 
 def _descriptor_path(layer):
     return layer.descriptor.path
 
-def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, tarball = None, digest = None, sbom = None):
-    """Stacks prebuilt layers onto a base and writes the image.
+def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, digest = None, sbom = None):
+    """Stacks prebuilt layers onto a base and writes the image's thin layout.
 
-    Layers arrive compressed and are appended as they are; the base's blobs are
-    copied, never recompressed. So this action costs little more than hashing
-    the config and manifest.
+    The action reads the base's manifest and config and the layers'
+    descriptors, and writes a manifest and a config: its cost does not
+    depend on the size of the base or of the layers, whose blobs it never
+    reads. The image's blobs stay where they are (GoImageInfo).
 
     Args:
       ctx: the rule context.
@@ -21,8 +23,7 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
       config: struct of entrypoint, cmd, env, workdir, user, exposed_ports.
       config_values: File with further flags one a line (labels, annotations,
         tags), which may have been stamped; passed as @file.
-      layout: the directory to write the OCI layout to.
-      tarball: the File to write the OCI + Docker tarball to, or None.
+      layout: the directory to write the thin OCI layout to.
       digest: the File to write the manifest digest to, or None.
       sbom: struct(output, binary, go_mod, packages): write an SPDX SBOM of
         the Go binary to the File output, with its modules from the go.mod
@@ -33,15 +34,15 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
     args.set_param_file_format("multiline")
     args.add("build")
     inputs = [config_values]
+    transitive = []
     if base:
-        args.add("--base", base.layout.path)
-        inputs.append(base.layout)
+        args.add("--base", layout_path(base))
+        transitive.append(base.layout_files)
     else:
         args.add("--base", "scratch")
     args.add("--platform", platform)
     args.add_all(layers, map_each = _descriptor_path, before_each = "--layer")
-    for layer in layers:
-        inputs += [layer.blob, layer.descriptor]
+    inputs += [layer.descriptor for layer in layers]
     args.add_all(config.entrypoint, before_each = "--entrypoint")
     args.add_all(config.cmd, before_each = "--cmd")
     args.add_all(["{}={}".format(k, v) for k, v in sorted(config.env.items())], before_each = "--env")
@@ -51,10 +52,7 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
         args.add("--user", config.user)
     args.add_all(config.exposed_ports, before_each = "--expose")
     outputs = [layout]
-    args.add("--layout", layout.path)
-    if tarball:
-        args.add("--output", tarball)
-        outputs.append(tarball)
+    args.add("--thin-layout", layout.path)
     if digest:
         args.add("--digest-file", digest)
         outputs.append(digest)
@@ -65,13 +63,14 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
         args.add("--sbom-packages", sbom.packages)
         inputs += [sbom.binary, sbom.go_mod, sbom.packages]
         outputs.append(sbom.output)
+    args.add("--follow-symlinks")
     args.add("--quiet")
     ctx.actions.run(
         executable = assembler,
         # Its own argument list, so that it stays a top-level @file when args
         # spill into a params file.
         arguments = [args, params_file_arg(ctx, config_values)],
-        inputs = inputs,
+        inputs = depset(inputs, transitive = transitive),
         outputs = outputs,
         mnemonic = "GoImageManifest",
         progress_message = "Writing image %{label} for " + platform,

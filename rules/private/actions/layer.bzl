@@ -31,7 +31,10 @@ def _tree_arg(f):
 def _symlink_arg(item):
     return "{}={}".format(item[0], item[1])
 
-def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, created_by = "", mnemonic = "GoImageLayer"):
+def _binary_arg(f):
+    return "{}={}".format(f.file.path, f.path)
+
+def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, created_by = "", mnemonic = "GoImageLayer", binary_for = ""):
     """Writes one deterministic layer as a compressed blob and its JSON descriptor.
 
     Each layer is its own action, so an image rebuild after a Go change
@@ -46,6 +49,9 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, cr
       symlinks: dict of absolute symlink path to its target.
       created_by: the layer's line in the image history; empty: the assembler's.
       mnemonic: the action's mnemonic.
+      binary_for: a platform, "os/arch[/variant]": the files are executables
+        that the assembler checks to run on it (a script or a binary for
+        another platform is refused), with mode 0755.
 
     Returns:
       GoImageLayerInfo of the new layer.
@@ -56,7 +62,11 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, cr
     args.use_param_file("@%s", use_always = False)
     args.set_param_file_format("multiline")
     args.add("layer")
-    args.add_all(files, map_each = _file_arg, before_each = "--file")
+    if binary_for:
+        args.add_all(files, map_each = _binary_arg, before_each = "--binary")
+        args.add("--platform", binary_for)
+    else:
+        args.add_all(files, map_each = _file_arg, before_each = "--file")
     args.add_all(files, map_each = _tree_arg, before_each = "--tree")
     args.add_all(dirs, before_each = "--dir")
     args.add_all(sorted(symlinks.items()), map_each = _symlink_arg, before_each = "--symlink")

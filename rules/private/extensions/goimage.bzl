@@ -16,17 +16,16 @@ goimage.pull(
 ```
 
 The repository `@<name>` has the target `:image`, for `go_image(base = ...)`.
-Every manifest, config and layer is downloaded by digest and its sha256
-checked. A reference without a digest is refused; when the registry answers,
-the message shows the current digest to pin. Credentials come from docker's
-config.json (`$DOCKER_CONFIG`, else `~/.docker/config.json`): `auths` entries
-and credential helpers (`credHelpers`, `credsStore`, `docker-credential-*`
-on PATH); without any, the pull is anonymous. A registry that asks for a
-bearer token (Docker Hub, GHCR, GCR, a registry with a token service) gets
-one for pull access, in exchange for those credentials or anonymously; the
-challenge is read with `curl` when it is on PATH, and known for the large
-public registries when it is not. Registries on localhost are reached over
-plain HTTP.""",
+The assembler fetches it: every manifest, config and layer by digest, with
+its sha256 checked and each layer's diff_id too; transient registry failures
+are retried. A reference without a digest is refused; when the registry
+answers, the message shows the current digest to pin. Credentials come from
+docker's config.json (`$DOCKER_CONFIG`, else `~/.docker/config.json`):
+`auths` entries and credential helpers (`credHelpers`, `credsStore`,
+`docker-credential-*` on PATH); without any, the pull is anonymous. A
+registry that asks for a bearer token (Docker Hub, GHCR, GCR, a registry
+with a token service) gets one, in exchange for those credentials or
+anonymously. Registries on localhost are reached over plain HTTP.""",
     attrs = {
         "name": attr.string(doc = "The repository's name.", mandatory = True),
         "image": attr.string(
@@ -41,7 +40,7 @@ plain HTTP.""",
 )
 
 _local = tag_class(
-    doc = """A base image from the workspace: an OCI layout directory or a `docker save` tarball.
+    doc = """A base image from the workspace: an OCI layout directory or an image archive.
 
 ```starlark
 goimage.local(
@@ -51,17 +50,21 @@ goimage.local(
 ```
 
 This is the custom base a team builds itself (`docker build`, then
-`docker save -o images/company_base.tar company/base`). Classic and Docker 25+
-(OCI) `docker save` tarballs both work, also those of engines with the
-containerd image store that list platforms they never pulled: such images are
-left out, or named in an error when `platforms` asks for them. Every blob is
-checked against its digest; a missing or corrupted one is an error that names
-it. The repository `@<name>` has the target `:image` and is fetched again when
-the directory or tarball changes.""",
+`docker save -o images/company_base.tar company/base`). The assembler reads
+it: `docker save` tarballs of every Docker version, also those of Docker 25+
+with the containerd image store and `ctr image export`, which list platforms
+they never pulled (such images are left out, or named in an error when
+`platforms` asks for them, with how to get them); OCI layouts and archives
+written by skopeo, umoci or other rule sets; go-containerregistry tarballs
+(`crane pull --format=tarball`, `crane append -o`, `ko build --tarball`);
+any of them gzip- or zstd-compressed. Every blob is checked against its
+digest and every layer against its diff_id; a missing or corrupted one is
+an error that names it. The repository `@<name>` has the target `:image` and
+is fetched again when the directory or archive changes.""",
     attrs = {
         "name": attr.string(doc = "The repository's name.", mandatory = True),
         "path": attr.string(
-            doc = "The OCI layout directory or the tarball (`.tar`, `.tar.gz`, `.tgz`), relative to the root module's directory, or absolute.",
+            doc = "The OCI layout directory or the image archive (plain, gzip or zstd), relative to the root module's directory, or absolute.",
             mandatory = True,
         ),
         "platforms": attr.string_list(
@@ -70,15 +73,18 @@ the directory or tarball changes.""",
     },
 )
 
+# The assembler, built for the host by the goimage_tools extension.
+_ASSEMBLER = Label("@goimage_tools//:bin/assembler")
+
 def _goimage_impl(module_ctx):
     seen = {}
     for mod in module_ctx.modules:
         for tag in mod.tags.pull:
             _claim(seen, tag.name, mod)
-            goimage_pull(name = tag.name, image = tag.image, digest = tag.digest, platforms = tag.platforms)
+            goimage_pull(name = tag.name, image = tag.image, digest = tag.digest, platforms = tag.platforms, assembler = _ASSEMBLER)
         for tag in mod.tags.local:
             _claim(seen, tag.name, mod)
-            goimage_local(name = tag.name, path = tag.path, platforms = tag.platforms)
+            goimage_local(name = tag.name, path = tag.path, platforms = tag.platforms, assembler = _ASSEMBLER)
 
 def _claim(seen, name, mod):
     if name in seen:

@@ -1,9 +1,12 @@
 """The go_image_rule: a Go binary on a base image, for one platform or several."""
 
+load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("@rules_go//go:def.bzl", "GoArchive")
 load("//rules/private:actions/image.bzl", "emit_image")
+load("//rules/private:actions/image_input.bzl", "image_input_files")
 load("//rules/private:actions/index.bzl", "emit_index")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
+load("//rules/private:actions/pack.bzl", "emit_pack")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
@@ -41,6 +44,9 @@ def _binary_layer(ctx, assembler, platform, binary, binary_path):
         files = [layer_file(binary, binary_path, "0755")],
         created_by = "go binary " + binary_path,
         mnemonic = "GoImageBinaryLayer",
+        # The binary is checked here, for every image: a script or a binary
+        # for another platform makes an image that fails only when it runs.
+        binary_for = platform,
     )
 
 def _data_image_path(ctx, file):
@@ -99,7 +105,16 @@ def _pairs(flag, d):
         out += [flag, "{}={}".format(k, v)]
     return out
 
+def _check_port(port):
+    number, _, protocol = port.partition("/")
+    if not number.isdigit() or not (int(number) > 0 and int(number) < 65536) or protocol not in ["", "tcp", "udp", "sctp"]:
+        fail("exposed_ports has {}, which is not port[/tcp|/udp|/sctp] with a port from 1 to 65535, such as \"8080/tcp\"".format(repr(port)))
+
 def _config(ctx, binary_path):
+    for port in ctx.attr.exposed_ports:
+        _check_port(port)
+    if ctx.attr.workdir and not ctx.attr.workdir.startswith("/"):
+        fail("workdir {} is relative; the working directory of an image is an absolute path, such as \"/app\"".format(repr(ctx.attr.workdir)))
     return struct(
         entrypoint = ctx.attr.entrypoint or [binary_path],
         cmd = ctx.attr.cmd,
@@ -107,6 +122,19 @@ def _config(ctx, binary_path):
         workdir = ctx.attr.workdir,
         user = ctx.attr.user,
         exposed_ports = ctx.attr.exposed_ports,
+    )
+
+def _image_info(*, layout, digest, base, layers, platforms, tarball = None):
+    """The GoImageInfo of a thin layout whose layers are `layers` over `base`'s."""
+    return GoImageInfo(
+        layout = layout,
+        layout_files = depset([layout]),
+        blobs = base.blobs if base else depset(),
+        layers = depset(layers, transitive = [base.layers] if base else []),
+        tarball = tarball,
+        digest = digest,
+        platforms = platforms,
+        base_repository = base.base_repository if base else "",
     )
 
 def _go_image_impl(ctx):
@@ -117,12 +145,8 @@ def _go_image_impl(ctx):
     stamp = should_stamp(ctx)
     repo_tags = ctx.attr.repo_tags or [default_repo_tag(ctx.label)]
     labels = _pairs("--label", ctx.attr.labels) + _pairs("--annotation", ctx.attr.annotations)
-
-    tarball = ctx.actions.declare_file(ctx.label.name + ".tar")
-    layout = ctx.actions.declare_directory(ctx.label.name + "_layout")
-    digest = ctx.actions.declare_file(ctx.label.name + ".digest")
-    shared_layers = _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
     single = len(platforms) == 1
+    shared_layers = _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
 
     # Each platform's config carries the labels; an index carries the names.
     image_values = values_file(
@@ -132,6 +156,7 @@ def _go_image_impl(ctx):
         values = labels + (_tag_flags(repo_tags) if single else []),
         stamp = stamp,
     )
+    digest = ctx.actions.declare_file(ctx.label.name + ".digest")
     images = []
     sboms = []
     for platform in platforms:
@@ -144,7 +169,7 @@ def _go_image_impl(ctx):
         # The binary changes most often: on top, it leaves the layers below
         # it unchanged, cached and already in registries.
         layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
-        image_layout = layout if single else ctx.actions.declare_directory("_{}/{}/layout".format(ctx.label.name, platform_path(platform)))
+        layout = ctx.actions.declare_directory("_{}/{}image".format(ctx.label.name, "" if single else platform_path(platform) + "/"))
         sbom = _sbom(ctx, platform, binary_target, binary, single) if ctx.attr.sbom else None
         if sbom:
             sboms.append(sbom.output)
@@ -156,32 +181,66 @@ def _go_image_impl(ctx):
             layers = layers,
             config = _config(ctx, binary_path),
             config_values = image_values,
-            layout = image_layout,
-            tarball = tarball if single else None,
+            layout = layout,
             digest = digest if single else None,
             sbom = sbom,
         )
-        images.append(image_layout)
-    if not single:
-        index_values = values_file(
-            ctx,
-            assembler = assembler,
-            name = "_{}/index.params".format(ctx.label.name),
-            values = _tag_flags(repo_tags),
-            stamp = stamp,
-        )
-        emit_index(ctx, assembler = assembler, images = images, config_values = index_values, layout = layout, tarball = tarball, digest = digest)
+        images.append(_image_info(layout = layout, digest = digest if single else None, base = base, layers = layers, platforms = [platform]))
+    image = images[0] if single else _index(ctx, assembler, images, repo_tags, stamp, digest)
+    return _outputs(ctx, assembler, image, sboms)
 
+def _index(ctx, assembler, images, repo_tags, stamp, digest):
+    index_values = values_file(
+        ctx,
+        assembler = assembler,
+        name = "_{}/index.params".format(ctx.label.name),
+        values = _tag_flags(repo_tags),
+        stamp = stamp,
+    )
+    layout = ctx.actions.declare_directory("_{}/index".format(ctx.label.name))
+    emit_index(ctx, assembler = assembler, images = images, config_values = index_values, layout = layout, digest = digest)
+    return GoImageInfo(
+        layout = layout,
+        # The index's layout holds its images' manifests and configs too.
+        layout_files = depset([layout]),
+        blobs = depset(transitive = [i.blobs for i in images]),
+        layers = depset(transitive = [i.layers for i in images]),
+        tarball = None,
+        digest = digest,
+        platforms = ctx.attr.platforms,
+        base_repository = images[0].base_repository,
+    )
+
+def _outputs(ctx, assembler, image, sboms):
+    """The tarball (unless the tarball setting is off), the layout output group and the providers."""
+    layout = ctx.actions.declare_directory(ctx.label.name + "_layout")
+    emit_pack(ctx, assembler = assembler, image = image, layout = layout)
+    tarball = None
+    if ctx.attr._tarball[BuildSettingInfo].value:
+        tarball = ctx.actions.declare_file(ctx.label.name + ".tar")
+        emit_pack(ctx, assembler = assembler, image = image, tarball = tarball)
+    thin = image_input_files(image)
+    info = GoImageInfo(
+        layout = image.layout,
+        layout_files = image.layout_files,
+        blobs = image.blobs,
+        layers = image.layers,
+        tarball = tarball,
+        digest = image.digest,
+        platforms = image.platforms,
+        base_repository = image.base_repository,
+    )
     return [
-        DefaultInfo(files = depset([tarball])),
-        OutputGroupInfo(layout = depset([layout]), digest = depset([digest]), tarball = depset([tarball]), sbom = depset(sboms)),
-        GoImageInfo(
-            layout = layout,
-            tarball = tarball,
-            digest = digest,
-            platforms = platforms,
-            base_repository = base.base_repository if base else "",
+        # Without tarballs, building the image builds what push and load read.
+        DefaultInfo(files = depset([tarball]) if tarball else thin),
+        OutputGroupInfo(
+            layout = depset([layout]),
+            digest = depset([image.digest]),
+            tarball = depset([tarball] if tarball else []),
+            thin = thin,
+            sbom = depset(sboms),
         ),
+        info,
     ]
 
 def _tag_flags(tags):
@@ -273,6 +332,10 @@ for each of several.""",
     "_allowlist_function_transition": attr.label(
         default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
     ),
+    "_tarball": attr.label(
+        default = Label("//rules:tarball"),
+        providers = [BuildSettingInfo],
+    ),
 }
 
 GO_IMAGE_ATTRS.update(STAMP_ATTRS)
@@ -285,12 +348,17 @@ Use it through the `go_image` macro, which adds the `.push` and `.load` targets.
 
 The default output, `NAME.tar`, is one tarball that is both an OCI image layout
 and a Docker archive: `docker load`, `podman load`, `skopeo copy oci-archive:`
-and `crane` all read it. Output groups: `layout` holds the same image as an
-OCI layout directory, `digest` a file with its manifest (or index) digest.
+and `crane` all read it. Output groups: `layout` holds the same image as a
+complete OCI layout directory, `digest` a file with its manifest (or index)
+digest, `thin` the files `.push` and `.load` read.
 
 The binary's layer, each `data`/`layers` layer and the manifest are separate
-actions: a Go change re-runs the binary's layer and the manifest only, and the
-base's blobs are copied as they are, never recompressed.""",
+actions: a Go change re-runs the binary's layer and the manifest only. The
+manifest action reads the base's manifest and config, never its layers, and
+the base's blobs stay in its repository: the images on a base refer to them.
+The tarball is the one place they are copied to, and
+`--@rules_goimage//rules:tarball=false` leaves tarballs out of builds (a
+monorepo's `bazel build //...`): `.push` and `.load` work without them.""",
     attrs = GO_IMAGE_ATTRS,
     toolchains = [ASSEMBLER_TOOLCHAIN_TYPE],
 )

@@ -1,6 +1,7 @@
 """image_push: a runnable target that pushes a go_image to a registry."""
 
-load("//rules/private:actions/runner.bzl", "write_runner")
+load("//rules/private:actions/image_input.bzl", "image_input_files")
+load("//rules/private:actions/runner.bzl", "image_runner_args", "write_runner")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "assembler_runfiles", "find_assembler")
@@ -15,7 +16,7 @@ def _image_push_impl(ctx):
         values = ctx.attr.remote_tags,
         stamp = should_stamp(ctx),
     )
-    args = ["--layout", image.layout, "--tags-file", tags]
+    args = image_runner_args(image) + ["--tags-file", tags]
     if ctx.attr.repository:
         args += ["--repository", ctx.attr.repository]
     if image.base_repository:
@@ -27,7 +28,7 @@ def _image_push_impl(ctx):
         args = args,
         description = "Pushes {} to {}.".format(ctx.attr.image.label, ctx.attr.repository or "the repository given with --repository"),
     )
-    runfiles = ctx.runfiles(files = [image.layout, tags]).merge(assembler_runfiles(ctx))
+    runfiles = ctx.runfiles(files = [tags], transitive_files = image_input_files(image)).merge(assembler_runfiles(ctx))
     return [DefaultInfo(executable = script, files = depset([script]), runfiles = runfiles)]
 
 image_push = rule(

@@ -25,8 +25,17 @@ type Imported struct {
 	Digest string `json:"digest"`
 	// Name is the reference the base goes by, empty when unknown.
 	Name string `json:"name"`
+	// Repository is the registry repository a registry base came from,
+	// which a push to the same registry can mount its blobs from; empty for
+	// bases from files.
+	Repository string `json:"repository"`
 	// Images are the images written, one per platform.
 	Images []ImportedImage `json:"images"`
+	// MetadataBlobs are the manifests and configs written, LayerBlobs the
+	// layers, by digest: what reading the images' configs needs, and what
+	// only copying them does.
+	MetadataBlobs []string `json:"metadata_blobs"`
+	LayerBlobs    []string `json:"layer_blobs"`
 }
 
 // ImportedImage is one image of an imported base.
@@ -67,7 +76,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if err := w.start(); err != nil {
 		return nil, err
 	}
-	im := &Imported{Name: src.name}
+	im := &Imported{Name: src.name, Repository: src.repository}
 	if src.inv.digest.Hex != "" {
 		im.Digest = src.inv.digest.String()
 	}
@@ -87,6 +96,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if im.Digest == "" && len(im.Images) == 1 {
 		im.Digest = im.Images[0].Digest
 	}
+	im.MetadataBlobs, im.LayerBlobs = w.metadata, w.layerDigests
 	return im, w.finish()
 }
 
@@ -95,6 +105,8 @@ type layoutWriter struct {
 	dir     string
 	written map[v1.Hash]bool
 	index   v1.IndexManifest
+	// metadata and layerDigests list the blobs written, in order.
+	metadata, layerDigests []string
 }
 
 func (w *layoutWriter) start() error {
@@ -124,7 +136,7 @@ func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.bytes(configName, config); err != nil {
+	if err := w.metadataBlob(configName, config); err != nil {
 		return nil, err
 	}
 	raw, err := img.RawManifest()
@@ -135,7 +147,7 @@ func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.bytes(d.Digest, raw); err != nil {
+	if err := w.metadataBlob(d.Digest, raw); err != nil {
 		return nil, err
 	}
 	desc := v1.Descriptor{MediaType: d.MediaType, Digest: d.Digest, Size: d.Size, Platform: &c.platform}
@@ -208,13 +220,18 @@ func (w *layoutWriter) layer(l v1.Layer, what string) error {
 	if !checked {
 		check.Close()
 	}
+	if err == nil {
+		w.layerDigests = append(w.layerDigests, d.Digest.String())
+	}
 	return err
 }
 
-func (w *layoutWriter) bytes(h v1.Hash, b []byte) error {
+// metadataBlob writes a manifest or a config.
+func (w *layoutWriter) metadataBlob(h v1.Hash, b []byte) error {
 	if w.written[h] {
 		return nil
 	}
+	w.metadata = append(w.metadata, h.String())
 	return w.blob(h, func(out io.Writer) error {
 		_, err := out.Write(b)
 		return err

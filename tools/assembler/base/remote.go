@@ -37,7 +37,7 @@ func openRemoteSource(ctx context.Context, spec string, o options) (*source, err
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
-	return &source{inv: inv, name: baseName(ref), close: func() error { return nil }}, nil
+	return &source{inv: inv, name: baseName(ref), repository: ref.Context().Name(), close: func() error { return nil }}, nil
 }
 
 // pinnedReference parses spec, which must carry a digest; for one that does
@@ -65,7 +65,7 @@ func (e *UnpinnedError) Error() string {
 	if e.Current == "" {
 		return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; pin it: %s@sha256:... (`crane digest %s` prints the digest)", e.Spec, e.Spec, e.Spec)
 	}
-	return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; it is now %s, pin that: %s@%s", e.Spec, e.Current, e.Spec, e.Current)
+	return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; it is now %s, pin that: %s@%s (in goimage.pull: digest = %q)", e.Spec, e.Current, e.Spec, e.Current, e.Current)
 }
 
 func unpinnedError(ctx context.Context, spec string, o options) error {

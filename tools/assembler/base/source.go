@@ -19,8 +19,10 @@ type source struct {
 	inv *inventory
 	// name is the base's own name for the annotation, when its images do
 	// not carry one: the registry reference.
-	name  string
-	close func() error
+	name string
+	// repository is the registry repository of a registry base.
+	repository string
+	close      func() error
 }
 
 // openSource reads the base that spec names.

@@ -163,10 +163,16 @@ func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
 }
 
 func (f *buildFlags) storeOptions() []store.Option {
+	var opts []store.Option
 	if f.followSymlinks {
-		return []store.Option{store.WithFollowSymlinks()}
+		opts = append(opts, store.WithFollowSymlinks())
 	}
-	return nil
+	// A thin layout is all that is written: the base's layers are never
+	// read, so the base may be a thin layout itself (another image's).
+	if f.output == "" && f.layoutDir == "" {
+		opts = append(opts, store.WithLayersElsewhere())
+	}
+	return opts
 }
 
 func assemble(f *buildFlags, b *base.Base, work string) (v1.Image, error) {

@@ -21,7 +21,7 @@ type imageInput struct {
 }
 
 func (in *imageInput) register(fs *flag.FlagSet) {
-	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory or archive (required)")
+	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory (or its index.json) or archive (required)")
 	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>); repeated")
 	fs.Var(&in.layers, "layer", "a layer the layout leaves out, by the descriptor 'assembler layer' wrote; repeated")
 	registerFollowSymlinks(fs, &in.followSymlinks)
@@ -47,13 +47,18 @@ func (in *imageInput) options() ([]store.Option, error) {
 	return opts, nil
 }
 
-// open opens the input; it must have been given.
+// open opens the input; it must have been given. --layout may name the
+// layout's index.json instead of its folder.
 func (in *imageInput) open() (*store.Store, error) {
 	opts, err := in.options()
 	if err != nil {
 		return nil, err
 	}
-	s, err := store.Open(in.layout, opts...)
+	dir := in.layout
+	if filepath.Base(dir) == store.IndexFile {
+		dir = filepath.Dir(dir)
+	}
+	s, err := store.Open(dir, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--layout %s: %w", in.layout, err)
 	}

@@ -2,7 +2,7 @@
 // images for. The assembler checks platforms against it, the Gazelle
 // extension accepts exactly these in goimage_platforms, and the Bazel rules
 // read the same list from rules/private/platforms_table.bzl, which is
-// generated from it (go run ./tools/assembler/platform/gen).
+// generated from it (go run ./tools/assembler/gen).
 //
 // A platform is "os/arch" or "os/arch/variant". Some are spelled two ways by
 // registries and engines ("linux/arm64" and "linux/arm64/v8"; "linux/arm"

@@ -1,23 +1,11 @@
 package platform
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
-
-func TestStarlarkTableIsGenerated(t *testing.T) {
-	got, err := os.ReadFile(filepath.Join("..", "..", "..", StarlarkFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != Starlark() {
-		t.Errorf("%s is not what the table gives; run: go run ./tools/assembler/platform/gen", StarlarkFile)
-	}
-}
 
 func TestLookup(t *testing.T) {
 	for _, tc := range []struct{ in, wantErr string }{
