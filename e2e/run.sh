@@ -375,9 +375,9 @@ expect_failure() {
 
 step_broken_bases() {
   log "bases with a missing or a damaged blob"
-  expect_failure //:on_missing_blob "lacks blob $MISSING_BLOB (config of image"
+  expect_failure //:on_missing_blob "lacks blob $MISSING_BLOB (the config of image"
   ok "goimage.local of a layout without its config blob fails, naming $MISSING_BLOB"
-  expect_failure //:on_corrupt_blob "does not match its digest $CORRUPT_BLOB"
+  expect_failure //:on_corrupt_blob "$CORRUPT_BLOB" "was modified; re-create it"
   ok "goimage.local of a layout with a damaged layer fails, naming $CORRUPT_BLOB"
 }
 
@@ -418,7 +418,7 @@ HELPER
   chmod +x "$config/bin/docker-credential-e2e"
   printf '{"credHelpers": {"%s": "e2e"}}\n' "$AUTH_REGISTRY" >"$config/config.json"
 
-  DOCKER_CONFIG=$WORK/no-credentials expect_failure //:on_private_helper "cannot fetch manifest $PRIVATE_DIGEST"
+  DOCKER_CONFIG=$WORK/no-credentials expect_failure //:on_private_helper "UNAUTHORIZED" "docker login $AUTH_REGISTRY"
   ok "goimage.pull from a registry that asks for a password, without credentials, is refused"
   DOCKER_CONFIG=$config expect_failure //:on_private_helper "docker-credential-e2e is not on PATH"
   ok "a credential helper that is not installed is named"
@@ -430,7 +430,7 @@ step_pull_with_tokens() {
   log "goimage.pull from $TOKEN_REGISTRY, which hands out bearer tokens"
   (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/no-credentials "$BAZEL" build //:on_token_public)
   ok "goimage.pull of $TOKEN_REGISTRY/public/hello with an anonymous token"
-  DOCKER_CONFIG=$WORK/no-credentials expect_failure //:on_token_private "cannot fetch manifest $TOKEN_DIGEST"
+  DOCKER_CONFIG=$WORK/no-credentials expect_failure //:on_token_private "UNAUTHORIZED" "docker login $TOKEN_REGISTRY"
   ok "goimage.pull of $TOKEN_REGISTRY/private/hello without credentials is refused"
   DOCKER_CONFIG=$WORK/token-config load_and_run "$PULL_WS" //:on_token_private goimage-test-rules/e2e-on-token-private:latest "Hello from the e2e workspace"
   ok "goimage.pull of $TOKEN_REGISTRY/private/hello with a token for $USER_NAME"

@@ -28,11 +28,11 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -61,13 +61,12 @@ func (b *Base) Close() error {
 
 type options struct {
 	workDir      string
-	keychain     authn.Keychain
-	remote       []remote.Option
+	registry     registry.Options
 	storeOptions []store.Option
 }
 
 func (o options) remoteOptions(ctx context.Context) []remote.Option {
-	return append([]remote.Option{remote.WithContext(ctx), remote.WithAuthFromKeychain(o.keychain)}, o.remote...)
+	return registry.RemoteOptions(ctx, o.registry, nil)
 }
 
 // Option configures Open and Import.
@@ -78,15 +77,10 @@ type Option func(*options)
 // temporary directory.
 func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir } }
 
-// WithKeychain sets the credentials for registry bases. Default:
-// authn.DefaultKeychain (docker config.json and credential helpers).
-func WithKeychain(k authn.Keychain) Option { return func(o *options) { o.keychain = k } }
-
-// WithRemoteOptions adds options to every registry request (a transport
-// with retries, say).
-func WithRemoteOptions(opts ...remote.Option) Option {
-	return func(o *options) { o.remote = append(o.remote, opts...) }
-}
+// WithRegistry sets how registry bases are reached: credentials, transport,
+// retries. Default: docker config.json and its credential helpers, the
+// retry policy of package registry.
+func WithRegistry(r registry.Options) Option { return func(o *options) { o.registry = r } }
 
 // WithStoreOptions sets how a base saved as files is read (store.Option).
 func WithStoreOptions(opts ...store.Option) Option {
@@ -94,7 +88,7 @@ func WithStoreOptions(opts ...store.Option) Option {
 }
 
 func newOptions(opts []Option) options {
-	o := options{workDir: os.TempDir(), keychain: authn.DefaultKeychain}
+	o := options{workDir: os.TempDir()}
 	for _, opt := range opts {
 		opt(&o)
 	}

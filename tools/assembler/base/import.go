@@ -84,6 +84,9 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if c.name == "" {
+			c.name = src.name
+		}
 		d, err := w.image(c, o)
 		if err != nil {
 			return nil, fmt.Errorf("base %s, %s image: %w", spec, platform.String(c.platform), err)

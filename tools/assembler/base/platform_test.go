@@ -54,7 +54,7 @@ func testMissingPlatform(t *testing.T, mp *testenv.MultiPlatform) {
 		t.Fatalf("the complete platform must open: %v", err)
 	}
 	_, err := open(t, archive, v1.Platform{OS: "linux", Architecture: "arm64"})
-	wantError(t, err, arm.String(), "does not contain it", "Complete images in it: linux/amd64",
+	wantError(t, err, "lacks blob "+arm.String(), "Complete images in it: linux/amd64",
 		"listed but missing: linux/arm64", "containerd image store", "docker pull --platform linux/arm64")
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
 )
 
 // openRemoteSource reads a base from a registry. Only digests are accepted:
@@ -19,7 +21,7 @@ func openRemoteSource(ctx context.Context, spec string, o options) (*source, err
 	}
 	desc, err := remote.Get(ref, o.remoteOptions(ctx)...)
 	if err != nil {
-		return nil, fmt.Errorf("base %s: fetching the manifest: %w", spec, err)
+		return nil, fmt.Errorf("base %s: fetching the manifest: %w", spec, registry.Explain(err, ref.RegistryStr()))
 	}
 	inv := &inventory{lazy: true, digest: desc.Digest}
 	if desc.MediaType.IsIndex() {

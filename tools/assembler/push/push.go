@@ -125,7 +125,7 @@ func upload(ctx context.Context, ref name.Reference, root *store.Root, o Options
 	err := write(ref, root, remoteOptions(ctx, o, progress.updates))
 	progress.wait()
 	if err != nil {
-		return fmt.Errorf("pushing %s: %w", ref, err)
+		return fmt.Errorf("pushing %s: %w", ref, registry.Explain(err, ref.Context().RegistryStr()))
 	}
 	return nil
 }

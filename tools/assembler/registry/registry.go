@@ -55,7 +55,7 @@ func RemoteOptions(ctx context.Context, o Options, progress chan<- v1.Update) []
 	}
 	opts := []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(keychain),
+		remote.WithAuthFromKeychain(Keychain(keychain)),
 		remote.WithTransport(transport),
 		remote.WithRetryBackoff(backoff),
 		remote.WithRetryStatusCodes(retryStatusCodes...),

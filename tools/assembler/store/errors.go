@@ -18,5 +18,5 @@ type MissingBlobError struct {
 }
 
 func (e *MissingBlobError) Error() string {
-	return fmt.Sprintf("%s lists %s %s, but does not contain it (no %s)", e.Store, e.Role, e.Digest, e.File)
+	return fmt.Sprintf("%s lacks blob %s (%s): it lists it, but there is no %s", e.Store, e.Digest, e.Role, e.File)
 }

@@ -174,7 +174,7 @@ func openExtra(p string, h v1.Hash, size int64, role string) (io.ReadCloser, err
 	if err != nil {
 		return nil, fmt.Errorf("reading %s %s: %w", role, h, err)
 	}
-	return verify.ReadCloser(f, h, size, fmt.Sprintf("%s %s (%s)", role, h, p))
+	return verify.ReadCloser(f, h, size, fmt.Sprintf("%s (blob %s, %s)", role, h, p))
 }
 
 func (s *Store) openVerified(name string, h v1.Hash, size int64, role string) (io.ReadCloser, error) {
@@ -185,7 +185,7 @@ func (s *Store) openVerified(name string, h v1.Hash, size int64, role string) (i
 	if err != nil {
 		return nil, fmt.Errorf("reading %s %s from %s: %w", role, h, s.path, err)
 	}
-	return verify.ReadCloser(rc, h, size, fmt.Sprintf("%s %s in %s", role, h, s.path))
+	return verify.ReadCloser(rc, h, size, fmt.Sprintf("%s (blob %s) in %s", role, h, s.path))
 }
 
 // readFile reads a file that is not a blob, such as index.json; it is
