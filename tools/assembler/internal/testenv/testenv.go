@@ -25,6 +25,10 @@ var installHints = map[string]string{
 	"crane":           "go install github.com/google/go-containerregistry/cmd/crane@v0.22.1",
 	"docker-registry": "apt-get install docker-registry",
 	"htpasswd":        "apt-get install apache2-utils",
+	"ko":              "go install github.com/google/ko@v0.19.1",
+	"containerd":      "apt-get install containerd",
+	"ctr":             "apt-get install containerd",
+	"tar":             "apt-get install tar",
 }
 
 // Tool returns the path of the command name, or skips the test. Under CI
