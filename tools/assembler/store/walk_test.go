@@ -70,4 +70,3 @@ func TestWalkVisitsEachManifestOnce(t *testing.T) {
 		t.Fatal("Walk of 40 nested indexes that fan out did not finish in a minute; it must visit each digest once")
 	}
 }
-
