@@ -10,10 +10,18 @@
 #   * with --stamp, tags and labels take workspace status values, and
 #     without it they stay as written;
 #   * :image.load loads into Docker, where the images run;
-#   * a second workspace, written here, pulls the pushed images back with
-#     goimage.pull (by digest; without one it must be refused with the digest
-#     to pin) and takes a base made right now with docker build + docker save
-#     through goimage.local; its images run too;
+#   * a second workspace (e2e/pull, copied and filled in with this run's
+#     registries and digests) pulls the pushed images back with goimage.pull
+#     (by digest; without one it must be refused with the digest to pin), and
+#     takes bases that real tools wrote just now through goimage.local:
+#     docker build + docker save (plain and gzipped), crane pull
+#     --format=tarball, skopeo copy oci:, and the scenario rules_goimage
+#     exists for: a two-platform image pulled for linux/amd64 into a
+#     containerd of the test's own and exported by it (what docker save does
+#     on Docker 25+ with the containerd image store), which builds and runs
+#     for linux/amd64 and is refused for linux/arm64 with the fix; its
+#     images run too;
+#   * a script given as an image's binary is refused;
 #   * the same against a registry with htpasswd auth: credentials from docker
 #     config.json, refused without them, never printed; goimage.pull also with
 #     credentials from a credential helper (docker-credential-NAME on PATH);
@@ -59,7 +67,7 @@ trap cleanup EXIT
 
 install_prerequisites() {
   local missing=() pair
-  for pair in docker-registry:docker-registry htpasswd:apache2-utils skopeo:skopeo jq:jq curl:curl; do
+  for pair in docker-registry:docker-registry htpasswd:apache2-utils skopeo:skopeo jq:jq curl:curl containerd:containerd; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
   if [ ${#missing[@]} -gt 0 ]; then
@@ -275,89 +283,78 @@ step_token_push() {
   TOKEN_DIGEST=${ref#*@}
 }
 
+# write_pull_workspace copies the checked-in workspace e2e/pull to $PULL_WS,
+# fills in what only this run knows, and writes the bases that real tools
+# make into its bases/ folder.
 write_pull_workspace() {
   rm -rf "$PULL_WS"
-  mkdir -p "$PULL_WS/base"
+  cp -r "$E2E/pull" "$PULL_WS"
   cp "$E2E/app/main.go" "$PULL_WS/"
-  cp "$E2E/app/etc/passwd" "$E2E/app/etc/group" "$PULL_WS/base/"
-  printf 'e2e marker\n' >"$PULL_WS/base/marker"
-  printf 'FROM scratch\nCOPY passwd group marker /etc/\n' >"$PULL_WS/base/Dockerfile"
+  sed -e "s|@RULES_GOIMAGE@|$PROJECT|" -e "s|@REGISTRY@|$REGISTRY|g" -e "s|@AUTH_REGISTRY@|$AUTH_REGISTRY|g" \
+    -e "s|@TOKEN_REGISTRY@|$TOKEN_REGISTRY|g" -e "s|@HELLO_DIGEST@|$HELLO_DIGEST|g" -e "s|@MULTI_DIGEST@|$MULTI_DIGEST|g" \
+    -e "s|@PRIVATE_DIGEST@|$PRIVATE_DIGEST|g" -e "s|@TOKEN_DIGEST@|$TOKEN_DIGEST|g" \
+    "$E2E/pull/MODULE.bazel.in" >"$PULL_WS/MODULE.bazel"
+  rm "$PULL_WS/MODULE.bazel.in" "$PULL_WS/docker-credential-e2e.in"
+  mkdir -p "$PULL_WS/bases"
+  docker_bases
+  containerd_export
+  other_tool_bases
+  broken_layouts
+}
+
+# docker_bases makes a custom base with docker build, and saves it plainly
+# and gzip-compressed, as teams keep them.
+docker_bases() {
   local tag=goimage-test-rules/e2e-custom-base:$RUN_ID
   DOCKER_TAGS+=("$tag")
   docker build --quiet --tag "$tag" "$PULL_WS/base" >"$WORK/docker-build.log" 2>&1 ||
     fail "docker build of the custom base: $(cat "$WORK/docker-build.log")"
-  docker save --output "$PULL_WS/custom_base.tar" "$tag"
-  ok "made a custom base with docker build and docker save"
-  cp "$E2E/.bazelrc" "$PULL_WS/.bazelrc"
-  # Without a repository cache every goimage.pull asks the registry, so the
-  # credential checks below are real even when the blobs were fetched before.
-  printf 'common --repository_cache=\n' >>"$PULL_WS/.bazelrc"
-  broken_layouts
-  cat >"$PULL_WS/MODULE.bazel" <<MODULE
-module(name = "rules_goimage_e2e_pull")
+  docker save --output "$PULL_WS/bases/docker-save.tar" "$tag"
+  docker save "$tag" | gzip >"$PULL_WS/bases/docker-save.tar.gz"
+  ok "made a custom base with docker build, and saved it with docker save, plain and gzipped"
+}
 
-bazel_dep(name = "rules_goimage", version = "0.0.0")
-local_path_override(module_name = "rules_goimage", path = "$PROJECT")
-bazel_dep(name = "rules_go", version = "0.59.0")
-bazel_dep(name = "gazelle", version = "0.54.0")
-bazel_dep(name = "rules_shell", version = "0.2.0")
+# containerd_export is the scenario rules_goimage exists for: a two-platform
+# image (the index this run pushed) pulled for one platform into containerd,
+# then exported by containerd, which is what `docker save` does on Docker 25+
+# with the containerd image store: index.json points to the whole index, and
+# only the pulled platform's blobs are in the archive.
+containerd_export() {
+  local dir=$WORK/containerd ctr
+  mkdir -p "$dir"
+  printf 'version = 2\nroot = "%s/root"\nstate = "%s/state"\n[grpc]\n  address = "%s/sock"\n[plugins."io.containerd.grpc.v1.cri"]\n  disable = true\n' \
+    "$dir" "$dir" "$dir" >"$dir/config.toml"
+  containerd --config "$dir/config.toml" >"$dir/log" 2>&1 &
+  echo $! >"$dir/containerd.pid"
+  ctr=(ctr --address "$dir/sock" --namespace e2e)
+  for _ in $(seq 100); do "${ctr[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
+  "${ctr[@]}" images pull --plain-http --platform linux/amd64 "$REGISTRY/e2e/multi:v1" >/dev/null ||
+    fail "ctr images pull: $(tail -5 "$dir/log")"
+  "${ctr[@]}" images export --platform linux/amd64 "$PULL_WS/bases/ctr-export-amd64.tar" "$REGISTRY/e2e/multi:v1"
+  tar -xOf "$PULL_WS/bases/ctr-export-amd64.tar" index.json | jq -e '.manifests[0].mediaType | test("index")' >/dev/null ||
+    fail "the containerd export's index.json does not point to an index"
+  ok "containerd exported the linux/amd64 image of $REGISTRY/e2e/multi:v1, its index.json pointing to the two-platform index"
+}
 
-go_sdk = use_extension("@rules_go//go:extensions.bzl", "go_sdk")
-go_sdk.host()
-
-goimage = use_extension("@rules_goimage//rules:extensions.bzl", "goimage")
-goimage.pull(name = "pulled", image = "$REGISTRY/e2e/hello", digest = "$HELLO_DIGEST")
-goimage.pull(name = "pulled_multi", image = "$REGISTRY/e2e/multi@$MULTI_DIGEST", platforms = ["linux/arm64"])
-goimage.pull(name = "pulled_private", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
-goimage.pull(name = "pulled_private_helper", image = "$AUTH_REGISTRY/e2e/private", digest = "$PRIVATE_DIGEST")
-goimage.pull(name = "token_public", image = "$TOKEN_REGISTRY/public/hello", digest = "$TOKEN_DIGEST")
-goimage.pull(name = "token_private", image = "$TOKEN_REGISTRY/private/hello", digest = "$TOKEN_DIGEST")
-goimage.pull(name = "unpinned", image = "$REGISTRY/e2e/hello:v1")
-goimage.local(name = "docker_base", path = "custom_base.tar")
-goimage.local(name = "missing_blob", path = "missing_blob")
-goimage.local(name = "corrupt_blob", path = "corrupt_blob")
-use_repo(goimage, "corrupt_blob", "docker_base", "missing_blob", "pulled", "pulled_multi", "pulled_private", "pulled_private_helper", "token_private", "token_public", "unpinned")
-MODULE
-  cat >"$PULL_WS/BUILD.bazel" <<'BUILD'
-load("@rules_go//go:def.bzl", "go_binary")
-load("@rules_goimage//rules:defs.bzl", "go_image")
-
-go_binary(name = "app", srcs = ["main.go"])
-
-go_image(name = "on_pulled", base = "@pulled//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-pulled:latest"])
-
-go_image(name = "on_private", base = "@pulled_private//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-private:latest"])
-
-go_image(name = "on_private_helper", base = "@pulled_private_helper//:image", binary = ":app", tags = ["manual"])
-
-go_image(name = "on_token_public", base = "@token_public//:image", binary = ":app", tags = ["manual"])
-
-go_image(name = "on_token_private", base = "@token_private//:image", binary = ":app", repo_tags = ["goimage-test-rules/e2e-on-token-private:latest"], tags = ["manual"])
-
-go_image(name = "on_pulled_arm64", base = "@pulled_multi//:image", binary = ":app", platforms = ["linux/arm64"])
-
-go_image(name = "on_docker_base", base = "@docker_base//:image", binary = ":app", user = "nonroot", repo_tags = ["goimage-test-rules/e2e-on-docker-base:latest"])
-
-go_image(name = "on_unpinned", base = "@unpinned//:image", binary = ":app", tags = ["manual"])
-
-go_image(name = "on_missing_blob", base = "@missing_blob//:image", binary = ":app", tags = ["manual"])
-
-go_image(name = "on_corrupt_blob", base = "@corrupt_blob//:image", binary = ":app", tags = ["manual"])
-BUILD
+# other_tool_bases writes the pushed image as crane and skopeo keep images.
+other_tool_bases() {
+  crane pull --insecure --format=tarball "$REGISTRY/e2e/hello@$HELLO_DIGEST" "$PULL_WS/bases/crane-pull.tar"
+  skopeo copy --quiet --src-tls-verify=false "docker://$REGISTRY/e2e/hello@$HELLO_DIGEST" "oci:$PULL_WS/bases/skopeo-layout:hello"
+  ok "crane pull --format=tarball and skopeo copy oci: wrote the pushed image"
 }
 
 # broken_layouts writes two copies of base/layout: one without its config
 # blob, one whose layer blob is damaged.
 broken_layouts() {
   local manifest
-  cp -r "$E2E/base/layout" "$PULL_WS/missing_blob"
-  cp -r "$E2E/base/layout" "$PULL_WS/corrupt_blob"
-  chmod -R u+w "$PULL_WS/missing_blob" "$PULL_WS/corrupt_blob"
+  cp -r "$E2E/base/layout" "$PULL_WS/bases/missing_blob"
+  cp -r "$E2E/base/layout" "$PULL_WS/bases/corrupt_blob"
+  chmod -R u+w "$PULL_WS/bases/missing_blob" "$PULL_WS/bases/corrupt_blob"
   manifest=$(jq -r '.manifests[0].digest' "$E2E/base/layout/index.json")
   MISSING_BLOB=$(jq -r '.config.digest' "$E2E/base/layout/blobs/sha256/${manifest#sha256:}")
-  rm "$PULL_WS/missing_blob/blobs/sha256/${MISSING_BLOB#sha256:}"
+  rm "$PULL_WS/bases/missing_blob/blobs/sha256/${MISSING_BLOB#sha256:}"
   CORRUPT_BLOB=$(jq -r '.layers[0].digest' "$E2E/base/layout/blobs/sha256/${manifest#sha256:}")
-  printf 'not the layer' >"$PULL_WS/corrupt_blob/blobs/sha256/${CORRUPT_BLOB#sha256:}"
+  printf 'not the layer' >"$PULL_WS/bases/corrupt_blob/blobs/sha256/${CORRUPT_BLOB#sha256:}"
 }
 
 # expect_failure TARGET WANT...: the build of TARGET in the pull workspace fails
@@ -384,7 +381,7 @@ step_broken_bases() {
 step_pull() {
   log "pulling back by digest, in a second workspace"
   write_pull_workspace
-  (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/docker-config "$BAZEL" build //:on_pulled //:on_private //:on_pulled_arm64 //:on_docker_base)
+  (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/docker-config "$BAZEL" build //...)
   ok "goimage.pull fetched the pushed images, by digest, from both registries"
   # The base's own binary, from the pulled layers, runs under the new image's.
   load_and_run "$PULL_WS" //:on_pulled goimage-test-rules/e2e-on-pulled:latest "Hello from the e2e workspace" --entrypoint /app/hello_e2e
@@ -394,7 +391,6 @@ step_pull() {
   [ "$base_name" = "$REGISTRY/e2e/hello" ] || fail "the image on the pulled base names its base $base_name, want $REGISTRY/e2e/hello"
   ok "the image on the pulled base names it: org.opencontainers.image.base.name = $base_name"
   DOCKER_CONFIG=$WORK/docker-config load_and_run "$PULL_WS" //:on_private goimage-test-rules/e2e-on-private:latest "Hello from the e2e workspace"
-  load_and_run "$PULL_WS" //:on_docker_base goimage-test-rules/e2e-on-docker-base:latest "as nonroot!"
   local arch
   arch=$(skopeo inspect --config "oci-archive:$PULL_WS/bazel-bin/on_pulled_arm64.tar" | jq -r .architecture)
   [ "$arch" = arm64 ] || fail "the image on the arm64 base of an index is for $arch"
@@ -404,17 +400,36 @@ step_pull() {
   ok "goimage.pull without a digest is refused, showing digest = \"$HELLO_DIGEST\""
 }
 
+# step_real_tool_bases builds on bases that docker, containerd, crane and
+# skopeo wrote, and runs the images.
+step_real_tool_bases() {
+  log "bases written by real tools"
+  load_and_run "$PULL_WS" //:on_docker_base goimage-test-rules/e2e-on-docker-base:latest "as nonroot!"
+  load_and_run "$PULL_WS" //:on_docker_base_gzip goimage-test-rules/e2e-on-docker-base-gzip:latest "as nonroot!"
+  load_and_run "$PULL_WS" //:on_crane_tarball goimage-test-rules/e2e-on-crane-tarball:latest "Hello from the e2e workspace"
+  load_and_run "$PULL_WS" //:on_skopeo_layout goimage-test-rules/e2e-on-skopeo-layout:latest "Hello from the e2e workspace"
+
+  # The seed scenario: the linux/amd64 image of a containerd export works...
+  load_and_run "$PULL_WS" //:on_containerd_export goimage-test-rules/e2e-on-containerd-export:latest "on linux/amd64, as nonroot!"
+  # ...and the platform it lists but lacks is refused, saying what it has and the fix.
+  expect_failure //:on_containerd_export_arm64 "its linux/arm64 image is incomplete" "Complete images in it: linux/amd64" \
+    "listed but missing: linux/arm64" "docker pull --platform linux/arm64" "goimage.pull"
+  ok "goimage.local of the containerd export, for linux/arm64, is refused: it has linux/amd64 only, and the message says how to get arm64"
+}
+
+# step_not_a_go_binary: a script as the image's binary is refused, naming it.
+step_not_a_go_binary() {
+  log "a binary that is not a Go binary"
+  expect_failure //:on_script "script.sh is a script, not a binary"
+  ok "a filegroup holding a shell script is refused as binary"
+}
+
 step_pull_with_credential_helper() {
   log "goimage.pull with credentials from a credential helper"
   local config=$WORK/helper-config
   mkdir -p "$config/bin"
-  # As docker-credential-gcr or -ecr-login do: the registry on stdin, JSON out.
-  cat >"$config/bin/docker-credential-e2e" <<HELPER
-#!/bin/sh
-read -r host
-[ "\$1" = get ] && [ "\$host" = "$AUTH_REGISTRY" ] || { echo "credentials not found in native keychain"; exit 1; }
-printf '{"ServerURL": "%s", "Username": "%s", "Secret": "%s"}\n' "$AUTH_REGISTRY" "$USER_NAME" "$PASSWORD"
-HELPER
+  sed -e "s|@AUTH_REGISTRY@|$AUTH_REGISTRY|g" -e "s|@USER@|$USER_NAME|g" -e "s|@PASSWORD@|$PASSWORD|g" \
+    "$E2E/pull/docker-credential-e2e.in" >"$config/bin/docker-credential-e2e"
   chmod +x "$config/bin/docker-credential-e2e"
   printf '{"credHelpers": {"%s": "e2e"}}\n' "$AUTH_REGISTRY" >"$config/config.json"
 
@@ -448,6 +463,8 @@ main() {
   step_auth
   step_token_push
   step_pull
+  step_real_tool_bases
+  step_not_a_go_binary
   step_pull_with_credential_helper
   step_pull_with_tokens
   step_broken_bases

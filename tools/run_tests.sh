@@ -20,6 +20,7 @@ ROOT_DIR=$(pwd -P)
 
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
+KO=github.com/google/ko@v0.19.1
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e)
 RESULTS=()
@@ -35,11 +36,13 @@ step_go() {
 }
 
 # The assembler's tests check images with tools we did not write and a real
-# registry (as does the ko migration's digest pinning), and load into podman as
-# well as docker; they skip when one is missing, so install them all here.
+# registry (as does the ko migration's digest pinning), read bases that
+# containerd, skopeo, umoci, crane, ko and docker wrote, and load into podman
+# as well as docker; they skip when one is missing (and fail under CI), so
+# install them all here.
 install_image_tools() {
   local pkgs=() cmd pkg
-  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman; do
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman containerd:containerd jq:jq; do
     pkg=${cmd#*:}
     command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
   done
@@ -47,6 +50,7 @@ install_image_tools() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
   fi
+  go_tool ko "$KO" >/dev/null
   PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
   export PATH
 }
@@ -132,6 +136,7 @@ step_bench() {
 }
 
 step_e2e() {
+  install_image_tools
   "$ROOT_DIR/e2e/run.sh"
 }
 

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "a script, not a Go binary"
