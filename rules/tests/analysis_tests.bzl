@@ -237,6 +237,14 @@ _bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\"
 _twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
 _outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
 _sbom_without_go_mod_test = analysistest.make(_failure_test("sbom = True needs go_mod"), expect_failure = True)
+_cgo_test = analysistest.make(_failure_test("is built with cgo (cgo = True), but go_image builds its binary as pure Go"), expect_failure = True)
+
+def _cgo_pure_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageManifest"))
+    return analysistest.end(env)
+
+_cgo_pure_test = analysistest.make(_cgo_pure_test_impl)
 _bad_port_test = analysistest.make(_failure_test("exposed_ports has \"http\", which is not port[/tcp|/udp|/sctp]"), expect_failure = True)
 _relative_workdir_test = analysistest.make(_failure_test("workdir \"relative/dir\" is relative"), expect_failure = True)
 
@@ -280,6 +288,8 @@ def analysis_test_suite(name):
         "bad_port_test": (_bad_port_test, ":bad_port"),
         "relative_workdir_test": (_relative_workdir_test, ":relative_workdir"),
         "no_tarball_test": (_no_tarball_test, ":single"),
+        "cgo_test": (_cgo_test, ":cgo_image"),
+        "cgo_pure_test": (_cgo_pure_test, ":cgo_image_pure"),
     }
     for test_name, (test, target) in tests.items():
         test(name = test_name, target_under_test = target, size = "small")

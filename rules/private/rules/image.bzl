@@ -36,6 +36,22 @@ def _check_platforms(platforms):
             fail("platform {} is listed twice in platforms".format(repr(p)))
         seen[p] = True
 
+def _check_cgo(ctx, binary_target):
+    """Refuses a binary that declares cgo, which the pure build leaves with nothing to link."""
+    if ctx.attr.pure != "auto" or GoArchive not in binary_target:
+        return
+
+    # rules_go keeps whether a package uses cgo (cgo = True) in a private
+    # field; without it, the check is skipped, never wrong.
+    if not getattr(binary_target[GoArchive].data, "_cgo", False):
+        return
+    fail("""binary {binary} is built with cgo (cgo = True), but go_image builds its binary as pure Go,
+for each image platform, so that the static binary runs on any base. A main package whose Go files
+all use cgo has nothing left then, and the link fails with "not package main".
+Make the program build without cgo (pure Go packages, or files with //go:build !cgo), or, when
+its cgo files have pure Go fallbacks, set pure = "on" on the go_image to build it pure without
+this check.""".format(binary = ctx.attr.binary[0].label))
+
 def _binary_layer(ctx, assembler, platform, binary, binary_path):
     return emit_layer(
         ctx,
@@ -161,6 +177,7 @@ def _go_image_impl(ctx):
     sboms = []
     for platform in platforms:
         binary_target = ctx.split_attr.binary[platform]
+        _check_cgo(ctx, binary_target)
         binary = binary_target[DefaultInfo].files_to_run.executable
         if not binary:
             fail("binary {} is not an executable; use a go_binary".format(ctx.attr.binary[0].label))
@@ -256,6 +273,13 @@ GO_IMAGE_ATTRS = {
         # Not executable = True: with a split transition there is one
         # executable per platform, which ctx.executable cannot hold.
         cfg = image_platforms_transition,
+    ),
+    "pure": attr.string(
+        doc = """How the binary is built: as pure Go, without cgo, for every image platform.
+`"auto"` (the default) refuses a binary whose package declares `cgo = True`, explaining why;
+`"on"` builds it pure all the same, for programs whose cgo files have pure Go fallbacks.""",
+        default = "auto",
+        values = ["auto", "on"],
     ),
     "base": attr.label(
         doc = """The base image: another `go_image`, or the `:image` target of a base from the `goimage`

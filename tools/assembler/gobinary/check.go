@@ -31,7 +31,7 @@ func Check(path string, platform v1.Platform) error {
 		return err
 	}
 	if kind != "ELF" {
-		return fmt.Errorf("%s is a %s, but the image is %s; build it for the image: GOOS=linux GOARCH=%s go build",
+		return fmt.Errorf("%s is a %s; an image's binary is its entrypoint, so it must be a Go binary built for %s: a go_binary, or GOOS=linux GOARCH=%s go build",
 			path, kind, platform.String(), platform.Architecture)
 	}
 	if err := checkELF(path, platform); err != nil {
@@ -42,6 +42,17 @@ func Check(path string, platform v1.Platform) error {
 
 // fileKind names an executable format by its magic number.
 func fileKind(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("reading binary: %w", err)
+	}
+	switch {
+	case fi.IsDir():
+		return "directory, not a file", nil
+	case !fi.Mode().IsRegular():
+		// Opening a FIFO would block.
+		return "special file (" + fi.Mode().Type().String() + "), not a regular file", nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("reading binary: %w", err)
@@ -60,7 +71,7 @@ func fileKind(path string) (string, error) {
 	case bytes.HasPrefix(magic, []byte("#!")):
 		return "script, not a binary", nil
 	}
-	return "file that is not an executable", nil
+	return "file that is not an executable (no ELF header)", nil
 }
 
 func isMachO(magic []byte) bool {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -37,5 +38,28 @@ func TestCheckRefusesNonLinuxPlatformsAndNonExecutables(t *testing.T) {
 	}
 	if err := Check(source, v1.Platform{OS: "linux", Architecture: "amd64"}); err == nil || !strings.Contains(err.Error(), "not an executable") {
 		t.Errorf("a Go source file: %v", err)
+	}
+}
+
+// Files that are not Go binaries are refused with what they are, and a FIFO
+// is refused before it is opened, which would block.
+func TestCheckNamesWhatTheFileIs(t *testing.T) {
+	dir := t.TempDir()
+	script := filepath.Join(dir, "run.sh")
+	os.WriteFile(script, []byte("#!/bin/sh\necho hi\n"), 0o755)
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	linux := v1.Platform{OS: "linux", Architecture: "amd64"}
+	for path, want := range map[string]string{
+		script: "is a script, not a binary",
+		dir:    "is a directory, not a file",
+		fifo:   "not a regular file",
+	} {
+		err := Check(path, linux)
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "a go_binary") {
+			t.Errorf("Check(%s) = %v, want an error saying %q and what to give instead", path, err, want)
+		}
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
@@ -99,5 +101,38 @@ func TestFailedWriteLeavesNoOutput(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 0 {
 		t.Errorf("a failed write left %d files behind", len(entries))
+	}
+}
+
+// With several tags the tarball is still one image to tools that read
+// index.json without being told which (skopeo's plain oci-archive:), and
+// docker load names it with every tag (from manifest.json).
+func TestTarballWithTwoTags(t *testing.T) {
+	skopeo := testenv.Tool(t, "skopeo")
+	docker := testenv.Docker(t)
+	img, err := random.Image(256, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, _ := img.ConfigFile()
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	img, _ = mutate.ConfigFile(img, cf)
+	v1, v2 := testenv.UniqueName("two-tags"), testenv.UniqueName("two-tags")
+	path := filepath.Join(t.TempDir(), "image.tar")
+	if err := WriteTarball(path, Content{Image: img, Tags: []string{v1, v2}}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := img.Digest()
+	out := testenv.Run(t, skopeo, "inspect", "--format", "{{.Digest}}", "oci-archive:"+path)
+	if strings.TrimSpace(out) != want.String() {
+		t.Errorf("skopeo inspect oci-archive: gave %q, want %s", out, want)
+	}
+	t.Cleanup(func() { testenv.RunErr(docker, "rmi", "-f", v1, v2) })
+	out = testenv.Run(t, docker, "load", "-i", path)
+	for _, tag := range []string{v1, v2} {
+		if !strings.Contains(out, "Loaded image: "+tag) {
+			t.Errorf("docker load said %q, want it to name %s", out, tag)
+		}
 	}
 }
