@@ -11,9 +11,12 @@
 # byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
 # images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
 # on a synthetic monorepo with and without the goimage language), e2e (the
-# e2e/ workspace against a real registry and Docker, see e2e/run.sh). On demand
-# only: bench (the assembler against ko and crane, timed side by side; see
-# docs/assembler.md).
+# e2e/ workspace against a real registry and Docker, see e2e/run.sh), remote
+# (every image action ready for remote execution, by bazel aquery, and a real
+# HTTP remote cache, nginx: see e2e/remote/run.sh). On demand only: bench (the
+# assembler against ko and crane, timed side by side; see docs/assembler.md)
+# and bench_rules (a one-line edit to an image under Bazel, on bases of 10 MB
+# to 1 GB, against ko, crane and go build; see docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
@@ -22,7 +25,7 @@ BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 KO=github.com/google/ko@v0.19.1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e remote)
 RESULTS=()
 START=$SECONDS
 
@@ -140,6 +143,14 @@ step_e2e() {
   "$ROOT_DIR/e2e/run.sh"
 }
 
+step_remote() {
+  "$ROOT_DIR/e2e/remote/run.sh"
+}
+
+step_bench_rules() {
+  "$ROOT_DIR/bench/run.sh"
+}
+
 run_step() {
   local name=$1 t0=$SECONDS rc
   log "$name"
@@ -168,6 +179,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench e2e bench"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench e2e remote bench bench_rules"; exit 2; }
   run_step "$s"
 done

@@ -1,0 +1,3 @@
+package lib
+
+const version = "edit 0"
