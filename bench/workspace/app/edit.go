@@ -1,3 +1,3 @@
 package main
 
-const greeting = "edit 21713"
+const greeting = "edit 9002"
