@@ -142,7 +142,11 @@ bench_base() {
 }
 
 # bazel_out_bytes: bytes below bazel-out, hard links counted once.
-bazel_out_bytes() { du -sb "$(bazel info output_path 2>/dev/null)" | cut -f1; }
+bazel_out_bytes() {
+  local out
+  out=$(bazel info output_path 2>/dev/null)
+  if [ -d "$out" ]; then du -sb "$out" | cut -f1; else echo 0; fi
+}
 
 bench_monorepo() {
   local before after thin_growth tar_growth rewritten

@@ -40,7 +40,7 @@ def image_runner_args(info):
     Returns:
       A list of strings and Files.
     """
-    args = ["--layout", info.layout, "--follow-symlinks"]
+    args = ["--layout", info.layout, "--follow-symlinks", "--trusted-blobs"]
     for blob in info.blobs.to_list():
         args += ["--blob", blob]
     for layer in info.layers.to_list():

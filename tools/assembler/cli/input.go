@@ -15,9 +15,9 @@ import (
 // and for a thin layout the files of the blobs it leaves out. push, load and
 // pack take it the same way.
 type imageInput struct {
-	layout         string
-	blobs, layers  stringList
-	followSymlinks bool
+	layout                  string
+	blobs, layers           stringList
+	followSymlinks, trusted bool
 }
 
 func (in *imageInput) register(fs *flag.FlagSet) {
@@ -25,6 +25,7 @@ func (in *imageInput) register(fs *flag.FlagSet) {
 	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>); repeated")
 	fs.Var(&in.layers, "layer", "a layer the layout leaves out, by the descriptor 'assembler layer' wrote; repeated")
 	registerFollowSymlinks(fs, &in.followSymlinks)
+	fs.BoolVar(&in.trusted, "trusted-blobs", false, "do not hash the blobs as they are read, only count their bytes: they were verified when they entered the build (Bazel's rules set it)")
 }
 
 func registerFollowSymlinks(fs *flag.FlagSet, v *bool) {
@@ -36,6 +37,9 @@ func (in *imageInput) options() ([]store.Option, error) {
 	opts := []store.Option{}
 	if in.followSymlinks {
 		opts = append(opts, store.WithFollowSymlinks())
+	}
+	if in.trusted {
+		opts = append(opts, store.WithTrustedBlobs())
 	}
 	files, err := blobFiles(in.blobs, in.layers)
 	if err != nil {

@@ -23,9 +23,14 @@ type MismatchError struct {
 	Got      v1.Hash
 	WantSize int64
 	GotSize  int64
+	// AtLeast marks a GotSize that is where reading stopped, not the end.
+	AtLeast bool
 }
 
 func (e *MismatchError) Error() string {
+	if e.AtLeast {
+		return fmt.Sprintf("%s is longer than the %d bytes its descriptor says: the file or its descriptor was modified; re-create it", e.What, e.WantSize)
+	}
 	if e.WantSize >= 0 && e.GotSize != e.WantSize {
 		return fmt.Sprintf("%s is %d bytes, but its descriptor says %d: the file is truncated or was modified; re-create it", e.What, e.GotSize, e.WantSize)
 	}
@@ -67,11 +72,17 @@ type reader struct {
 
 func (r *reader) Read(p []byte) (int, error) {
 	n, err := r.rc.Read(p)
+	if r.size >= 0 && r.n+int64(n) > r.size {
+		// Never hand on more than the descriptor says: a writer of the
+		// declared size would fail with a message that names nothing.
+		over := r.n + int64(n)
+		n = int(r.size - r.n)
+		r.h.Write(p[:n])
+		r.n += int64(n)
+		return n, &MismatchError{What: r.what, Want: r.want, WantSize: r.size, GotSize: over, AtLeast: true}
+	}
 	r.h.Write(p[:n])
 	r.n += int64(n)
-	if r.size >= 0 && r.n > r.size {
-		return n, &MismatchError{What: r.what, Want: r.want, WantSize: r.size, GotSize: r.n}
-	}
 	if err == io.EOF {
 		if cerr := r.check(); cerr != nil {
 			return n, cerr
@@ -89,3 +100,32 @@ func (r *reader) check() error {
 }
 
 func (r *reader) Close() error { return r.rc.Close() }
+
+// SizeReadCloser wraps rc so that reading it to the end checks its length
+// against size only: for blobs that were verified when they entered.
+func SizeReadCloser(rc io.ReadCloser, size int64, what string) io.ReadCloser {
+	return &sizeReader{rc: rc, size: size, what: what}
+}
+
+type sizeReader struct {
+	rc      io.ReadCloser
+	n, size int64
+	what    string
+}
+
+func (r *sizeReader) Read(p []byte) (int, error) {
+	n, err := r.rc.Read(p)
+	if r.n+int64(n) > r.size {
+		over := r.n + int64(n)
+		n = int(r.size - r.n)
+		r.n += int64(n)
+		return n, &MismatchError{What: r.what, WantSize: r.size, GotSize: over, AtLeast: true}
+	}
+	r.n += int64(n)
+	if err == io.EOF && r.n != r.size {
+		return n, &MismatchError{What: r.what, WantSize: r.size, GotSize: r.n}
+	}
+	return n, err
+}
+
+func (r *sizeReader) Close() error { return r.rc.Close() }

@@ -39,7 +39,7 @@ func TestReadCloser(t *testing.T) {
 		{"any size", "hello", -1, ""},
 		{"corrupt", "hellO", 5, "hashes to"},
 		{"truncated", "hell", 5, "is 4 bytes, but its descriptor says 5"},
-		{"too long", "hello!", 5, "is 6 bytes, but its descriptor says 5"},
+		{"too long", "hello!", 5, "is longer than the 5 bytes its descriptor says"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := readAll(t, tc.content, good, tc.size)
