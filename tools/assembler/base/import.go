@@ -3,10 +3,12 @@ package base
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
@@ -72,7 +74,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
-	w := &layoutWriter{dir: dir, written: map[v1.Hash]bool{}}
+	w := &layoutWriter{ctx: ctx, dir: dir, written: map[v1.Hash]bool{}, refetch: src.repository != ""}
 	if err := w.start(); err != nil {
 		return nil, err
 	}
@@ -105,7 +107,11 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 
 // layoutWriter writes an OCI layout, blob by blob.
 type layoutWriter struct {
-	dir     string
+	ctx context.Context
+	dir string
+	// refetch fetches a layer again when its download breaks off: a
+	// registry's connection may be cut mid-body, which no request retry sees.
+	refetch bool
 	written map[v1.Hash]bool
 	index   v1.IndexManifest
 	// metadata and layerDigests list the blobs written, in order.
@@ -190,6 +196,46 @@ func (w *layoutWriter) layers(img v1.Image) error {
 }
 
 func (w *layoutWriter) layer(l v1.Layer, what string) error {
+	for attempt := 1; ; attempt++ {
+		err := w.copyLayer(l, what)
+		var broken *fetchError
+		if err == nil || !w.refetch || attempt == fetchAttempts || !errors.As(err, &broken) {
+			return err
+		}
+		wait := time.Second << (attempt - 1)
+		select {
+		case <-time.After(wait):
+		case <-w.ctx.Done():
+			return w.ctx.Err()
+		}
+	}
+}
+
+// fetchAttempts is how many times a layer is downloaded before its import fails.
+const fetchAttempts = 5
+
+// fetchError is a read of a layer's source that broke off.
+type fetchError struct{ err error }
+
+func (e *fetchError) Error() string { return e.err.Error() }
+func (e *fetchError) Unwrap() error { return e.err }
+
+// fetchReader marks the errors of reading the source, which a refetch may cure,
+// apart from a blob that does not match its digest, which it would not.
+type fetchReader struct{ r io.Reader }
+
+func (f fetchReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	var mismatch *verify.MismatchError
+	if err != nil && err != io.EOF && !errors.As(err, &mismatch) {
+		err = &fetchError{err}
+	}
+	return n, err
+}
+
+// copyLayer copies a layer blob, checking its digest, its media type and its
+// diff_id in the same pass.
+func (w *layoutWriter) copyLayer(l v1.Layer, what string) error {
 	d, err := partial.Descriptor(l)
 	if err != nil {
 		return err
@@ -208,12 +254,12 @@ func (w *layoutWriter) layer(l v1.Layer, what string) error {
 	rc, err := l.Compressed()
 	if err != nil {
 		check.Close()
-		return err
+		return &fetchError{err}
 	}
 	defer rc.Close()
 	checked := false
 	err = w.blob(d.Digest, func(out io.Writer) error {
-		_, err := io.Copy(io.MultiWriter(out, check), rc)
+		_, err := io.Copy(io.MultiWriter(out, check), fetchReader{rc})
 		checked = true
 		if cerr := check.Close(); err == nil {
 			err = cerr

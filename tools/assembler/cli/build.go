@@ -15,6 +15,7 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/base"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
@@ -60,11 +61,30 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := checkPaths(f.outputs(), f.inputs()); err != nil {
+		return err
+	}
 	img, err := build(ctx, f)
 	if err != nil {
 		return err
 	}
-	return printDigest(stdout, f.quiet, f.digest, img)
+	return printDigest(stdout, f.quiet, img)
+}
+
+func (f *buildFlags) outputs() []namedPath {
+	return []namedPath{{"--output", f.output}, {"--layout", f.layoutDir}, {"--thin-layout", f.thinLayout},
+		{"--digest-file", f.digest}, {"--sbom", f.sbom}}
+}
+
+func (f *buildFlags) inputs() []namedPath {
+	in := []namedPath{{"--binary", f.binary}, {"--sbom-binary", f.sbomBinary}, {"--sbom-go-mod", f.sbomGoMod}, {"--sbom-packages", f.sbomPackages}}
+	if f.base != base.Scratch {
+		in = append(in, namedPath{"--base", f.base})
+	}
+	for _, l := range f.layers {
+		in = append(in, namedPath{"--layer", l})
+	}
+	return in
 }
 
 func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, error) {
@@ -145,7 +165,8 @@ func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
 			return nil, err
 		}
 	}
-	work, err := os.MkdirTemp("", "assembler-")
+	atomicfile.CleanStaleWorkDirs(os.TempDir(), "assembler-")
+	work, err := os.MkdirTemp("", atomicfile.WorkDirPrefix("assembler-"))
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +180,7 @@ func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return img, writeOutputs(f, img)
+	return img, writeOutputs(ctx, f, img)
 }
 
 func (f *buildFlags) storeOptions() []store.Option {
@@ -169,8 +190,11 @@ func (f *buildFlags) storeOptions() []store.Option {
 	}
 	// A thin layout is all that is written: the base's layers are never
 	// read, so the base may be a thin layout itself (another image's).
+	// Otherwise its layers enter the image here, and are checked.
 	if f.output == "" && f.layoutDir == "" {
 		opts = append(opts, store.WithLayersElsewhere())
+	} else {
+		opts = append(opts, store.WithLayerChecks())
 	}
 	return opts
 }
@@ -255,21 +279,26 @@ func nonEmpty(args []string) []string {
 	return args
 }
 
-func writeOutputs(f *buildFlags, img v1.Image) error {
+// writeOutputs writes every output of the run, or none.
+func writeOutputs(ctx context.Context, f *buildFlags, img v1.Image) error {
 	c := output.Content{Image: img, Tags: f.tags}
-	var doc []byte
+	var out atomicfile.Batch
+	defer out.Abort()
 	if f.sbom != "" {
-		ref, d, err := sbomArtifact(f, img)
+		ref, doc, err := sbomArtifact(f, img)
 		if err != nil {
 			return err
 		}
-		c.Referrers, doc = append(c.Referrers, ref), d
+		c.Referrers = append(c.Referrers, ref)
+		if err := stageBytes(&out, f.sbom, doc); err != nil {
+			return err
+		}
 	}
-	if err := writeContent(f.output, f.layoutDir, f.thinLayout, c); err != nil {
+	if err := stageContent(ctx, &out, f.output, f.layoutDir, f.thinLayout, c); err != nil {
 		return err
 	}
-	if f.sbom != "" {
-		return output.WriteFile(f.sbom, doc)
+	if err := stageDigest(&out, f.digest, img); err != nil {
+		return err
 	}
-	return nil
+	return out.Commit()
 }

@@ -75,10 +75,15 @@ func parsePlatforms(names []string) ([]v1.Platform, error) {
 }
 
 func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr io.Writer) error {
-	if err := newOutputDir(f.layoutDir); err != nil {
+	if err := checkPaths([]namedPath{{"--layout", f.layoutDir}, {"--metadata", f.metadata}}, []namedPath{{"--base", f.base}}); err != nil {
 		return err
 	}
-	work, err := os.MkdirTemp(filepath.Dir(filepath.Clean(f.layoutDir)), ".assembler-import-")
+	if err := emptyOrMissing(f.layoutDir); err != nil {
+		return err
+	}
+	parent := filepath.Dir(filepath.Clean(f.layoutDir))
+	atomicfile.CleanStaleWorkDirs(parent, ".assembler-import-")
+	work, err := os.MkdirTemp(parent, atomicfile.WorkDirPrefix(".assembler-import-"))
 	if err != nil {
 		return err
 	}
@@ -87,35 +92,45 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 	if f.followSymlinks {
 		opts = append(opts, base.WithStoreOptions(store.WithFollowSymlinks()))
 	}
-	im, err := base.Import(ctx, f.base, wants, f.layoutDir, opts...)
+	var out atomicfile.Batch
+	defer out.Abort()
+	var im *base.Imported
+	err = out.Dir(f.layoutDir, func(dir string) error {
+		im, err = base.Import(ctx, f.base, wants, dir, opts...)
+		return err
+	})
 	if err != nil {
-		os.RemoveAll(f.layoutDir)
+		return err
+	}
+	if f.metadata != "" {
+		b, err := json.MarshalIndent(im, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := stageBytes(&out, f.metadata, append(b, '\n')); err != nil {
+			return err
+		}
+	}
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	for _, i := range im.Images {
 		fmt.Fprintf(stderr, "imported %s image %s\n", i.Platform, i.Digest)
 	}
-	if f.metadata == "" {
-		return nil
-	}
-	b, err := json.MarshalIndent(im, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(f.metadata, append(b, '\n'))
+	return nil
 }
 
-// newOutputDir makes dir, which must not exist or be empty: the verb fills
-// it and would not know what else was there.
-func newOutputDir(dir string) error {
+// emptyOrMissing refuses a dir that exists and holds anything: import fills
+// a new folder, and would not know what else was there.
+func emptyOrMissing(dir string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case os.IsNotExist(err):
-		return os.MkdirAll(dir, 0o755)
+		return nil
 	case err != nil:
-		return err
+		return fmt.Errorf("--layout %s: %w", dir, err)
 	case len(entries) > 0:
-		return fmt.Errorf("%s is not empty; give a new folder", dir)
+		return fmt.Errorf("--layout %s is not empty; import writes a new folder: give a new or empty one", dir)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
@@ -34,7 +35,7 @@ type indexFlags struct {
 	quiet, thin, followSymlinks                   bool
 }
 
-func runIndex(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := &indexFlags{}
 	fs := newFlagSet(indexUsage, stderr)
 	fs.Var(&f.images, "image", "an image layout directory or image tarball holding one platform's image, repeated")
@@ -58,14 +59,22 @@ func runIndex(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	case f.thin && (f.output != "" || f.layoutDir != ""):
 		return usageError(fs, "--thin images lack their layers, so only --thin-layout can be written; 'assembler pack' makes the tarball")
 	}
-	idx, err := writeIndex(f)
+	outputs := []namedPath{{"--output", f.output}, {"--layout", f.layoutDir}, {"--thin-layout", f.thinLayout}, {"--digest-file", f.digestFile}}
+	var inputs []namedPath
+	for _, i := range f.images {
+		inputs = append(inputs, namedPath{"--image", i})
+	}
+	if err := checkPaths(outputs, inputs); err != nil {
+		return err
+	}
+	idx, err := writeIndex(ctx, f)
 	if err != nil {
 		return err
 	}
-	return printDigest(stdout, f.quiet, f.digestFile, idx)
+	return printDigest(stdout, f.quiet, idx)
 }
 
-func writeIndex(f *indexFlags) (v1.ImageIndex, error) {
+func writeIndex(ctx context.Context, f *indexFlags) (v1.ImageIndex, error) {
 	c := output.Content{Tags: f.tags}
 	var images []v1.Image
 	for _, p := range f.images {
@@ -91,7 +100,15 @@ func writeIndex(f *indexFlags) (v1.ImageIndex, error) {
 			return nil, fmt.Errorf("parsing --docker-platform: %w", err)
 		}
 	}
-	return idx, writeContent(f.output, f.layoutDir, f.thinLayout, c)
+	var out atomicfile.Batch
+	defer out.Abort()
+	if err := stageContent(ctx, &out, f.output, f.layoutDir, f.thinLayout, c); err != nil {
+		return nil, err
+	}
+	if err := stageDigest(&out, f.digestFile, idx); err != nil {
+		return nil, err
+	}
+	return idx, out.Commit()
 }
 
 func (f *indexFlags) storeOptions() []store.Option {

@@ -89,3 +89,15 @@ func blobFiles(blobs, layers []string) (map[v1.Hash]string, error) {
 	}
 	return files, nil
 }
+
+// paths are the files the input reads, for checkPaths.
+func (in *imageInput) paths() []namedPath {
+	out := []namedPath{{"--layout", in.layout}}
+	for _, b := range in.blobs {
+		out = append(out, namedPath{"--blob", b})
+	}
+	for _, l := range in.layers {
+		out = append(out, namedPath{"--layer", l})
+	}
+	return out
+}

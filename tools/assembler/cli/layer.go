@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
@@ -63,6 +64,9 @@ func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := f.checkBinaries(); err != nil {
 		return err
 	}
+	if err := checkPaths(f.paths()); err != nil {
+		return err
+	}
 	return writeLayer(f, stdout)
 }
 
@@ -107,7 +111,24 @@ func writeLayer(f *layerFlags, stdout io.Writer) error {
 		createdBy = describeEntries(entries)
 	}
 	if err := layer.WriteDescriptor(f.descriptor, l, f.output, createdBy); err != nil {
+		// The blob without its descriptor is no output: both appear, or none.
+		os.Remove(f.output)
 		return err
 	}
-	return printDigest(stdout, f.quiet, "", l)
+	return printDigest(stdout, f.quiet, l)
+}
+
+// paths are the layer's outputs, and the files and folders it reads.
+func (f *layerFlags) paths() (outputs, inputs []namedPath) {
+	outputs = []namedPath{{"--output", f.output}, {"--descriptor", f.descriptor}}
+	for _, list := range []struct {
+		flag  string
+		specs stringList
+	}{{"--file", f.specs.files}, {"--tree", f.specs.trees}} {
+		for _, spec := range list.specs {
+			src, _, _ := strings.Cut(spec, "=")
+			inputs = append(inputs, namedPath{list.flag, src})
+		}
+	}
+	return outputs, inputs
 }

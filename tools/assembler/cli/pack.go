@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 )
 
@@ -23,7 +24,7 @@ type packFlags struct {
 	output, outputLayout string
 }
 
-func runPack(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func runPack(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := &packFlags{}
 	fs := newFlagSet(packUsage, stderr)
 	f.input.register(fs)
@@ -38,6 +39,9 @@ func runPack(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	case f.output == "" && f.outputLayout == "":
 		return usageError(fs, "give --output or --output-layout (or both)")
 	}
+	if err := checkPaths([]namedPath{{"--output", f.output}, {"--output-layout", f.outputLayout}}, f.input.paths()); err != nil {
+		return err
+	}
 	s, err := f.input.open()
 	if err != nil {
 		return err
@@ -48,5 +52,10 @@ func runPack(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	c := output.Content{Image: root.Image, Index: root.Index, Tags: root.Names, Referrers: root.Referrers}
-	return writeContent(f.output, f.outputLayout, "", c)
+	var out atomicfile.Batch
+	defer out.Abort()
+	if err := stageContent(ctx, &out, f.output, f.outputLayout, "", c); err != nil {
+		return err
+	}
+	return out.Commit()
 }

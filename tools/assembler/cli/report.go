@@ -7,29 +7,19 @@ import (
 	"sort"
 	"strings"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 )
 
-type digester interface{ Digest() (v1.Hash, error) }
-
-// printDigest prints the digest of d as the last line of stdout, unless
-// quiet, and writes it to digestFile when one is given.
-func printDigest(stdout io.Writer, quiet bool, digestFile string, d digester) error {
+// printDigest prints the digest of d as the last line of stdout, unless quiet.
+func printDigest(stdout io.Writer, quiet bool, d digester) error {
+	if quiet {
+		return nil
+	}
 	h, err := d.Digest()
 	if err != nil {
 		return err
 	}
-	if digestFile != "" {
-		if err := output.WriteFile(digestFile, []byte(h.String()+"\n")); err != nil {
-			return fmt.Errorf("writing --digest-file: %w", err)
-		}
-	}
-	if !quiet {
-		fmt.Fprintln(stdout, h)
-	}
+	fmt.Fprintln(stdout, h)
 	return nil
 }
 
@@ -45,24 +35,4 @@ func describeEntries(entries []layer.Entry) string {
 		return fmt.Sprintf("files %s and %d more", strings.Join(paths[:shown], ", "), len(paths)-shown)
 	}
 	return "files " + strings.Join(paths, ", ")
-}
-
-// writeContent writes c to the tarball, the layout directory and the thin
-// layout directory given (empty ones are skipped).
-func writeContent(tarball, layoutDir, thinLayout string, c output.Content) error {
-	if tarball != "" {
-		if err := output.WriteTarball(tarball, c); err != nil {
-			return err
-		}
-	}
-	if layoutDir != "" {
-		if err := output.WriteLayout(layoutDir, c); err != nil {
-			return err
-		}
-	}
-	if thinLayout != "" {
-		c.Thin = true
-		return output.WriteLayout(thinLayout, c)
-	}
-	return nil
 }

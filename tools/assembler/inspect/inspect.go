@@ -5,12 +5,14 @@
 package inspect
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -85,6 +87,12 @@ func (p *printer) manifest(idx v1.ImageIndex, d v1.Descriptor, depth int) error 
 		return p.index(idx, d, depth)
 	case d.MediaType.IsImage():
 		img, err := idx.Image(d.Digest)
+		var missing *store.MissingBlobError
+		if errors.As(err, &missing) {
+			// As engines with the containerd image store save them: listed, not there.
+			p.line(depth, "image       %s %s: not in the archive (it lacks %s)", d.Digest, describePlatform(d), missing.Digest)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -94,6 +102,16 @@ func (p *printer) manifest(idx v1.ImageIndex, d v1.Descriptor, depth int) error 
 	return nil
 }
 
+func describePlatform(d v1.Descriptor) string {
+	if d.Platform == nil {
+		return "(platform unknown)"
+	}
+	return "for " + platform.String(*d.Platform)
+}
+
+// index prints a nested index and what it leads to, each manifest once
+// (store.Walk): an index that lists the same child twice, level after level,
+// is printed in time linear in its distinct manifests.
 func (p *printer) index(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
 	child, err := idx.ImageIndex(d.Digest)
 	if err != nil {
@@ -104,9 +122,20 @@ func (p *printer) index(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
 		return err
 	}
 	p.line(depth, "index       %s (%d manifests)", d.Digest, len(m.Manifests))
-	for _, cd := range m.Manifests {
-		if err := p.manifest(child, cd, depth+1); err != nil {
-			return err
+	nodes, err := store.Walk(child)
+	if err != nil {
+		return err
+	}
+	for _, n := range nodes {
+		switch {
+		case n.Missing != nil:
+			p.line(depth+1+n.Depth, "index       %s (not in the archive)", n.Descriptor.Digest)
+		case n.Descriptor.MediaType.IsIndex():
+			p.line(depth+1+n.Depth, "index       %s", n.Descriptor.Digest)
+		default:
+			if err := p.manifest(n.Parent, n.Descriptor, depth+1+n.Depth); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

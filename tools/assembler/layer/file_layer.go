@@ -40,7 +40,13 @@ func (l *fileLayer) Compressed() (io.ReadCloser, error) {
 	if !l.verify {
 		return f, nil
 	}
-	return verify.ReadCloser(f, l.digest, l.size, "layer blob "+l.path)
+	// A layer this process did not write enters the image here: its bytes
+	// are checked against the digest and the diff_id of its descriptor.
+	rc, err := verify.ReadCloser(f, l.digest, l.size, "layer blob "+l.path)
+	if err != nil {
+		return nil, err
+	}
+	return verify.CheckLayer(rc, l.mediaType, l.diffID, "layer blob "+l.path)
 }
 
 func (l *fileLayer) Uncompressed() (io.ReadCloser, error) {

@@ -9,6 +9,7 @@ package output
 
 import (
 	"archive/tar"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -23,7 +24,10 @@ type sink interface {
 }
 
 // tarSink writes files into a tar stream with fixed metadata.
-type tarSink struct{ tw *tar.Writer }
+type tarSink struct {
+	ctx context.Context
+	tw  *tar.Writer
+}
 
 func (s *tarSink) addDir(name string) error {
 	return s.tw.WriteHeader(&tar.Header{
@@ -38,7 +42,7 @@ func (s *tarSink) addFile(name string, size int64, content io.Reader) error {
 	if err := s.tw.WriteHeader(hdr); err != nil {
 		return err
 	}
-	n, err := io.Copy(s.tw, content)
+	n, err := io.Copy(s.tw, &ctxReader{ctx: s.ctx, r: content})
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
@@ -49,7 +53,10 @@ func (s *tarSink) addFile(name string, size int64, content io.Reader) error {
 }
 
 // dirSink writes files below a directory.
-type dirSink struct{ root string }
+type dirSink struct {
+	ctx  context.Context
+	root string
+}
 
 func (s *dirSink) addDir(name string) error {
 	return os.MkdirAll(filepath.Join(s.root, filepath.FromSlash(name)), 0o755)
@@ -60,7 +67,7 @@ func (s *dirSink) addFile(name string, size int64, content io.Reader) error {
 	if err != nil {
 		return err
 	}
-	n, err := io.Copy(f, content)
+	n, err := io.Copy(f, &ctxReader{ctx: s.ctx, r: content})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -71,4 +78,18 @@ func (s *dirSink) addFile(name string, size int64, content io.Reader) error {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
+}
+
+// ctxReader stops a copy when its context is cancelled (Ctrl-C), between
+// two reads.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

@@ -2,45 +2,119 @@ package output
 
 import (
 	"archive/tar"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 )
 
-// WriteTarball writes c to path as a tarball that is an OCI image layout and
-// a Docker archive at once.
-func WriteTarball(path string, c Content) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
+// StageTarball stages c in b as a tarball at path that is an OCI image
+// layout and a Docker archive at once. A cancelled ctx stops the copying.
+func StageTarball(ctx context.Context, b *atomicfile.Batch, path string, c Content) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory; the tarball is a file: give a file path, such as %s", path, filepath.Join(path, "image.tar"))
+	}
+	return b.File(path, func(w io.Writer) error {
 		tw := tar.NewWriter(w)
-		if err := writeContent(&tarSink{tw: tw}, c); err != nil {
+		if err := writeContent(&tarSink{ctx: ctx, tw: tw}, c); err != nil {
 			return err
 		}
 		return tw.Close()
 	})
 }
 
-// WriteLayout writes c as an OCI image layout directory at dir, replacing
-// what was there.
+// StageLayout stages c in b as an OCI image layout directory at dir. What is
+// at dir is replaced at Commit only when it is a layout (or an empty folder):
+// the assembler never removes a folder it did not write.
+func StageLayout(ctx context.Context, b *atomicfile.Batch, dir string, c Content) error {
+	if err := checkReplaceable(dir); err != nil {
+		return err
+	}
+	return b.Dir(dir, func(tmp string) error { return writeContent(&dirSink{ctx: ctx, root: tmp}, c) })
+}
+
+// WriteTarball writes c to path as a tarball that is an OCI image layout and
+// a Docker archive at once.
+func WriteTarball(path string, c Content) error {
+	return commit(func(b *atomicfile.Batch) error { return StageTarball(context.Background(), b, path, c) })
+}
+
+// WriteLayout writes c as an OCI image layout directory at dir, replacing a
+// layout that was there.
 func WriteLayout(dir string, c Content) error {
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".tmp-"+filepath.Base(dir)+"-*")
-	if err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
-	}
-	defer os.RemoveAll(tmp)
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	return commit(func(b *atomicfile.Batch) error { return StageLayout(context.Background(), b, dir, c) })
+}
+
+func commit(stage func(*atomicfile.Batch) error) error {
+	var b atomicfile.Batch
+	if err := stage(&b); err != nil {
+		b.Abort()
 		return err
 	}
-	if err := writeContent(&dirSink{root: tmp}, c); err != nil {
-		return fmt.Errorf("writing %s: %w", dir, err)
-	}
-	if err := os.RemoveAll(dir); err != nil {
-		return err
-	}
-	return os.Rename(tmp, dir)
+	return b.Commit()
 }
 
 // WriteFile writes b to path so that a failure leaves no partial file.
 func WriteFile(path string, b []byte) error { return atomicfile.WriteBytes(path, b) }
+
+var hexName = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// checkReplaceable refuses a dir that holds anything but an image layout:
+// oci-layout, index.json, manifest.json and blobs/sha256/<digest> files.
+func checkReplaceable(dir string) error {
+	fi, err := os.Lstat(dir)
+	switch {
+	case os.IsNotExist(err):
+		return nil
+	case err != nil:
+		return err
+	case !fi.IsDir():
+		return fmt.Errorf("%s exists and is not a folder; a layout is written to a new folder, or over a layout", dir)
+	}
+	var foreign []string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case name == "blobs" && e.IsDir():
+			foreign = append(foreign, foreignBlobs(filepath.Join(dir, name))...)
+		case (name == "oci-layout" || name == "index.json" || name == "manifest.json") && e.Type().IsRegular():
+		default:
+			foreign = append(foreign, name)
+		}
+	}
+	if len(foreign) == 0 {
+		return nil
+	}
+	sort.Strings(foreign)
+	if len(foreign) > 3 {
+		foreign = append(foreign[:3], fmt.Sprintf("and %d more", len(foreign)-3))
+	}
+	return fmt.Errorf("%s is a folder that holds more than an image layout (%s); the assembler replaces a layout it wrote, never other files: give a new or empty folder", dir, strings.Join(foreign, ", "))
+}
+
+func foreignBlobs(blobs string) []string {
+	var foreign []string
+	entries, _ := os.ReadDir(blobs)
+	for _, e := range entries {
+		if e.Name() != "sha256" || !e.IsDir() {
+			foreign = append(foreign, "blobs/"+e.Name())
+			continue
+		}
+		files, _ := os.ReadDir(filepath.Join(blobs, "sha256"))
+		for _, f := range files {
+			if !hexName.MatchString(f.Name()) || !f.Type().IsRegular() {
+				foreign = append(foreign, "blobs/sha256/"+f.Name())
+			}
+		}
+	}
+	return foreign
+}

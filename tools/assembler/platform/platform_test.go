@@ -30,7 +30,9 @@ func TestLookup(t *testing.T) {
 }
 
 func TestSatisfiesTakesDefaultVariants(t *testing.T) {
-	p := func(os, arch, variant string) v1.Platform { return v1.Platform{OS: os, Architecture: arch, Variant: variant} }
+	p := func(os, arch, variant string) v1.Platform {
+		return v1.Platform{OS: os, Architecture: arch, Variant: variant}
+	}
 	for _, tc := range []struct {
 		have, want v1.Platform
 		ok         bool

@@ -1,6 +1,7 @@
 // Package registry holds how the assembler talks to registries, in one
 // place for every request it makes (pulling a base, pushing an image): the
-// credentials, the retry policy and the user agent.
+// credentials, the retry policy (backoff, Retry-After, an idle timeout that
+// turns a stall into a retry) and the user agent.
 //
 // go-containerregistry's remote package speaks the protocol, bearer-token
 // challenges included; this package sets its options.
@@ -25,6 +26,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Backoff paces retries of transient failures; zero means DefaultBackoff.
 	Backoff remote.Backoff
+	// IdleTimeout gives up and retries a request that makes no progress for
+	// that long; zero means DefaultIdleTimeout.
+	IdleTimeout time.Duration
 }
 
 // DefaultBackoff retries five times, after 1s, 2s, 4s, 8s and 16s.
@@ -56,7 +60,7 @@ func RemoteOptions(ctx context.Context, o Options, progress chan<- v1.Update) []
 	opts := []remote.Option{
 		remote.WithContext(ctx),
 		remote.WithAuthFromKeychain(Keychain(keychain)),
-		remote.WithTransport(transport),
+		remote.WithTransport(newTransport(transport, o.IdleTimeout)),
 		remote.WithRetryBackoff(backoff),
 		remote.WithRetryStatusCodes(retryStatusCodes...),
 		remote.WithUserAgent(UserAgent),

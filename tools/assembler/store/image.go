@@ -8,6 +8,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/verify"
 )
 
 // Image returns the image whose manifest desc points at. Its config is read
@@ -135,5 +137,9 @@ func (l *storeLayer) Size() (int64, error)                { return l.desc.Size, 
 func (l *storeLayer) MediaType() (types.MediaType, error) { return l.desc.MediaType, nil }
 
 func (l *storeLayer) Compressed() (io.ReadCloser, error) {
-	return l.store.openBlob(l.file, l.desc.Digest, l.desc.Size, l.role)
+	rc, err := l.store.openBlob(l.file, l.desc.Digest, l.desc.Size, l.role)
+	if err != nil || !l.store.checkLayers || l.diffID.Hex == "" {
+		return rc, err
+	}
+	return verify.CheckLayer(rc, l.desc.MediaType, l.diffID, fmt.Sprintf("%s (%s) in %s", l.role, l.desc.Digest, l.store.path))
 }

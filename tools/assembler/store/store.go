@@ -51,12 +51,15 @@ type Store struct {
 	layersElsewhere bool
 	// trusted skips hashing blobs as they are read; sizes are still checked.
 	trusted bool
+	// checkLayers checks each layer's content against its diff_id as it is read.
+	checkLayers bool
 }
 
 type options struct {
 	followSymlinks  bool
 	layersElsewhere bool
 	trusted         bool
+	checkLayers     bool
 	workDir         string
 	extra           map[v1.Hash]string
 }
@@ -91,6 +94,11 @@ func WithLayersElsewhere() Option { return func(o *options) { o.layersElsewhere 
 // still checked, so a truncated file is still refused.
 func WithTrustedBlobs() Option { return func(o *options) { o.trusted = true } }
 
+// WithLayerChecks checks each layer, as it is read, against its media type
+// and the diff_id its image's config records: for images that enter a build
+// by being read whole (a base given to `assembler build --output`).
+func WithLayerChecks() Option { return func(o *options) { o.checkLayers = true } }
+
 // Open opens the layout directory or archive at path.
 func Open(path string, opts ...Option) (*Store, error) {
 	o := options{workDir: os.TempDir()}
@@ -101,7 +109,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, extra: o.extra, layersElsewhere: o.layersElsewhere, trusted: o.trusted}
+	s := &Store{path: path, extra: o.extra, layersElsewhere: o.layersElsewhere, trusted: o.trusted, checkLayers: o.checkLayers}
 	switch {
 	case fi.IsDir():
 		s.files, err = openDir(path, o.followSymlinks)

@@ -109,3 +109,43 @@ func describeMediaType(mt types.MediaType) string {
 	}
 	return "a tar archive, as its media type says"
 }
+
+// CheckLayer wraps rc, a layer blob's reader, so that reading it to the end
+// also checks its content against its media type and diff_id (LayerChecker):
+// for a layer that enters a build as it is read.
+func CheckLayer(rc io.ReadCloser, mt types.MediaType, diffID v1.Hash, what string) (io.ReadCloser, error) {
+	c, err := NewLayerChecker(mt, diffID, what)
+	if err != nil {
+		rc.Close()
+		return nil, err
+	}
+	return &checkedLayer{rc: rc, check: c}, nil
+}
+
+type checkedLayer struct {
+	rc     io.ReadCloser
+	check  *LayerChecker
+	closed bool
+}
+
+func (c *checkedLayer) Read(p []byte) (int, error) {
+	n, err := c.rc.Read(p)
+	if n > 0 {
+		c.check.Write(p[:n])
+	}
+	if err == io.EOF && !c.closed {
+		c.closed = true
+		if cerr := c.check.Close(); cerr != nil {
+			return n, cerr
+		}
+	}
+	return n, err
+}
+
+func (c *checkedLayer) Close() error {
+	if !c.closed {
+		c.closed = true
+		c.check.Close()
+	}
+	return c.rc.Close()
+}

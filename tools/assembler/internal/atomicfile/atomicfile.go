@@ -1,6 +1,12 @@
-// Package atomicfile writes files through a temporary name in the same
-// directory and renames them into place, so a failure never leaves a
-// half-written output behind.
+// Package atomicfile writes outputs through temporary names in the same
+// directory and renames them into place at the end, so a failure never
+// leaves a half-written output behind. A Batch does it for all the outputs
+// of one run: they appear together, or none does.
+//
+// Temporary names carry the writing process's id, ".tmp-<name>-<pid>-...":
+// a run that was killed (kill -9 leaves no time to clean up) leaves them
+// behind, and the next run that writes the same output removes those whose
+// process is gone.
 package atomicfile
 
 import (
@@ -9,15 +15,47 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 )
 
 // Write creates path with the content that write produces.
 func Write(path string, write func(w io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	var b Batch
+	if err := b.File(path, write); err != nil {
+		b.Abort()
+		return err
+	}
+	return b.Commit()
+}
+
+// WriteBytes creates path holding b.
+func WriteBytes(path string, b []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
+}
+
+// Batch stages outputs under temporary names; Commit renames them all into
+// place, Abort removes them.
+type Batch struct {
+	staged []staged
+}
+
+type staged struct {
+	tmp, path string
+	dir       bool
+}
+
+// File stages the file path with the content write produces.
+func (b *Batch) File(path string, write func(w io.Writer) error) error {
+	tmp, err := createTemp(path)
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
+	b.staged = append(b.staged, staged{tmp: tmp.Name(), path: path})
 	buffered := bufio.NewWriterSize(tmp, 1<<20)
 	err = write(buffered)
 	if err == nil {
@@ -32,13 +70,128 @@ func Write(path string, write func(w io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
-// WriteBytes creates path holding b.
-func WriteBytes(path string, b []byte) error {
-	return Write(path, func(w io.Writer) error {
-		_, err := w.Write(b)
+// Dir stages the directory path, which fill writes into the folder it gets.
+// At Commit, it replaces what is at path; the caller has checked that may be.
+func (b *Batch) Dir(path string, fill func(dir string) error) error {
+	parent, name := filepath.Split(filepath.Clean(path))
+	if parent == "" {
+		parent = "."
+	}
+	cleanStale(parent, name)
+	tmp, err := os.MkdirTemp(parent, tempPrefix(name))
+	if err != nil {
+		return fmt.Errorf("creating %s: %w", path, err)
+	}
+	b.staged = append(b.staged, staged{tmp: tmp, path: path, dir: true})
+	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
-	})
+	}
+	if err := fill(tmp); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// Commit renames every staged output into place. When one rename fails, the
+// outputs renamed before it are removed again, so that no run leaves some
+// of its outputs new and others old.
+func (b *Batch) Commit() error {
+	for i, s := range b.staged {
+		if s.dir {
+			if err := os.RemoveAll(s.path); err != nil {
+				b.undo(i)
+				return fmt.Errorf("replacing %s: %w", s.path, err)
+			}
+		}
+		if err := os.Rename(s.tmp, s.path); err != nil {
+			b.undo(i)
+			return fmt.Errorf("writing %s: %w", s.path, err)
+		}
+	}
+	b.staged = nil
+	return nil
+}
+
+// undo removes the outputs renamed before the i-th and the staged rest.
+func (b *Batch) undo(i int) {
+	for _, s := range b.staged[:i] {
+		os.RemoveAll(s.path)
+	}
+	b.staged = b.staged[i:]
+	b.Abort()
+}
+
+// Abort removes every staged output.
+func (b *Batch) Abort() {
+	for _, s := range b.staged {
+		os.RemoveAll(s.tmp)
+	}
+	b.staged = nil
+}
+
+func createTemp(path string) (*os.File, error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	cleanStale(dir, name)
+	return os.CreateTemp(dir, tempPrefix(name))
+}
+
+func tempPrefix(name string) string {
+	return ".tmp-" + name + "-" + strconv.Itoa(os.Getpid()) + "-"
+}
+
+// cleanStale removes temporary outputs for name in dir whose process is gone.
+func cleanStale(dir, name string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := ".tmp-" + name + "-"
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok {
+			continue
+		}
+		pid, _, ok := strings.Cut(rest, "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && !alive(n) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// CleanStaleWorkDirs removes work folders named prefix<pid>-... in dir whose
+// process is gone: a run killed with kill -9 leaves them behind.
+func CleanStaleWorkDirs(dir, prefix string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pid, _, ok := strings.Cut(rest, "-")
+		if n, err := strconv.Atoi(pid); ok && err == nil && !alive(n) {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// WorkDirPrefix is the name prefix of a work folder of this process, which
+// CleanStaleWorkDirs recognizes once the process is gone.
+func WorkDirPrefix(prefix string) string { return prefix + strconv.Itoa(os.Getpid()) + "-" }
+
+// alive reports whether a process with the id runs.
+func alive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || err == syscall.EPERM
 }
