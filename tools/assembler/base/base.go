@@ -31,6 +31,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
@@ -48,7 +49,10 @@ type Base struct {
 	// Digest is the digest of the base's image manifest for the platform;
 	// zero for scratch and classic docker archives, which have none.
 	Digest v1.Hash
-	close  func() error
+	// FSIndex is the index of the base's file system that its import wrote,
+	// or an empty one for scratch; nil when no import indexed the base.
+	FSIndex *fsindex.Index
+	close   func() error
 }
 
 // Close releases files the base reads from.
@@ -131,6 +135,11 @@ func (src *source) open(want v1.Platform, o options) (*Base, error) {
 	b := &Base{Image: img, Name: c.name}
 	if b.Name == "" {
 		b.Name = src.name
+	}
+	if src.fsIndex != nil {
+		if b.FSIndex, err = src.fsIndex(c.desc.Digest); err != nil {
+			return nil, err
+		}
 	}
 	if !c.madeUp {
 		b.Digest = c.desc.Digest

@@ -57,7 +57,9 @@ func startFaultyProxy(t *testing.T, target string, times int, match func(*http.R
 	return strings.TrimPrefix(srv.URL, "http://"), p
 }
 
-func isBlob(r *http.Request) bool     { return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/") }
+func isBlob(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/")
+}
 func isManifest(r *http.Request) bool { return strings.Contains(r.URL.Path, "/manifests/") }
 
 // Registry bases go through the retry policy of every registry request:

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
@@ -38,7 +39,15 @@ type Imported struct {
 	// only copying them does.
 	MetadataBlobs []string `json:"metadata_blobs"`
 	LayerBlobs    []string `json:"layer_blobs"`
+	// FSIndexes are the files, relative to the layout, that index each
+	// image's file system (package fsindex), for the checks of images built
+	// on it.
+	FSIndexes []string `json:"fs_indexes"`
 }
+
+// FSIndexFile is where a layout keeps the file system index of the image
+// whose manifest has digest h.
+func FSIndexFile(h v1.Hash) string { return "fsindex/" + h.Hex + ".json" }
 
 // ImportedImage is one image of an imported base.
 type ImportedImage struct {
@@ -74,7 +83,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
-	w := &layoutWriter{ctx: ctx, dir: dir, written: map[v1.Hash]bool{}, refetch: src.repository != ""}
+	w := &layoutWriter{ctx: ctx, dir: dir, written: map[v1.Hash]bool{}, refetch: src.repository != "", fsLayers: map[v1.Hash]*fsindex.Layer{}}
 	if err := w.start(); err != nil {
 		return nil, err
 	}
@@ -101,7 +110,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if im.Digest == "" && len(im.Images) == 1 {
 		im.Digest = im.Images[0].Digest
 	}
-	im.MetadataBlobs, im.LayerBlobs = w.metadata, w.layerDigests
+	im.MetadataBlobs, im.LayerBlobs, im.FSIndexes = w.metadata, w.layerDigests, w.fsIndexes
 	return im, w.finish()
 }
 
@@ -116,6 +125,9 @@ type layoutWriter struct {
 	index   v1.IndexManifest
 	// metadata and layerDigests list the blobs written, in order.
 	metadata, layerDigests []string
+	// fsLayers are the layers' entries, by digest, as the checks read them.
+	fsLayers  map[v1.Hash]*fsindex.Layer
+	fsIndexes []string
 }
 
 func (w *layoutWriter) start() error {
@@ -157,6 +169,9 @@ func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
 		return nil, err
 	}
 	if err := w.metadataBlob(d.Digest, raw); err != nil {
+		return nil, err
+	}
+	if err := w.fsIndex(img, d.Digest); err != nil {
 		return nil, err
 	}
 	desc := v1.Descriptor{MediaType: d.MediaType, Digest: d.Digest, Size: d.Size, Platform: &c.platform}
@@ -247,7 +262,8 @@ func (w *layoutWriter) copyLayer(l v1.Layer, what string) error {
 	if err != nil {
 		return err
 	}
-	check, err := verify.NewLayerChecker(d.MediaType, diffID, fmt.Sprintf("%s (%s)", what, d.Digest))
+	entries := &fsindex.Layer{}
+	check, err := verify.NewLayerChecker(d.MediaType, diffID, fmt.Sprintf("%s (%s)", what, d.Digest), entries.Add)
 	if err != nil {
 		return err
 	}
@@ -271,8 +287,35 @@ func (w *layoutWriter) copyLayer(l v1.Layer, what string) error {
 	}
 	if err == nil {
 		w.layerDigests = append(w.layerDigests, d.Digest.String())
+		w.fsLayers[d.Digest] = entries
 	}
 	return err
+}
+
+// fsIndex writes the index of the image's file system, its layers'
+// entries applied in order.
+func (w *layoutWriter) fsIndex(img v1.Image, manifest v1.Hash) error {
+	m, err := img.Manifest()
+	if err != nil {
+		return err
+	}
+	x := fsindex.New()
+	for _, l := range m.Layers {
+		x.Apply(w.fsLayers[l.Digest])
+	}
+	b, err := json.Marshal(x)
+	if err != nil {
+		return err
+	}
+	name := FSIndexFile(manifest)
+	if err := os.MkdirAll(filepath.Join(w.dir, "fsindex"), 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteBytes(filepath.Join(w.dir, filepath.FromSlash(name)), b); err != nil {
+		return err
+	}
+	w.fsIndexes = append(w.fsIndexes, name)
+	return nil
 }
 
 // metadataBlob writes a manifest or a config.

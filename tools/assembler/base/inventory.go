@@ -136,6 +136,10 @@ func isMissing(err error) bool {
 func (inv *inventory) present() []string {
 	var out []string
 	for _, c := range inv.images {
+		if c.platform.OS == "" || c.platform.Architecture == "" {
+			out = append(out, "an image whose config names no os and architecture")
+			continue
+		}
 		out = append(out, platform.String(c.platform))
 	}
 	return unique(out)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
 
 // scratch is an empty image for the platform.
@@ -22,5 +24,5 @@ func scratch(platform v1.Platform) (*Base, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Base{Image: img}, nil
+	return &Base{Image: img, FSIndex: fsindex.New()}, nil
 }

@@ -10,6 +10,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -22,7 +23,10 @@ type source struct {
 	name string
 	// repository is the registry repository of a registry base.
 	repository string
-	close      func() error
+	// fsIndex reads the file system index an import wrote for an image;
+	// nil for sources that have none.
+	fsIndex func(v1.Hash) (*fsindex.Index, error)
+	close   func() error
 }
 
 // openSource reads the base that spec names.
@@ -57,7 +61,7 @@ func openFileSource(path string, o options) (*source, error) {
 		s.Close()
 		return nil, fmt.Errorf("base %s: %w", path, err)
 	}
-	return &source{inv: inv, close: s.Close}, nil
+	return &source{inv: inv, close: s.Close, fsIndex: s.FSIndex}, nil
 }
 
 func (inv *inventory) fromLayout(s *store.Store) error {

@@ -70,7 +70,7 @@ make_base() {
 main() {
   install_tools
   ASSEMBLER=$WORK/assembler
-  go build -trimpath -o "$ASSEMBLER" ./tools/assembler
+  CGO_ENABLED=0 go build -trimpath -o "$ASSEMBLER" ./tools/assembler
   start_registry
   BASE=$(make_base)
   export KO_DOCKER_REPO=registry.example.com/bench KO_DEFAULTBASEIMAGE=$BASE ASSEMBLER BASE WORK REGISTRY

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"archive/tar"
 	"context"
 	"flag"
 	"fmt"
@@ -9,10 +10,13 @@ import (
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/base"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/check"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
@@ -49,11 +53,14 @@ type buildFlags struct {
 	workdir, user, stopSignal, binaryMode        string
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
+	volumes, healthCmd                           stringList
 	labels, annotations                          keyValues
+	health                                       image.Healthcheck
+	checks                                       check.Levels
 	level                                        int
 	epoch                                        *int64
 	quiet, followSymlinks                        bool
-	entrypointSet, cmdSet                        bool
+	entrypointSet, cmdSet, healthOptionSet       bool
 }
 
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -64,7 +71,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkPaths(f.outputs(), f.inputs()); err != nil {
 		return err
 	}
-	img, err := build(ctx, f)
+	img, err := build(ctx, f, stderr)
 	if err != nil {
 		return err
 	}
@@ -88,7 +95,7 @@ func (f *buildFlags) inputs() []namedPath {
 }
 
 func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, error) {
-	f := &buildFlags{labels: keyValues{}, annotations: keyValues{}}
+	f := &buildFlags{labels: keyValues{}, annotations: keyValues{}, checks: check.Levels{}}
 	fs := newFlagSet(buildUsage, stderr)
 	registerBuildFlags(fs, f)
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -97,6 +104,7 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 	fs.Visit(func(fl *flag.Flag) {
 		f.entrypointSet = f.entrypointSet || fl.Name == "entrypoint"
 		f.cmdSet = f.cmdSet || fl.Name == "cmd"
+		f.healthOptionSet = f.healthOptionSet || (strings.HasPrefix(fl.Name, "healthcheck-") && fl.Name != "healthcheck-cmd")
 	})
 	switch {
 	case fs.NArg() > 0:
@@ -110,7 +118,34 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 	case (f.sbomGoMod == "") != (f.sbomPackages == ""):
 		return nil, usageError(fs, "--sbom-go-mod and --sbom-packages go together")
 	}
+	if err := f.checkConfigFlags(); err != nil {
+		return nil, usageError(fs, err.Error())
+	}
 	return f, nil
+}
+
+// checkConfigFlags refuses config values that Docker would refuse when it
+// runs the image.
+func (f *buildFlags) checkConfigFlags() error {
+	for _, v := range f.volumes {
+		if !path.IsAbs(v) || path.Clean(v) == "/" {
+			return fmt.Errorf("--volume %q is not an absolute path below /, such as /var/lib/app", v)
+		}
+	}
+	if f.stopSignal != "" {
+		if err := image.ValidStopSignal(f.stopSignal); err != nil {
+			return err
+		}
+	}
+	test, err := image.HealthcheckTest(f.healthCmd)
+	switch {
+	case err != nil:
+		return fmt.Errorf("--healthcheck-cmd: %w", err)
+	case test == nil && f.healthOptionSet:
+		return fmt.Errorf("the --healthcheck- options need --healthcheck-cmd, the check they time: a healthcheck replaces the base's whole")
+	}
+	f.health.Test = test
+	return f.health.Validate()
 }
 
 func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
@@ -129,7 +164,10 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.Var(f.labels, "label", "KEY=VALUE config label, repeated")
 	fs.Var(f.annotations, "annotation", "KEY=VALUE manifest annotation, repeated (org.opencontainers.image.base.name and .base.digest are set from the base)")
 	fs.Var(&f.expose, "expose", "a port to expose, PORT[/tcp|/udp], repeated")
-	fs.StringVar(&f.stopSignal, "stop-signal", "", "the signal that stops the container, e.g. SIGTERM")
+	fs.StringVar(&f.stopSignal, "stop-signal", "", "the signal that stops the container: a name such as SIGTERM or TERM, or a number from 1 to 64")
+	fs.Var(&f.volumes, "volume", "an absolute path the runtime mounts a volume at, added to the base's volumes; repeated")
+	registerHealthcheckFlags(fs, f)
+	fs.Var(f.checks, "check", "NAME=LEVEL: run the image check NAME at LEVEL off, warn or error; repeated (the checks and their defaults: "+check.Levels{}.String()+")")
 	fs.Var(&f.tags, "tag", "a name for the image, e.g. example.com/app:v1 (docker load applies it), repeated")
 	fs.StringVar(&f.output, "output", "", "the image tarball to write: an OCI layout plus Docker manifest.json")
 	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (a layout there is replaced; any other folder is refused)")
@@ -146,6 +184,15 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	f.epoch = epochFlag(fs)
 }
 
+func registerHealthcheckFlags(fs *flag.FlagSet, f *buildFlags) {
+	fs.Var(&f.healthCmd, "healthcheck-cmd", "an argument of the healthcheck command, repeated: the command runs as it is (Docker's [\"CMD\", ...]); a first argument CMD-SHELL takes one shell command, NONE turns the base's healthcheck off")
+	fs.DurationVar(&f.health.Interval, "healthcheck-interval", 0, "the time between healthchecks, such as 30s (default: the runtime's, 30s)")
+	fs.DurationVar(&f.health.Timeout, "healthcheck-timeout", 0, "how long a healthcheck may run (default: the runtime's, 30s)")
+	fs.DurationVar(&f.health.StartPeriod, "healthcheck-start-period", 0, "how long the container may take to start, while failed healthchecks do not count (default: 0)")
+	fs.DurationVar(&f.health.StartInterval, "healthcheck-start-interval", 0, "the time between healthchecks in the start period (default: the runtime's, 5s; Docker 25+)")
+	fs.IntVar(&f.health.Retries, "healthcheck-retries", 0, "how many failed healthchecks in a row make the container unhealthy (default: the runtime's, 3)")
+}
+
 // describedBinary is the binary an SBOM describes.
 func (f *buildFlags) describedBinary() string {
 	if f.sbomBinary != "" {
@@ -155,7 +202,8 @@ func (f *buildFlags) describedBinary() string {
 }
 
 // build assembles the image and writes the outputs; it returns the image.
-func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
+// The checks' warnings go to stderr.
+func build(ctx context.Context, f *buildFlags, stderr io.Writer) (v1.Image, error) {
 	platform, err := platform.Parse(f.platform)
 	if err != nil {
 		return nil, fmt.Errorf("--platform: %w", err)
@@ -176,11 +224,11 @@ func build(ctx context.Context, f *buildFlags) (v1.Image, error) {
 		return nil, err
 	}
 	defer b.Close()
-	img, err := assemble(f, b, work)
+	a, err := assemble(f, b, work, stderr)
 	if err != nil {
 		return nil, err
 	}
-	return img, writeOutputs(ctx, f, img)
+	return a.image, writeOutputs(ctx, f, a)
 }
 
 func (f *buildFlags) storeOptions() []store.Option {
@@ -199,50 +247,169 @@ func (f *buildFlags) storeOptions() []store.Option {
 	return opts
 }
 
-func assemble(f *buildFlags, b *base.Base, work string) (v1.Image, error) {
-	layers, err := prebuiltLayers(f.layers)
+// assembled is the image a build makes, with the index of its file system
+// when the checks could make one.
+type assembled struct {
+	image   v1.Image
+	fsIndex *fsindex.Index
+}
+
+func assemble(f *buildFlags, b *base.Base, work string, stderr io.Writer) (*assembled, error) {
+	layers, infos, err := prebuiltLayers(f.layers)
 	if err != nil {
 		return nil, err
 	}
 	cfg := f.config(b)
 	if f.binary != "" {
-		bin, err := binaryLayer(f, work)
+		bin, info, err := binaryLayer(f, work)
 		if err != nil {
 			return nil, err
 		}
-		layers = append(layers, *bin)
+		layers, infos = append(layers, *bin), append(infos, *info)
 		if !f.entrypointSet {
 			cfg.Entrypoint = []string{f.inImagePath()}
 		}
 	}
-	return image.Assemble(b.Image, layers, cfg)
-}
-
-func prebuiltLayers(paths []string) ([]image.Layer, error) {
-	out := make([]image.Layer, 0, len(paths)+1)
-	for _, p := range paths {
-		l, d, err := layer.ReadDescriptor(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, image.Layer{Layer: l, CreatedBy: d.CreatedBy})
-	}
-	return out, nil
-}
-
-func binaryLayer(f *buildFlags, work string) (*image.Layer, error) {
-	inImage := f.inImagePath()
-	mode, err := strconv.ParseInt(f.binaryMode, 8, 64)
-	if err != nil || mode <= 0 || mode > 0o7777 {
-		return nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
-	}
-	l, err := layer.Build([]layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode}},
-		filepath.Join(work, "binary.layer"), layer.WithCompression(layer.Compression(f.compr)),
-		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
+	img, err := image.Assemble(b.Image, layers, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &image.Layer{Layer: l, CreatedBy: "go binary " + inImage}, nil
+	idx, err := checkImage(f, b, img, infos, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return &assembled{image: img, fsIndex: idx}, nil
+}
+
+// checkImage runs the checks (package check) on the image, printing their
+// warnings, and returns the index of its file system: the base's, with
+// each layer's entries on top.
+func checkImage(f *buildFlags, b *base.Base, img v1.Image, infos []layer.Info, stderr io.Writer) (*fsindex.Index, error) {
+	binaries := map[string]*gobinary.Facts{}
+	for _, info := range infos {
+		for p, facts := range info.Binaries {
+			binaries[p] = facts
+		}
+	}
+	idx, err := baseIndex(f, b, binaries)
+	if err != nil || idx == nil {
+		return nil, err
+	}
+	for _, info := range infos {
+		idx.Apply(info.FS)
+		idx.Apply(binariesFS(info))
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	p, _ := platform.Parse(f.platform)
+	warnings, err := check.Run(&check.Image{FS: idx, Config: cf.Config, Binaries: binaries, Platform: p}, f.checks)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	return idx, err
+}
+
+// baseIndex is the index of the base's files: the one its import wrote, or
+// else one read from the base's layers, when the build reads them anyway
+// (it writes them out of a base on this machine) or a dynamically linked
+// binary must be checked. Otherwise it is nil, and the checks that look at
+// files pass: reading a registry base's layers twice costs more than they
+// save (import the base to check images built on it).
+func baseIndex(f *buildFlags, b *base.Base, binaries map[string]*gobinary.Facts) (*fsindex.Index, error) {
+	if b.FSIndex != nil {
+		return b.FSIndex, nil
+	}
+	if !f.writesLocalBase() && !(hasDynamic(binaries) && f.checks.On("dynamic")) {
+		return nil, nil
+	}
+	idx, err := fsindex.FromImage(b.Image)
+	if err != nil {
+		return nil, fmt.Errorf("indexing the base's files to check %s: %w", f.base, err)
+	}
+	return idx, nil
+}
+
+// writesLocalBase reports whether the build copies the layers of a base
+// read from this machine's files into its outputs.
+func (f *buildFlags) writesLocalBase() bool {
+	if f.output == "" && f.layoutDir == "" {
+		return false
+	}
+	_, err := os.Stat(f.base)
+	return err == nil
+}
+
+func hasDynamic(binaries map[string]*gobinary.Facts) bool {
+	for _, facts := range binaries {
+		if facts.Dynamic != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// binariesFS records the binaries of a layer whose kind its entries do not
+// say as executables: `assembler layer --binary` writes them with mode
+// 0755, and its descriptors may list them by path alone.
+func binariesFS(info layer.Info) *fsindex.Layer {
+	said := map[string]bool{}
+	if info.FS != nil {
+		for _, list := range [][]string{info.FS.Execs, info.FS.Files} {
+			for _, p := range list {
+				said[p] = true
+			}
+		}
+	}
+	fs := &fsindex.Layer{}
+	for p := range info.Binaries {
+		if !said[p] {
+			fs.Adds = append(fs.Adds, p)
+			fs.Execs = append(fs.Execs, p)
+		}
+	}
+	return fs
+}
+
+func prebuiltLayers(paths []string) ([]image.Layer, []layer.Info, error) {
+	out := make([]image.Layer, 0, len(paths)+1)
+	infos := make([]layer.Info, 0, len(paths)+1)
+	for _, p := range paths {
+		l, d, err := layer.ReadDescriptor(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, image.Layer{Layer: l, CreatedBy: d.CreatedBy})
+		infos = append(infos, d.Info)
+	}
+	return out, infos, nil
+}
+
+func binaryLayer(f *buildFlags, work string) (*image.Layer, *layer.Info, error) {
+	inImage := f.inImagePath()
+	mode, err := strconv.ParseInt(f.binaryMode, 8, 64)
+	if err != nil || mode <= 0 || mode > 0o7777 {
+		return nil, nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
+	}
+	entries := []layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode}}
+	l, err := layer.Build(entries, filepath.Join(work, "binary.layer"), layer.WithCompression(layer.Compression(f.compr)),
+		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
+	if err != nil {
+		return nil, nil, err
+	}
+	// The binary's header as the layer has it, so that the index knows
+	// whether it is executable.
+	fs := &fsindex.Layer{}
+	if err := fs.Add(&tar.Header{Name: inImage, Typeflag: tar.TypeReg, Mode: mode}, nil); err != nil {
+		return nil, nil, err
+	}
+	facts, err := gobinary.ReadFacts(f.binary)
+	if err != nil {
+		return nil, nil, err
+	}
+	info := &layer.Info{CreatedBy: "go binary " + inImage, FS: fs, Binaries: map[string]*gobinary.Facts{path.Clean("/" + inImage): facts}}
+	return &image.Layer{Layer: l, CreatedBy: info.CreatedBy}, info, nil
 }
 
 func (f *buildFlags) inImagePath() string {
@@ -255,8 +422,12 @@ func (f *buildFlags) inImagePath() string {
 func (f *buildFlags) config(b *base.Base) image.Config {
 	cfg := image.Config{
 		Env: f.env, WorkingDir: f.workdir, User: f.user, Labels: f.labels,
-		ExposedPorts: f.expose, StopSignal: f.stopSignal, Created: epochTime(*f.epoch),
+		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: epochTime(*f.epoch),
 		Annotations: f.annotations, BaseName: b.Name, BaseDigest: b.Digest,
+	}
+	if f.health.Test != nil {
+		health := f.health
+		cfg.Healthcheck = &health
 	}
 	if f.baseName != "" {
 		cfg.BaseName = f.baseName
@@ -280,8 +451,16 @@ func nonEmpty(args []string) []string {
 }
 
 // writeOutputs writes every output of the run, or none.
-func writeOutputs(ctx context.Context, f *buildFlags, img v1.Image) error {
+func writeOutputs(ctx context.Context, f *buildFlags, a *assembled) error {
+	img := a.image
 	c := output.Content{Image: img, Tags: f.tags}
+	if a.fsIndex != nil {
+		d, err := img.Digest()
+		if err != nil {
+			return err
+		}
+		c.FSIndexes = map[v1.Hash]*fsindex.Index{d: a.fsIndex}
+	}
 	var out atomicfile.Batch
 	defer out.Abort()
 	if f.sbom != "" {

@@ -18,7 +18,7 @@ import (
 
 var importUsage = verbUsage{
 	name:     "import",
-	synopsis: "--base BASE [--platform OS/ARCH]... --layout DIR [--metadata FILE]",
+	synopsis: "--base BASE [--platform OS/ARCH]... --layout DIR [--metadata FILE] [--digest-file FILE]",
 	description: `Imports a base image into a new OCI layout directory: the images of the
 platforms given (default: every complete image), each blob checked against its
 digest, each layer against its media type and the diff_id its config records.
@@ -34,6 +34,7 @@ the platform and digest of each image.`,
 
 type importFlags struct {
 	base, layoutDir, metadata string
+	digest                    string
 	platforms                 stringList
 	followSymlinks            bool
 }
@@ -45,6 +46,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&f.platforms, "platform", "a platform to import, os/arch[/variant]; repeated (default: every complete image)")
 	fs.StringVar(&f.layoutDir, "layout", "", "the new OCI layout directory to write (required; it must not exist, or be empty)")
 	fs.StringVar(&f.metadata, "metadata", "", "a JSON file to write what was imported to")
+	fs.StringVar(&f.digest, "digest-file", "", "a file to write the digest of the layout's top image or index to")
 	registerFollowSymlinks(fs, &f.followSymlinks)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -75,7 +77,7 @@ func parsePlatforms(names []string) ([]v1.Platform, error) {
 }
 
 func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr io.Writer) error {
-	if err := checkPaths([]namedPath{{"--layout", f.layoutDir}, {"--metadata", f.metadata}}, []namedPath{{"--base", f.base}}); err != nil {
+	if err := checkPaths([]namedPath{{"--layout", f.layoutDir}, {"--metadata", f.metadata}, {"--digest-file", f.digest}}, []namedPath{{"--base", f.base}}); err != nil {
 		return err
 	}
 	if err := emptyOrMissing(f.layoutDir); err != nil {
@@ -111,6 +113,9 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 			return err
 		}
 	}
+	if err := stageImportedDigest(&out, f.digest, f.layoutDir, im); err != nil {
+		return err
+	}
 	if err := out.Commit(); err != nil {
 		return err
 	}
@@ -133,4 +138,21 @@ func emptyOrMissing(dir string) error {
 		return fmt.Errorf("--layout %s is not empty; import writes a new folder: give a new or empty one", dir)
 	}
 	return nil
+}
+
+// stageImportedDigest writes the digest of what the layout holds at its top:
+// the base's own digest when it has one, else the root the layout's
+// index.json leads to (one image, or the index written over several).
+func stageImportedDigest(out *atomicfile.Batch, file, layoutDir string, im *base.Imported) error {
+	if file == "" {
+		return nil
+	}
+	digest := im.Digest
+	if digest == "" {
+		if len(im.Images) != 1 {
+			return fmt.Errorf("--digest-file: the base names no digest of its own and the layout holds %d images", len(im.Images))
+		}
+		digest = im.Images[0].Digest
+	}
+	return stageBytes(out, file, []byte(digest+"\n"))
 }

@@ -7,6 +7,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
@@ -89,6 +90,9 @@ func writeIndex(ctx context.Context, f *indexFlags) (v1.ImageIndex, error) {
 		}
 		images = append(images, img)
 		c.Referrers = append(c.Referrers, refs...)
+		if err := addFSIndex(&c, s, img); err != nil {
+			return nil, fmt.Errorf("--image %s: %w", p, err)
+		}
 	}
 	idx, err := image.Index(images)
 	if err != nil {
@@ -173,5 +177,23 @@ func (c *layoutContents) add(d v1.Descriptor) error {
 	case d.Digest != c.digest:
 		return fmt.Errorf("it holds more than one image (%s and %s); give one image per --image", c.digest, d.Digest)
 	}
+	return nil
+}
+
+// addFSIndex carries an image's file system index into the index's layout,
+// for the checks of images built on one of its platforms.
+func addFSIndex(c *output.Content, s *store.Store, img v1.Image) error {
+	d, err := img.Digest()
+	if err != nil {
+		return err
+	}
+	idx, err := s.FSIndex(d)
+	if err != nil || idx == nil {
+		return err
+	}
+	if c.FSIndexes == nil {
+		c.FSIndexes = map[v1.Hash]*fsindex.Index{}
+	}
+	c.FSIndexes[d] = idx
 	return nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -22,7 +23,7 @@ type imageInput struct {
 
 func (in *imageInput) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory (or its index.json) or archive (required)")
-	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>); repeated")
+	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>), or a layout directory whose blobs/sha256/ holds such blobs; repeated")
 	fs.Var(&in.layers, "layer", "a layer the layout leaves out, by the descriptor 'assembler layer' wrote; repeated")
 	registerFollowSymlinks(fs, &in.followSymlinks)
 	fs.BoolVar(&in.trusted, "trusted-blobs", false, "do not hash the blobs as they are read, only count their bytes: they were verified when they entered the build (Bazel's rules set it)")
@@ -74,6 +75,12 @@ func (in *imageInput) open() (*store.Store, error) {
 func blobFiles(blobs, layers []string) (map[v1.Hash]string, error) {
 	files := map[v1.Hash]string{}
 	for _, b := range blobs {
+		if fi, err := os.Stat(b); err == nil && fi.IsDir() {
+			if err := layoutBlobFiles(b, files); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		h, err := v1.NewHash("sha256:" + filepath.Base(b))
 		if err != nil {
 			return nil, fmt.Errorf("--blob %s: the file is not named by its sha256 digest (64 hex digits), as blobs/sha256/<hex> of a layout are", b)
@@ -100,4 +107,22 @@ func (in *imageInput) paths() []namedPath {
 		out = append(out, namedPath{"--layer", l})
 	}
 	return out
+}
+
+// layoutBlobFiles adds the blobs of the layout directory dir: an imported
+// base that a Bazel action wrote as one folder.
+func layoutBlobFiles(dir string, files map[v1.Hash]string) error {
+	blobDir := filepath.Join(dir, "blobs", "sha256")
+	entries, err := os.ReadDir(blobDir)
+	if err != nil {
+		return fmt.Errorf("--blob %s: a directory given as --blob is a layout with blobs/sha256/: %w", dir, err)
+	}
+	for _, e := range entries {
+		h, err := v1.NewHash("sha256:" + e.Name())
+		if err != nil || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+			return fmt.Errorf("--blob %s: %s is not a blob named by its sha256 digest", dir, filepath.Join(blobDir, e.Name()))
+		}
+		files[h] = filepath.Join(blobDir, e.Name())
+	}
+	return nil
 }

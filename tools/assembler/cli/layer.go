@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"sort"
 	"strings"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
@@ -14,7 +17,7 @@ import (
 
 var layerUsage = verbUsage{
 	name:     "layer",
-	synopsis: "[--binary SRC=DEST --platform OS/ARCH] [--file SRC=DEST[:MODE]] [--dir DEST[:MODE]] [--symlink DEST=TARGET] [--tree SRCDIR=DEST] --output BLOB --descriptor JSON",
+	synopsis: "[--tar FILE] [--binary SRC=DEST --platform OS/ARCH] [--file SRC=DEST[:MODE]] [--dir DEST[:MODE]] [--symlink DEST=TARGET] [--tree SRCDIR=DEST] --output BLOB --descriptor JSON",
 	description: `Writes one image layer: a deterministic tar (sorted entries, parent directories
 added, fixed mtime, numeric owners, no user or group names), compressed, plus a
 JSON descriptor with its media type, digest, size and diff_id. 'assembler build
@@ -22,22 +25,36 @@ JSON descriptor with its media type, digest, size and diff_id. 'assembler build
 
 A --binary is a file with mode 0755 that must be an executable for --platform,
 checked as 'assembler build --binary' checks it: a script, or a binary for
-another OS or architecture, is refused.`,
+another OS or architecture, is refused.
+
+A --tar (plain, gzip or zstd, told by its bytes) puts its entries into the layer
+first, with their owners, modes, links and extended attributes. Modification
+times later than 2000-01-01 (or --source-date-epoch, when later) are set to it,
+unless --keep-tar-mtimes. A single --tar and nothing else, already compressed,
+with no time to change (and for gzip, no time in its header), is the layer
+byte for byte: not recompressed.`,
 }
 
 type layerFlags struct {
 	specs                     layerSpecs
 	output, descriptor, compr string
 	createdBy, platform       string
-	binaries                  stringList
-	level                     int
-	epoch                     *int64
-	quiet                     bool
+	binaries, tars            stringList
+	keepTarMTimes             bool
+	// dynamic holds the facts of each --binary (what it needs to run, if
+	// dynamically linked, and what its Go code reads from the image), by
+	// its path in the image, for the checks of the images that take it.
+	dynamic map[string]*gobinary.Facts
+	level   int
+	epoch   *int64
+	quiet   bool
 }
 
 func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	f := &layerFlags{}
 	fs := newFlagSet(layerUsage, stderr)
+	fs.Var(&f.tars, "tar", "a tar file (plain, gzip or zstd) whose entries go into the layer, before the others; repeated")
+	fs.BoolVar(&f.keepTarMTimes, "keep-tar-mtimes", false, "keep the modification times of --tar entries as they are")
 	fs.Var(&f.binaries, "binary", "an executable SRC put at DEST in the image with mode 0755, checked to run on --platform; repeated")
 	fs.StringVar(&f.platform, "platform", "", "the platform each --binary must run on, os/arch[/variant]")
 	fs.Var(&f.specs.files, "file", "a host file SRC put at DEST in the image, with octal MODE (default 0644); repeated")
@@ -70,8 +87,9 @@ func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	return writeLayer(f, stdout)
 }
 
-// checkBinaries refuses a --binary that cannot run on --platform, and adds
-// the others to the layer's files as executables.
+// checkBinaries refuses a --binary that cannot run on --platform, reads
+// the facts of the others for the descriptor, and adds them to the layer's
+// files as executables.
 func (f *layerFlags) checkBinaries() error {
 	if len(f.binaries) == 0 {
 		return nil
@@ -88,6 +106,14 @@ func (f *layerFlags) checkBinaries() error {
 		if err := gobinary.Check(src, p); err != nil {
 			return err
 		}
+		facts, err := gobinary.ReadFacts(src)
+		if err != nil {
+			return err
+		}
+		if f.dynamic == nil {
+			f.dynamic = map[string]*gobinary.Facts{}
+		}
+		f.dynamic[path.Clean("/"+dest)] = facts
 		f.specs.files = append(f.specs.files, src+"="+dest+":0755")
 	}
 	return nil
@@ -98,19 +124,26 @@ func writeLayer(f *layerFlags, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(entries) == 0 {
-		return fmt.Errorf("the layer would be empty; give --file, --dir, --symlink or --tree")
+	if len(entries) == 0 && len(f.tars) == 0 {
+		return fmt.Errorf("the layer would be empty; give --tar, --file, --dir, --symlink or --tree")
 	}
-	l, err := layer.Build(entries, f.output, layer.WithCompression(layer.Compression(f.compr)),
-		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
+	fs := &fsindex.Layer{}
+	opts := []layer.Option{layer.WithCompression(layer.Compression(f.compr)), layer.WithCompressionLevel(f.level),
+		layer.WithModTime(epochTime(*f.epoch)), layer.WithTars(f.tars...), layer.WithFSLayer(fs)}
+	if f.keepTarMTimes {
+		opts = append(opts, layer.WithTarMTimes())
+	}
+	l, err := layer.Build(entries, f.output, opts...)
 	if err != nil {
 		return err
 	}
+	sort.Strings(fs.Adds)
 	createdBy := f.createdBy
 	if createdBy == "" {
-		createdBy = describeEntries(entries)
+		createdBy = describeLayer(f.tars, entries)
 	}
-	if err := layer.WriteDescriptor(f.descriptor, l, f.output, createdBy); err != nil {
+	info := layer.Info{CreatedBy: createdBy, FS: fs, Binaries: f.dynamic}
+	if err := layer.WriteDescriptor(f.descriptor, l, f.output, info); err != nil {
 		// The blob without its descriptor is no output: both appear, or none.
 		os.Remove(f.output)
 		return err
@@ -124,7 +157,7 @@ func (f *layerFlags) paths() (outputs, inputs []namedPath) {
 	for _, list := range []struct {
 		flag  string
 		specs stringList
-	}{{"--file", f.specs.files}, {"--tree", f.specs.trees}} {
+	}{{"--file", f.specs.files}, {"--tree", f.specs.trees}, {"--tar", f.tars}} {
 		for _, spec := range list.specs {
 			src, _, _ := strings.Cut(spec, "=")
 			inputs = append(inputs, namedPath{list.flag, src})

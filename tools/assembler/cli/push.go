@@ -19,10 +19,11 @@ reference, registry/repo@sha256:... Credentials come from docker config.json
 }
 
 type pushFlags struct {
-	input                                   imageInput
-	repository, tagsFile, mountFrom, digest string
-	insecure                                bool
-	tags                                    stringList
+	input                                imageInput
+	repository, repositoryFile, tagsFile string
+	mountFrom, digest                    string
+	insecure                             bool
+	tags                                 stringList
 }
 
 func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -30,6 +31,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet(pushUsage, stderr)
 	f.input.register(fs)
 	fs.StringVar(&f.repository, "repository", "", "the repository to push to, e.g. registry.example.com/team/app; the last one given wins")
+	fs.StringVar(&f.repositoryFile, "repository-file", "", "a file holding the repository on its first line, used when no --repository is given")
 	fs.Var(&f.tags, "tag", "a tag to push, e.g. v1.2.3, repeated; given, it replaces the tags of --tags-file")
 	fs.StringVar(&f.tagsFile, "tags-file", "", "a file with one tag a line, used when no --tag is given")
 	fs.StringVar(&f.mountFrom, "mount-from", "", "a repository of the same registry holding the base image, whose blobs are mounted instead of uploaded")
@@ -41,6 +43,10 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if f.input.layout == "" || fs.NArg() > 0 {
 		return usageError(fs, "--layout is required, and there are no positional arguments")
 	}
+	repository, err := valueOrFile(f.repository, f.repositoryFile, "--repository-file")
+	if err != nil {
+		return err
+	}
 	tags, err := tagsOrFile(f.tags, f.tagsFile)
 	if err != nil {
 		return err
@@ -51,7 +57,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer s.Close()
 	ref, err := push.Push(ctx, s, push.Options{
-		Repository: f.repository,
+		Repository: repository,
 		Tags:       tags,
 		MountFrom:  f.mountFrom,
 		Insecure:   f.insecure,

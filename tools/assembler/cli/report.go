@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -21,6 +22,19 @@ func printDigest(stdout io.Writer, quiet bool, d digester) error {
 	}
 	fmt.Fprintln(stdout, h)
 	return nil
+}
+
+// describeLayer is a layer's default line in the image history: its tars'
+// names, then its files.
+func describeLayer(tars []string, entries []layer.Entry) string {
+	var parts []string
+	for _, t := range tars {
+		parts = append(parts, "tar "+filepath.Base(t))
+	}
+	if len(entries) > 0 {
+		parts = append(parts, describeEntries(entries))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // describeEntries is a history line for a layer: the paths it adds.

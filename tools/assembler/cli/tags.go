@@ -25,3 +25,17 @@ func tagsOrFile(tags []string, file string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// valueOrFile returns the value given on the command line or, when there is
+// none, the first line of the file the rules wrote (stamped, maybe).
+func valueOrFile(value, file, flag string) (string, error) {
+	if value != "" || file == "" {
+		return value, nil
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", flag, err)
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	return strings.TrimSpace(first), nil
+}

@@ -31,6 +31,12 @@ func Assemble(base v1.Image, layers []Layer, cfg Config) (v1.Image, error) {
 		return nil, fmt.Errorf("reading the base config: %w", err)
 	}
 	cf = cf.DeepCopy()
+	if cfg.Healthcheck == nil {
+		// Kept whole, so that its StartInterval, which cf lacks, is written.
+		if raw, err := base.RawConfigFile(); err == nil {
+			cfg.Healthcheck = baseHealthcheck(raw)
+		}
+	}
 	img := &assembled{layers: map[v1.Hash]v1.Layer{}}
 	if err := img.indexBase(base, manifest); err != nil {
 		return nil, err
@@ -39,7 +45,7 @@ func Assemble(base v1.Image, layers []Layer, cfg Config) (v1.Image, error) {
 		return nil, err
 	}
 	cfg.apply(cf)
-	if err := img.finish(manifest, cf, cfg.annotations()); err != nil {
+	if err := img.finish(manifest, cf, cfg); err != nil {
 		return nil, err
 	}
 	return partial.CompressedToImage(img)
@@ -94,11 +100,15 @@ func (a *assembled) append(m *v1.Manifest, cf *v1.ConfigFile, layers []Layer, cf
 }
 
 // finish writes the config and the manifest that names it.
-func (a *assembled) finish(m *v1.Manifest, cf *v1.ConfigFile, annotations map[string]string) error {
-	var err error
-	if a.config, err = json.Marshal(cf); err != nil {
+func (a *assembled) finish(m *v1.Manifest, cf *v1.ConfigFile, cfg Config) error {
+	config, err := json.Marshal(cf)
+	if err != nil {
 		return err
 	}
+	if a.config, err = cfg.Healthcheck.withStartInterval(config, cf); err != nil {
+		return err
+	}
+	annotations := cfg.annotations()
 	d, size, err := v1.SHA256(bytes.NewReader(a.config))
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@
 package image
 
 import (
+	"path"
 	"strings"
 	"time"
 
@@ -21,7 +22,11 @@ type Config struct {
 	User         string
 	Labels       map[string]string
 	ExposedPorts []string
-	StopSignal   string
+	// Volumes are absolute paths, added to the base's volumes.
+	Volumes    []string
+	StopSignal string
+	// Healthcheck replaces the base's when set.
+	Healthcheck *Healthcheck
 	// Created is the image creation time; the zero value means the Unix epoch,
 	// so outputs stay reproducible.
 	Created time.Time
@@ -68,8 +73,17 @@ func (c Config) apply(cf *v1.ConfigFile) {
 	for _, p := range c.ExposedPorts {
 		cfg.ExposedPorts[normalizePort(p)] = struct{}{}
 	}
+	if len(c.Volumes) > 0 && cfg.Volumes == nil {
+		cfg.Volumes = map[string]struct{}{}
+	}
+	for _, v := range c.Volumes {
+		cfg.Volumes[path.Clean(v)] = struct{}{}
+	}
 	if c.StopSignal != "" {
 		cfg.StopSignal = c.StopSignal
+	}
+	if c.Healthcheck != nil {
+		cfg.Healthcheck = c.Healthcheck.config()
 	}
 	cf.Created = v1.Time{Time: c.created()}
 }

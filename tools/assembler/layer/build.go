@@ -15,6 +15,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
 
 // Compression selects how a layer blob is compressed.
@@ -26,10 +28,13 @@ const (
 )
 
 type options struct {
-	compression Compression
-	level       int
-	mtime       time.Time
-	mediaType   types.MediaType
+	compression   Compression
+	level         int
+	mtime         time.Time
+	mediaType     types.MediaType
+	tars          []string
+	keepTarMTimes bool
+	fs            *fsindex.Layer
 }
 
 // Option configures Build.
@@ -57,14 +62,27 @@ func Build(entries []Entry, dest string, opts ...Option) (v1.Layer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return writeFile(dest, o, func(w io.Writer) error { return writeTar(w, normalized, o.mtime) })
+	if len(o.tars) == 1 && len(normalized) == 0 {
+		l, err := reuseTar(o.tars[0], dest, o)
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			return l, nil
+		}
+	}
+	write := func(w io.Writer) error { return writeTar(w, normalized, o) }
+	if len(o.tars) > 0 {
+		write = func(w io.Writer) error { return writeMerged(w, o, normalized) }
+	}
+	return writeCompressed(dest, o, write)
 }
 
 // Compress writes the uncompressed tar stream r as a compressed layer blob
 // to dest, for base layers that are stored uncompressed.
 func Compress(r io.Reader, dest string, opts ...Option) (v1.Layer, error) {
 	o := newOptions(opts)
-	return writeFile(dest, o, func(w io.Writer) error {
+	return writeCompressed(dest, o, func(w io.Writer) error {
 		_, err := io.Copy(w, r)
 		return err
 	})
@@ -81,17 +99,31 @@ func newOptions(opts []Option) options {
 	return o
 }
 
-// writeFile writes the tar stream that writeTar produces as a compressed blob
-// to dest, through a temporary file: a failure leaves no partial blob.
-func writeFile(dest string, o options, writeTar func(io.Writer) error) (v1.Layer, error) {
+// writeCompressed writes the tar stream that writeTar produces as a
+// compressed blob to dest.
+func writeCompressed(dest string, o options, writeTar func(io.Writer) error) (v1.Layer, error) {
+	l, err := writeFile(dest, func(w io.Writer) (*fileLayer, error) { return writeBlob(w, o, writeTar) })
+	if l == nil || err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// writeFile writes a blob to dest through a temporary file, so that a
+// failure leaves no partial blob. write returns the blob's layer, or nil
+// when it wrote nothing to keep.
+func writeFile(dest string, write func(io.Writer) (*fileLayer, error)) (*fileLayer, error) {
 	f, err := os.CreateTemp(filepath.Dir(dest), ".tmp-"+filepath.Base(dest)+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("creating layer blob: %w", err)
 	}
 	defer os.Remove(f.Name())
-	l, err := writeBlob(f, o, writeTar)
+	l, err := write(f)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = cerr
+	}
+	if l == nil && err == nil {
+		return nil, nil
 	}
 	if err == nil {
 		err = os.Chmod(f.Name(), 0o644)
@@ -114,7 +146,7 @@ func defaultMediaType(c Compression) types.MediaType {
 }
 
 // writeBlob streams tar → (diff_id hash) → compressor → (digest hash, size) → file.
-func writeBlob(f *os.File, o options, writeTar func(io.Writer) error) (*fileLayer, error) {
+func writeBlob(f io.Writer, o options, writeTar func(io.Writer) error) (*fileLayer, error) {
 	blobHash := sha256.New()
 	counter := &countingWriter{}
 	buffered := bufio.NewWriterSize(io.MultiWriter(f, blobHash, counter), 1<<20)

@@ -10,6 +10,8 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/verify"
 )
@@ -24,14 +26,27 @@ type Descriptor struct {
 	DiffID    v1.Hash         `json:"diffID"`
 	// Blob is the path of the blob file, relative to the descriptor's folder.
 	Blob string `json:"blob"`
+	Info
+}
+
+// Info is what a descriptor tells about a layer's content, for the checks of
+// the images that take it: no image build reads a layer to check it.
+type Info struct {
 	// CreatedBy is the layer's line in the image history.
 	CreatedBy string `json:"createdBy,omitempty"`
+	// FS is what the layer does to the file system.
+	FS *fsindex.Layer `json:"fs,omitempty"`
+	// Binaries maps each binary of the layer (`assembler layer --binary`),
+	// by its path in the image, to what the image's checks need to know of
+	// it: what it needs to run, if dynamically linked, and what its Go code
+	// reads from the image.
+	Binaries map[string]*gobinary.Facts `json:"binaries,omitempty"`
 }
 
 // WriteDescriptor writes the descriptor of l, whose blob is the file blob,
 // to path.
-func WriteDescriptor(path string, l v1.Layer, blob, createdBy string) error {
-	d := Descriptor{Blob: relativeTo(filepath.Dir(path), blob), CreatedBy: createdBy}
+func WriteDescriptor(path string, l v1.Layer, blob string, info Info) error {
+	d := Descriptor{Blob: relativeTo(filepath.Dir(path), blob), Info: info}
 	var err error
 	if d.MediaType, err = l.MediaType(); err != nil {
 		return err
@@ -89,15 +104,16 @@ func ReadDescriptor(path string) (v1.Layer, *Descriptor, error) {
 	return l, d, nil
 }
 
-// maxDescriptorSize bounds a descriptor file, which is a few hundred bytes.
-const maxDescriptorSize = 64 << 10
+// maxDescriptorSize bounds a descriptor file: a few hundred bytes, and the
+// paths of the layer's files.
+const maxDescriptorSize = 64 << 20
 
 // ParseDescriptor reads a descriptor's JSON and checks every field: the
 // digests are sha256 digests, the size is not negative, the media type is
 // a layer's and the blob is a relative path that stays in its folder.
 func ParseDescriptor(b []byte) (*Descriptor, error) {
 	if len(b) > maxDescriptorSize {
-		return nil, fmt.Errorf("is larger than %d KiB, which no layer descriptor is", maxDescriptorSize>>10)
+		return nil, fmt.Errorf("is larger than %d MiB, which no layer descriptor is", maxDescriptorSize>>20)
 	}
 	var d Descriptor
 	if err := json.Unmarshal(b, &d); err != nil {

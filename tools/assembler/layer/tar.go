@@ -41,17 +41,17 @@ func normalize(entries []Entry) ([]Entry, error) {
 
 // writeTar writes the normalised entries as a tar stream with fixed
 // ownership and modification times.
-func writeTar(w io.Writer, entries []Entry, mtime time.Time) error {
-	tw := tar.NewWriter(w)
+func writeTar(w io.Writer, entries []Entry, o options) error {
+	tw := newIndexingWriter(w, o.fs)
 	for _, e := range entries {
-		if err := writeEntry(tw, e, mtime); err != nil {
+		if err := writeEntry(tw, e, o.mtime); err != nil {
 			return err
 		}
 	}
 	return tw.Close()
 }
 
-func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
+func writeEntry(tw *indexingWriter, e Entry, mtime time.Time) error {
 	hdr := &tar.Header{
 		Name:    e.Path,
 		Mode:    e.mode(),
@@ -73,7 +73,7 @@ func writeEntry(tw *tar.Writer, e Entry, mtime time.Time) error {
 	return writeRegular(tw, hdr, e.Source)
 }
 
-func writeRegular(tw *tar.Writer, hdr *tar.Header, source string) error {
+func writeRegular(tw *indexingWriter, hdr *tar.Header, source string) error {
 	// Checked before opening: opening a FIFO would block.
 	f, err := openRegular(source)
 	if err != nil {

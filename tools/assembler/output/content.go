@@ -6,6 +6,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
 
 // Content is what an output holds.
@@ -25,6 +27,10 @@ type Content struct {
 	// descriptors). Bazel actions write thin layouts, so an image costs no
 	// copy of its base; pack, push and load read them with the layers' files.
 	Thin bool
+	// FSIndexes are the file system indexes of the images, by manifest
+	// digest, which a thin layout keeps (fsindex/<hex>.json) for the checks
+	// of images built on it.
+	FSIndexes map[v1.Hash]*fsindex.Index
 	// DockerPlatform selects the image of an index that manifest.json names.
 	// Docker's classic loader reads only manifest.json and loads all it
 	// lists, so it names one image, which `docker load` then tags; the

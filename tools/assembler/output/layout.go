@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
 
 const (
@@ -42,6 +45,11 @@ func writeContent(s sink, c Content) error {
 	w.withoutLayers = c.Thin
 	if err := writeAllBlobs(w, c); err != nil {
 		return err
+	}
+	if c.Thin {
+		if err := writeFSIndexes(s, c.FSIndexes); err != nil {
+			return err
+		}
 	}
 	// A thin layout keeps manifest.json too: it holds every tag, which
 	// index.json names only the first of.
@@ -125,4 +133,25 @@ func addJSON(s sink, name string, v any) error {
 		return err
 	}
 	return addBytes(s, name, b)
+}
+
+// writeFSIndexes writes the file system indexes, in digest order.
+func writeFSIndexes(s sink, indexes map[v1.Hash]*fsindex.Index) error {
+	if len(indexes) == 0 {
+		return nil
+	}
+	digests := make([]v1.Hash, 0, len(indexes))
+	for d := range indexes {
+		digests = append(digests, d)
+	}
+	sort.Slice(digests, func(i, j int) bool { return digests[i].String() < digests[j].String() })
+	if err := s.addDir("fsindex"); err != nil {
+		return err
+	}
+	for _, d := range digests {
+		if err := addJSON(s, "fsindex/"+d.Hex+".json", indexes[d]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
 
 // Root is the image or index that a layout holds, as the verbs that hand
@@ -146,4 +148,23 @@ func (s *Store) withDockerNames(names []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// FSIndex reads the index of the file system of the image whose manifest
+// has digest h, which an import or a build wrote beside the layout
+// (fsindex/<hex>.json); nil when there is none.
+func (s *Store) FSIndex(h v1.Hash) (*fsindex.Index, error) {
+	name := "fsindex/" + h.Hex + ".json"
+	if !s.files.exists(name) {
+		return nil, nil
+	}
+	b, err := s.readFile(name)
+	if err != nil {
+		return nil, err
+	}
+	x := fsindex.New()
+	if err := json.Unmarshal(b, x); err != nil {
+		return nil, fmt.Errorf("%s: reading %s: %w", s.path, name, err)
+	}
+	return x, nil
 }

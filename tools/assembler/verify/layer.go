@@ -33,16 +33,20 @@ func IsLayerMediaType(mt types.MediaType) bool {
 	return false
 }
 
+// EntryFunc sees each entry of a layer's tar as the check reads it, with its
+// content: how an index of the file system is made in the same pass.
+type EntryFunc func(hdr *tar.Header, content io.Reader) error
+
 // NewLayerChecker starts checking a layer of media type mt; what names it in
-// errors.
-func NewLayerChecker(mt types.MediaType, diffID v1.Hash, what string) (*LayerChecker, error) {
+// errors. Each entry of the layer goes to onEntry, when it is not nil.
+func NewLayerChecker(mt types.MediaType, diffID v1.Hash, what string, onEntry ...EntryFunc) (*LayerChecker, error) {
 	if !IsLayerMediaType(mt) {
 		return nil, fmt.Errorf("%s has media type %q, which is not a layer an engine unpacks; use an image whose layers are tar, tar+gzip or tar+zstd", what, mt)
 	}
 	pr, pw := io.Pipe()
 	c := &LayerChecker{pw: pw, done: make(chan error, 1)}
 	go func() {
-		err := checkContent(pr, mt, diffID, what)
+		err := checkContent(pr, mt, diffID, what, onEntry)
 		// Drain, so that the copy never blocks on a checker that stopped early.
 		io.Copy(io.Discard, pr)
 		c.done <- err
@@ -59,7 +63,7 @@ func (c *LayerChecker) Close() error {
 	return <-c.done
 }
 
-func checkContent(r io.Reader, mt types.MediaType, diffID v1.Hash, what string) error {
+func checkContent(r io.Reader, mt types.MediaType, diffID v1.Hash, what string, onEntry []EntryFunc) error {
 	content, err := decompressor(r, mt)
 	if err != nil {
 		return fmt.Errorf("%s is not %s: %v; the image is malformed", what, describeMediaType(mt), err)
@@ -67,12 +71,17 @@ func checkContent(r io.Reader, mt types.MediaType, diffID v1.Hash, what string) 
 	h := sha256.New()
 	tr := tar.NewReader(io.TeeReader(content, h))
 	for {
-		_, err := tr.Next()
+		hdr, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
 			return fmt.Errorf("%s is not %s: %v; the image is malformed", what, describeMediaType(mt), err)
+		}
+		for _, f := range onEntry {
+			if err := f(hdr, tr); err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
 		}
 	}
 	// Bytes after the tar's end blocks belong to the diff_id too.

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -13,6 +14,8 @@ func Assembler(t testing.TB) string {
 	out := filepath.Join(t.TempDir(), "assembler")
 	cmd := exec.Command(Tool(t, "go"), "build", "-o", out, "./tools/assembler")
 	cmd.Dir = ModuleRoot(t)
+	// Static, as images want their binaries: tests put it into images.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the assembler: %v\n%s", err, b)
 	}

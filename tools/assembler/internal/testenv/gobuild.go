@@ -66,3 +66,25 @@ func trimNewline(s string) string {
 	}
 	return s
 }
+
+// CgoSource is a program that calls C, so that its binary built with cgo
+// is dynamically linked against the C library.
+const CgoSource = "package main\n\n// #include <stdio.h>\n// static void hi(void) { puts(\"hello from C\"); }\nimport \"C\"\n\nfunc main() { C.hi() }\n"
+
+// CgoBinary builds source with cgo for the host, with the machine's gcc.
+func CgoBinary(t testing.TB, source string) string {
+	t.Helper()
+	goCmd := Tool(t, "go")
+	Tool(t, "gcc")
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "go.mod"), "module example.com/cgo\n\ngo 1.21\n")
+	write(t, filepath.Join(dir, "main.go"), source)
+	out := filepath.Join(t.TempDir(), "cgo_app")
+	cmd := exec.Command(goCmd, "build", "-o", out, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1", "GOFLAGS=", "GOWORK=off")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build with cgo: %v\n%s", err, b)
+	}
+	return out
+}

@@ -18,6 +18,7 @@ import (
 // installHints say how to get each tool.
 var installHints = map[string]string{
 	"go":              "install Go",
+	"gcc":             "apt-get install gcc",
 	"docker":          "install Docker and start its engine",
 	"podman":          "apt-get install podman",
 	"skopeo":          "apt-get install skopeo",
@@ -29,6 +30,8 @@ var installHints = map[string]string{
 	"containerd":      "apt-get install containerd",
 	"ctr":             "apt-get install containerd",
 	"tar":             "apt-get install tar",
+	"gzip":            "apt-get install gzip",
+	"zstd":            "apt-get install zstd",
 }
 
 // Tool returns the path of the command name, or skips the test. Under CI
