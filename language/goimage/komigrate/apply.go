@@ -1,10 +1,12 @@
 package komigrate
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	bzl "github.com/bazelbuild/buildtools/build"
@@ -21,34 +23,99 @@ type Edit struct {
 	Created bool
 }
 
+// Changes is what a migration does to the BUILD files.
+type Changes struct {
+	Files  []Edit      // Files[i] is the BUILD file of Plan.Packages[i]; the files only builds change follow
+	Builds []BuildEdit // Builds[i] is what Plan.Builds[i] does to its go_binary
+}
+
 // Edits computes the BUILD files of the plan's packages under repoRoot with
 // the directives set: a directive already in a file gets the new value in
 // place, a new one goes at the top of the file. A package without a BUILD
 // file gets a BUILD.bazel holding just the directives, which Gazelle fills.
-// Nothing is written: an error in one file leaves every file as it was.
-func Edits(repoRoot string, p *Plan) ([]Edit, error) {
-	var edits []Edit
+// Then it sets the attributes of each build on the go_binary of its main
+// package. Nothing is written: an error in one file leaves every file as
+// it was.
+func Edits(repoRoot string, p *Plan) (*Changes, error) {
+	c := &Changes{}
 	for _, pkg := range p.Packages {
 		e, err := editBuildFile(filepath.Join(repoRoot, filepath.FromSlash(pkg.Dir)), pkg.Directives)
 		if err != nil {
 			return nil, err
 		}
-		edits = append(edits, e)
+		c.Files = append(c.Files, e)
 	}
-	return edits, nil
+	for i := range p.Builds {
+		if err := c.editBuild(repoRoot, &p.Builds[i]); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
-func editBuildFile(dir string, directives []Directive) (Edit, error) {
-	e := Edit{Path: filepath.Join(dir, buildFileNames[0]), Created: true}
+// editBuild sets a build's attributes on the go_binary in the BUILD file
+// of its main package, as the directives left it.
+func (c *Changes) editBuild(repoRoot string, b *Build) error {
+	dir := filepath.Join(repoRoot, filepath.FromSlash(b.Dir))
+	info, err := os.Stat(dir)
+	if err == nil && info.Mode().IsRegular() {
+		// As in ko, main may name the source file of the main function.
+		dir = filepath.Dir(dir)
+	} else if err != nil {
+		return fmt.Errorf("ko build %s: main package folder %s: not found", b.ID, dir)
+	}
+	if !b.hasAttrs() {
+		c.Builds = append(c.Builds, BuildEdit{Build: b})
+		return nil
+	}
+	i := slices.IndexFunc(c.Files, func(e Edit) bool { return filepath.Dir(e.Path) == dir })
+	var e Edit
+	if i >= 0 {
+		e = c.Files[i]
+	} else {
+		var found bool
+		if e, found, err = readBuildFile(dir); err != nil {
+			return err
+		}
+		if !found {
+			c.Builds = append(c.Builds, BuildEdit{Build: b, Path: e.Path, Problem: "the package has no BUILD file; run Gazelle first (bazel run //:gazelle), then ko2goimage again"})
+			return nil
+		}
+	}
+	content, be, err := editGoBinary(e.Path, e.Content, b)
+	if err != nil {
+		return err
+	}
+	c.Builds = append(c.Builds, be)
+	switch {
+	case i >= 0:
+		c.Files[i].Content = content
+	case !bytes.Equal(content, e.Content):
+		e.Content = content
+		c.Files = append(c.Files, e)
+	}
+	return nil
+}
+
+// readBuildFile reads the BUILD file of the package folder dir; without
+// one, the Edit would create BUILD.bazel.
+func readBuildFile(dir string) (Edit, bool, error) {
 	for _, n := range buildFileNames {
 		data, err := os.ReadFile(filepath.Join(dir, n))
 		if err == nil {
-			e = Edit{Path: filepath.Join(dir, n), Content: data}
-			break
+			return Edit{Path: filepath.Join(dir, n), Content: data}, true, nil
 		}
 		if !os.IsNotExist(err) {
-			return Edit{}, fmt.Errorf("reading the BUILD file: %w", err)
+			return Edit{}, false, fmt.Errorf("reading the BUILD file: %w", err)
 		}
+	}
+	return Edit{Path: filepath.Join(dir, buildFileNames[0]), Created: true}, false, nil
+}
+
+func editBuildFile(dir string, directives []Directive) (Edit, error) {
+	e, _, err := readBuildFile(dir)
+	if err != nil {
+		return Edit{}, err
 	}
 	if e.Created {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {

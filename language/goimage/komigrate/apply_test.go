@@ -27,10 +27,11 @@ func TestEditsAndWrite(t *testing.T) {
 		{"cmd/b", []Directive{{"goimage_base", "@debug//:image"}}},
 		{"cmd/c", []Directive{{"goimage_base", "@debug//:image"}}},
 	}}
-	edits, err := Edits(root, plan)
+	changes, err := Edits(root, plan)
 	if err != nil {
 		t.Fatal(err)
 	}
+	edits := changes.Files
 	if err := Write(edits); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestEditsAndWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range again {
+	for _, e := range again.Files {
 		got, _ := os.ReadFile(e.Path)
 		if string(got) != string(e.Content) {
 			t.Errorf("%s changes on a second migration:\n%s", e.Path, e.Content)
@@ -88,5 +89,81 @@ func writeFile(t *testing.T, path, content string) {
 	}
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEditsBuilds checks the go_binary edits: in the BUILD file the
+// directives also change, in a file of their own, through a main that
+// names a source file, for a package Gazelle has not seen yet, and for a
+// build with nothing to set.
+func TestEditsBuilds(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"cmd/a/BUILD.bazel": gazelleBinary,
+		"cmd/b/BUILD":       gazelleBinary,
+		"cmd/b/main.go":     "package main\n",
+		"cmd/c/BUILD.bazel": strings.Replace(gazelleBinary, "go_binary(", "go_binary(\n    gotags = [\"netgo\"],", 1),
+		"cmd/new/main.go":   "package main\n",
+	}
+	for p, content := range files {
+		writeFile(t, filepath.Join(root, p), content)
+	}
+	tags := Build{Gotags: []string{"netgo"}}
+	plan := &Plan{
+		Packages: []PackageDirectives{{"cmd/a", []Directive{{"goimage_base", "@debug//:image"}}}},
+		Builds: []Build{
+			{ID: "a", Dir: "cmd/a", Gotags: tags.Gotags},
+			{ID: "b", Dir: "cmd/b/main.go", Gotags: tags.Gotags},
+			{ID: "c", Dir: "cmd/c", Gotags: tags.Gotags},
+			{ID: "new", Dir: "cmd/new", Gotags: tags.Gotags},
+			{ID: "plain", Dir: "cmd/new"},
+		},
+	}
+	changes, err := Edits(root, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, e := range changes.Files {
+		paths = append(paths, strings.TrimPrefix(e.Path, root+"/"))
+	}
+	// cmd/c's go_binary has the tags already: its file is not rewritten.
+	if diff := cmp.Diff([]string{"cmd/a/BUILD.bazel", "cmd/b/BUILD"}, paths); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	if a := string(changes.Files[0].Content); !strings.HasPrefix(a, "# gazelle:goimage_base @debug//:image\n") || !strings.Contains(a, `gotags = ["netgo"]`) {
+		t.Errorf("cmd/a/BUILD.bazel lacks the directive or the tags:\n%s", a)
+	}
+	var got []string
+	for _, e := range changes.Builds {
+		got = append(got, strings.TrimPrefix(e.Path, root+"/")+" "+e.Rule+" "+e.Problem)
+	}
+	want := []string{
+		"cmd/a/BUILD.bazel app ",
+		"cmd/b/BUILD app ",
+		"cmd/c/BUILD.bazel app ",
+		"cmd/new/BUILD.bazel  the package has no BUILD file; run Gazelle first (bazel run //:gazelle), then ko2goimage again",
+		"  ", // nothing to set: no go_binary needed
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("build edits (-want +got):\n%s", diff)
+	}
+
+	if err := Write(changes.Files); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Edits(root, plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range again.Files {
+		if got, _ := os.ReadFile(e.Path); string(got) != string(e.Content) {
+			t.Errorf("%s changes on a second migration:\n%s", e.Path, e.Content)
+		}
+	}
+
+	plan.Builds = append(plan.Builds, Build{ID: "gone", Dir: "cmd/gone"})
+	if _, err := Edits(root, plan); err == nil || !strings.Contains(err.Error(), "ko build gone: main package folder "+filepath.Join(root, "cmd/gone")+": not found") {
+		t.Errorf("error %v, want one naming the missing folder", err)
 	}
 }

@@ -11,11 +11,20 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 )
 
-// Plan is what a migration writes: directives per BUILD file and the base
-// repositories MODULE.bazel needs.
+// Plan is what a migration writes: directives per BUILD file, attributes
+// per go_binary and the base repositories MODULE.bazel needs.
 type Plan struct {
 	Packages []PackageDirectives // sorted by Dir
 	Bases    []Base              // in the order the ko configuration names them
+	Builds   []Build             // in the order of ko's builds, one per main package
+	Defaults []string            // the defaultFlags, defaultLdflags and defaultEnv that are set
+}
+
+// Layout says where a ko configuration is in the repository.
+type Layout struct {
+	ModulePath string // the Go module whose go.mod is in the .ko.yaml's folder or above it
+	ModuleDir  string // the go.mod's folder, slash-separated, relative to the repository root; "" is the root
+	KoDir      string // the .ko.yaml's folder, where ko runs: builds' dir and main are relative to it
 }
 
 // PackageDirectives are the directives of one package's BUILD file.
@@ -38,9 +47,9 @@ type Base struct {
 // Label is the label directives use for the base.
 func (b Base) Label() string { return "@" + b.Name + "//:image" }
 
-// NewPlan computes the migration of a ko configuration that applies to the
-// Go module modulePath, whose root is the folder moduleDir of the repository.
-func NewPlan(c *KoConfig, modulePath, moduleDir string) (*Plan, error) {
+// NewPlan computes the migration of a ko configuration.
+func NewPlan(c *KoConfig, l Layout) (*Plan, error) {
+	modulePath, moduleDir := l.ModulePath, l.ModuleDir
 	p := &Plan{}
 	byDir := map[string][]Directive{}
 	if c.DefaultBaseImage != "" {
@@ -70,7 +79,38 @@ func NewPlan(c *KoConfig, modulePath, moduleDir string) (*Plan, error) {
 	for _, dir := range sortedKeys(byDir) {
 		p.Packages = append(p.Packages, PackageDirectives{dir, byDir[dir]})
 	}
+	if err := p.addBuilds(c, l.KoDir); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// addBuilds maps ko's builds. ko keeps one entry per main package, the
+// last, and so does the plan.
+func (p *Plan) addBuilds(c *KoConfig, koDir string) error {
+	for i, kb := range c.Builds {
+		b, err := newBuild(i, kb, c, koDir)
+		if err != nil {
+			return err
+		}
+		p.Builds = slices.DeleteFunc(p.Builds, func(earlier Build) bool {
+			if earlier.Dir == b.Dir {
+				b.same("builds entry "+earlier.ID, "names the same main package; ko uses the last entry, this one")
+			}
+			return earlier.Dir == b.Dir
+		})
+		p.Builds = append(p.Builds, b)
+	}
+	if len(c.DefaultFlags) > 0 {
+		p.Defaults = append(p.Defaults, "defaultFlags")
+	}
+	if len(c.DefaultLdflags) > 0 {
+		p.Defaults = append(p.Defaults, "defaultLdflags")
+	}
+	if len(c.DefaultEnv) > 0 {
+		p.Defaults = append(p.Defaults, "defaultEnv")
+	}
+	return nil
 }
 
 // packageDir is the repository folder of a package of the module.

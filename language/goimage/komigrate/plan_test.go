@@ -18,7 +18,7 @@ func TestNewPlan(t *testing.T) {
 		},
 		DefaultPlatforms: []string{"linux/amd64", "linux/arm64"},
 	}
-	got, err := NewPlan(c, "example.com/mono", "go")
+	got, err := NewPlan(c, Layout{ModulePath: "example.com/mono", ModuleDir: "go", KoDir: "go"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestNewPlanNamesBasesApart(t *testing.T) {
 		"m/a": "one.example.com/static:v1",
 		"m/b": "two.example.com/static:v1",
 	}}
-	p, err := NewPlan(c, "m", "")
+	p, err := NewPlan(c, Layout{ModulePath: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestNewPlanErrors(t *testing.T) {
 		{"all platforms", KoConfig{DefaultPlatforms: []string{"all"}}, `defaultPlatforms: "all" has no equivalent`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := NewPlan(&tc.c, "example.com/mono", "")
+			_, err := NewPlan(&tc.c, Layout{ModulePath: "example.com/mono"})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}

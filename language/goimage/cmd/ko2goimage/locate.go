@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/rules-goimage/rules_goimage/language/goimage/komigrate"
 )
 
 // migration says where things are: the ko configuration, the Go module it
@@ -15,6 +17,7 @@ type migration struct {
 	repoRoot   string
 	modulePath string
 	moduleDir  string // slash-separated, relative to repoRoot
+	koDir      string // the .ko.yaml's folder, slash-separated, relative to repoRoot
 }
 
 func locate(koConfig, repoRoot string) (*migration, error) {
@@ -55,7 +58,16 @@ func locate(koConfig, repoRoot string) (*migration, error) {
 	if m.moduleDir == "." {
 		m.moduleDir = ""
 	}
+	// The .ko.yaml is in the go.mod's folder or below it, so inside the repository too.
+	rel, _ = filepath.Rel(m.repoRoot, filepath.Dir(m.koConfig))
+	if m.koDir = filepath.ToSlash(rel); m.koDir == "." {
+		m.koDir = ""
+	}
 	return m, nil
+}
+
+func (m *migration) layout() komigrate.Layout {
+	return komigrate.Layout{ModulePath: m.modulePath, ModuleDir: m.moduleDir, KoDir: m.koDir}
 }
 
 // findUp returns the path of the file name in dir or the nearest folder

@@ -1,7 +1,9 @@
 // Command ko2goimage moves a repository from ko to rules_goimage: it turns
 // the base image settings of a .ko.yaml (defaultBaseImage,
 // baseImageOverrides, defaultPlatforms) into goimage Gazelle directives in
-// the BUILD files, and prints what MODULE.bazel needs for the bases:
+// the BUILD files, the builds' ldflags, flags and env into attributes of
+// their go_binary rules where rules_go has an equivalent, and prints what
+// MODULE.bazel needs for the bases and what could not be carried, with why:
 //
 //	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- [-ko_config .ko.yaml] [-mode fix|print] [-pin]
 //	bazel run //:gazelle
@@ -32,7 +34,7 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("ko2goimage", flag.ContinueOnError)
 	koConfig := fs.String("ko_config", ".ko.yaml", "the ko configuration, relative to the folder ko2goimage runs in")
 	repoRoot := fs.String("repo_root", "", "the repository root (default: the Bazel workspace, or found from the go.mod)")
-	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files; print: print the directives, change nothing")
+	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files; print: print the changes, make none")
 	pin := fs.Bool("pin", false, "ask the registries for the digests of the tags ko used, to pin them in MODULE.bazel")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -48,7 +50,7 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	plan, err := komigrate.NewPlan(c, m.modulePath, m.moduleDir)
+	plan, err := komigrate.NewPlan(c, m.layout())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.koConfig, err)
 	}
@@ -57,15 +59,15 @@ func run(args []string, out io.Writer) error {
 			return err
 		}
 	}
-	edits, err := komigrate.Edits(m.repoRoot, plan)
+	changes, err := komigrate.Edits(m.repoRoot, plan)
 	if err != nil {
 		return err
 	}
 	if *mode == "fix" {
-		if err := komigrate.Write(edits); err != nil {
+		if err := komigrate.Write(changes.Files); err != nil {
 			return err
 		}
 	}
-	report(out, plan, edits, *mode == "fix")
+	report(out, plan, changes, *mode == "fix")
 	return nil
 }
