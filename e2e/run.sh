@@ -21,7 +21,11 @@
 #     on Docker 25+ with the containerd image store), which builds and runs
 #     for linux/amd64 and is refused for linux/arm64 with the fix; its
 #     images run too;
-#   * a script given as an image's binary is refused;
+#   * image tarballs given as base labels (docker save, crane, skopeo
+#     oci-archive) build images that run; a push to a repository named by
+#     the workspace status, with --stamp;
+#   * a script given as an image's binary is refused, and so are a user the
+#     base lacks and a cgo binary on a base without the C library;
 #   * the same against a registry with htpasswd auth: credentials from docker
 #     config.json, refused without them, never printed; goimage.pull also with
 #     credentials from a credential helper (docker-credential-NAME on PATH);
@@ -228,6 +232,13 @@ step_stamp() {
   tags=$(skopeo list-tags --tls-verify=false "docker://$REGISTRY/e2e/stamped" | jq -r '.Tags[]')
   grep -qE '^build-[0-9]+$' <<<"$tags" || fail "with --stamp the pushed tags are $tags, want build-<timestamp>"
   ok "with --stamp, the label is $label and $ref is tagged $tags"
+
+  ref=$(E2E_REGISTRY=$REGISTRY push --stamp --workspace_status_command=app/status.sh //app:stamped_repository.push)
+  [[ "$ref" == "$REGISTRY/e2e/stamped-repository@sha256:"* ]] ||
+    fail "the push to a stamped repository printed $ref, want $REGISTRY/e2e/stamped-repository@sha256:..."
+  skopeo inspect --tls-verify=false "docker://$REGISTRY/e2e/stamped-repository:v1" >/dev/null ||
+    fail "$REGISTRY/e2e/stamped-repository:v1 is not in the registry"
+  ok "with --stamp, repository = \"{STABLE_E2E_REGISTRY}/e2e/stamped-repository\" pushed to $ref"
 }
 
 step_load() {
@@ -340,7 +351,8 @@ containerd_export() {
 other_tool_bases() {
   crane pull --insecure --format=tarball "$REGISTRY/e2e/hello@$HELLO_DIGEST" "$PULL_WS/bases/crane-pull.tar"
   skopeo copy --quiet --src-tls-verify=false "docker://$REGISTRY/e2e/hello@$HELLO_DIGEST" "oci:$PULL_WS/bases/skopeo-layout:hello"
-  ok "crane pull --format=tarball and skopeo copy oci: wrote the pushed image"
+  skopeo copy --quiet --src-tls-verify=false "docker://$REGISTRY/e2e/hello@$HELLO_DIGEST" "oci-archive:$PULL_WS/bases/skopeo-archive.tar:hello"
+  ok "crane pull --format=tarball, skopeo copy oci: and oci-archive: wrote the pushed image"
 }
 
 # broken_layouts writes two copies of base/layout: one without its config
@@ -415,6 +427,22 @@ step_real_tool_bases() {
   expect_failure //:on_containerd_export_arm64 "its linux/arm64 image is incomplete" "Complete images in it: linux/amd64" \
     "listed but missing: linux/arm64" "docker pull --platform linux/arm64" "goimage.pull"
   ok "goimage.local of the containerd export, for linux/arm64, is refused: it has linux/amd64 only, and the message says how to get arm64"
+
+  # Image tarballs as plain labels, without a repository rule.
+  load_and_run "$PULL_WS" //:on_label_docker_save goimage-test-rules/e2e-on-label-docker-save:latest "as nonroot!"
+  load_and_run "$PULL_WS" //:on_label_crane_tarball goimage-test-rules/e2e-on-label-crane-tarball:latest "Hello from the e2e workspace"
+  load_and_run "$PULL_WS" //:on_label_oci_archive goimage-test-rules/e2e-on-label-oci-archive:latest "Hello from the e2e workspace"
+  ok "docker save, crane and skopeo oci-archive tarballs given as base labels build images that run"
+}
+
+# step_checks: the checks of an image against its base refuse what would
+# fail only when the container starts.
+step_checks() {
+  log "checks of the image against its base"
+  expect_failure //:on_ghost_user 'names the user "ghost"' "--check user=off"
+  ok "a user that the base's /etc/passwd lacks is refused, naming it"
+  expect_failure //:cgo_on_scratch "needs its ELF interpreter /lib64/ld-linux-x86-64.so.2" 'pure = "auto"'
+  ok "a cgo binary on a base without the C library is refused, naming its ELF interpreter"
 }
 
 # step_not_a_go_binary: a script as the image's binary is refused, naming it.
@@ -465,6 +493,7 @@ main() {
   step_pull
   step_real_tool_bases
   step_not_a_go_binary
+  step_checks
   step_pull_with_credential_helper
   step_pull_with_tokens
   step_broken_bases

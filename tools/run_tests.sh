@@ -5,7 +5,7 @@
 #   ./tools/run_tests.sh            every step
 #   ./tools/run_tests.sh go bazel   only the named steps
 #
-# Steps: go (vet + test), buildifier, bazel (bazel test //... and the
+# Steps: go (vet + test), fuzz (every fuzz target, briefly), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
 # byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
@@ -25,7 +25,12 @@ BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 KO=github.com/google/ko@v0.19.1
 STEPS=("$@")
-[ ${#STEPS[@]} -gt 0 ] || STEPS=(go buildifier bazel docker reproducible gazelle gazelle_bench e2e remote)
+[ ${#STEPS[@]} -gt 0 ] || STEPS=(go fuzz buildifier bazel docker reproducible gazelle gazelle_bench e2e remote)
+# Each fuzz target runs this many inputs in the fuzz step (FUZZ_EXECS=1000000
+# for a longer hunt). A count, not a duration: with a duration, Go 1.26's fuzz
+# coordinator can fail a run that found nothing with "context deadline
+# exceeded" when the machine is busy (golang/go#75804).
+FUZZ_EXECS=${FUZZ_EXECS:-5000}
 RESULTS=()
 START=$SECONDS
 
@@ -34,6 +39,9 @@ bazel() { "$ROOT_DIR/tools/bazel" "$@"; }
 
 step_go() {
   install_image_tools
+  local unformatted
+  unformatted=$(gofmt -l .)
+  [ -z "$unformatted" ] || { echo "gofmt: run  gofmt -w $unformatted"; return 1; }
   go vet ./...
   go test ./...
 }
@@ -45,7 +53,7 @@ step_go() {
 # install them all here.
 install_image_tools() {
   local pkgs=() cmd pkg
-  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman containerd:containerd jq:jq; do
+  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman containerd:containerd jq:jq zstd:zstd; do
     pkg=${cmd#*:}
     command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
   done
@@ -65,6 +73,22 @@ go_tool() {
   echo "$bin/$1"
 }
 
+# step_fuzz runs every fuzz target of a parser of untrusted input briefly, on
+# top of its seed corpus (testdata/fuzz), which go test runs anyway.
+step_fuzz() {
+  local target pkg name
+  for target in \
+    ./tools/assembler/store:FuzzArchive ./tools/assembler/store:FuzzLayoutFiles \
+    ./tools/assembler/layer:FuzzParseDescriptor ./tools/assembler/layer:FuzzTarInput ./tools/assembler/cli:FuzzEntrySpecs \
+    ./tools/assembler/stamp:FuzzStatus ./tools/assembler/platform:FuzzLookup \
+    ./language/goimage:FuzzDirectiveValues ./language/goimage/komigrate:FuzzKoConfig; do
+    pkg=${target%%:*} name=${target#*:}
+    go test -run='^$' -fuzz="^$name\$" -fuzztime="${FUZZ_EXECS}x" -fuzzminimizetime=1000x "$pkg" >"${TMPDIR:-/tmp}/fuzz-$name.log" 2>&1 ||
+      { cat "${TMPDIR:-/tmp}/fuzz-$name.log"; echo "fuzz: $name found a failing input (in $pkg/testdata/fuzz/$name); fix it and keep the input as a regression test"; return 1; }
+    echo "fuzz: $name: $(grep -o 'execs: [0-9]*' "${TMPDIR:-/tmp}/fuzz-$name.log" | tail -1)"
+  done
+}
+
 step_buildifier() {
   local buildifier
   buildifier=$(go_tool buildifier "$BUILDIFIER")
@@ -79,17 +103,26 @@ step_bazel() {
   bazel build //examples/...
 }
 
-step_docker() {
-  local out image
-  bazel build //examples/hello:image
-  out=$(docker load -i bazel-bin/examples/hello/image.tar)
-  echo "$out"
+# run_example_image loads the tarball of an example's image into Docker,
+# runs it, and checks that its output holds WANT.
+run_example_image() {
+  local target=$1 want=$2 out image
+  out=$(docker load -i "bazel-bin/${target#//}.tar" 2>&1) || { echo "$out"; return 1; }
   image=$(sed -n 's/^Loaded image: //p' <<<"$out" | tail -1)
-  [ -n "$image" ] || { echo "docker load named no image"; return 1; }
-  out=$(docker run --rm "$image")
+  [ -n "$image" ] || { echo "docker load of $target named no image: $out"; return 1; }
+  out=$(docker run --rm "$image" 2>&1)
   docker rmi "$image" >/dev/null
-  echo "docker run $image: $out"
-  grep -q "Hello from rules_goimage!" <<<"$out" || { echo "the image did not print the greeting"; return 1; }
+  echo "docker run $image ($target): $out"
+  grep -qF "$want" <<<"$out" || { echo "$target did not print: $want"; return 1; }
+}
+
+step_docker() {
+  # A static Go binary on scratch; a cgo binary on Debian's libc6; a
+  # go_image as the base of another, with tar layers.
+  bazel build //examples/hello:image //examples/cgo:image //examples/tar_layers:image
+  run_example_image //examples/hello/image "Hello from rules_goimage!"
+  run_example_image //examples/cgo/image "Hello from cgo, on glibc"
+  run_example_image //examples/tar_layers/image "/etc/app/build-info.txt: written by a genrule"
 }
 
 step_reproducible() {
@@ -179,6 +212,6 @@ finish() {
 trap finish EXIT
 
 for s in "${STEPS[@]}"; do
-  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go buildifier bazel docker reproducible gazelle gazelle_bench e2e remote bench bench_rules"; exit 2; }
+  declare -F "step_$s" >/dev/null || { echo "unknown step $s; steps: go fuzz buildifier bazel docker reproducible gazelle gazelle_bench e2e remote bench bench_rules"; exit 2; }
   run_step "$s"
 done

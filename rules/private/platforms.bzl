@@ -32,17 +32,19 @@ def check_platform(image_platform):
     if error:
         fail(error)
 
-def go_platform_label(image_platform):
+def go_platform_label(image_platform, cgo = False):
     """Returns the rules_go platform label for an image platform such as "linux/arm64".
 
     Args:
       image_platform: a supported "os/arch" or "os/arch/variant".
+      cgo: the platform with cgo on, "<os>_<arch>_cgo", which needs a C
+        toolchain for it.
 
     Returns:
       The label string of the matching `@rules_go//go/toolchain` platform.
     """
     check_platform(image_platform)
-    return str(Label("@rules_go//go/toolchain:" + RULES_GO_PLATFORMS[image_platform]))
+    return str(Label("@rules_go//go/toolchain:" + RULES_GO_PLATFORMS[image_platform] + ("_cgo" if cgo else "")))
 
 def platform_path(image_platform):
     """Returns a file name part for a platform: "linux/arm64/v8" gives "linux_arm64_v8"."""

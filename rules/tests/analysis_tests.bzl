@@ -201,13 +201,15 @@ def _runner_script(env):
 def _push_test_impl(ctx):
     env = analysistest.begin(ctx)
     target, script = _runner_script(env)
-    for part in ["push", "--layout", "_multi/index", "--blob", "--layer", "binary.json", "--repository' 'registry.example.com/team/app", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
+    for part in ["push", "--layout", "_multi/index", "--blob", "--layer", "binary.json", "--repository-file", "multi.push.repository", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
         _contains(env, script, part, "the push script")
     runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
-    for name in ["index", "binary.tar.gz", "binary.json", "multi.push.tags", "assembler"]:
+    for name in ["index", "binary.tar.gz", "binary.json", "multi.push.tags", "multi.push.repository", "assembler"]:
         asserts.true(env, name in runfiles, "{} is not in the push target's runfiles: {}".format(name, runfiles))
     tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.tags"]
     asserts.equals(env, ["v1\n"], tags)
+    repository = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.repository"]
+    asserts.equals(env, ["registry.example.com/team/app\n"], repository)
     return analysistest.end(env)
 
 _push_test = analysistest.make(_push_test_impl)
@@ -247,6 +249,48 @@ def _cgo_pure_test_impl(ctx):
 _cgo_pure_test = analysistest.make(_cgo_pure_test_impl)
 _bad_port_test = analysistest.make(_failure_test("exposed_ports has \"http\", which is not port[/tcp|/udp|/sctp]"), expect_failure = True)
 _relative_workdir_test = analysistest.make(_failure_test("workdir \"relative/dir\" is relative"), expect_failure = True)
+
+# --- config fields and layer sources -----------------------------------------
+
+def _full_config_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    argv = _argv(_actions(env, "GoImageManifest")[0])
+    for part in [
+        "--stop-signal SIGINT",
+        "--volume /var/cache/app",
+        "--healthcheck-cmd CMD --healthcheck-cmd /app/app --healthcheck-cmd -health",
+        "--healthcheck-interval 30s",
+        "--healthcheck-retries 3",
+        "--check tzdata=off",
+        # As ko sets it, for programs that read their data files from it.
+        "--env KO_DATA_PATH=/app/data",
+    ]:
+        _contains(env, argv, part, "the manifest's command line")
+    layers = [_argv(a) for a in _actions(env, "GoImageLayer")]
+    asserts.equals(env, 2, len(layers), "a layer for the tar and one for the data files: {}".format(layers))
+    tar_layer = [a for a in layers if "--tar" in a]
+    asserts.equals(env, 1, len(tar_layer), "no layer reads the tar: {}".format(layers))
+    _contains(env, tar_layer[0], "--keep-tar-mtimes", "the tar layer's command line")
+    data_layer = [a for a in layers if "--tar" not in a][0]
+    _contains(env, data_layer, "--owner 65532:65532", "the data layer's command line")
+    for a in layers + [_argv(_actions(env, "GoImageBinaryLayer")[0])]:
+        _contains(env, a, "--compression zstd", "a layer's command line")
+    return analysistest.end(env)
+
+_full_config_test = analysistest.make(_full_config_test_impl)
+_bad_healthcheck_option_test = analysistest.make(_failure_test("healthcheck_options has \"every\""), expect_failure = True)
+
+def _on_layout_target_test_impl(ctx):
+    env = analysistest.begin(ctx)
+
+    # The aspect on base imports the layout once, outside this target; the
+    # manifest reads the imported layout.
+    inputs = _actions(env, "GoImageManifest")[0].inputs.to_list()
+    imported = [f for f in inputs if "/_goimage_base/single.layout/" in f.path]
+    asserts.true(env, len(imported) > 0, "the manifest does not read the imported layout: {}".format([f.path for f in inputs]))
+    return analysistest.end(env)
+
+_on_layout_target_test = analysistest.make(_on_layout_target_test_impl)
 
 # --- without tarballs -----------------------------------------------------------
 
@@ -290,6 +334,10 @@ def analysis_test_suite(name):
         "no_tarball_test": (_no_tarball_test, ":single"),
         "cgo_test": (_cgo_test, ":cgo_image"),
         "cgo_pure_test": (_cgo_pure_test, ":cgo_image_pure"),
+        "cgo_off_test": (_cgo_pure_test, ":cgo_image_off"),
+        "full_config_test": (_full_config_test, ":full_config"),
+        "bad_healthcheck_option_test": (_bad_healthcheck_option_test, ":bad_healthcheck_option"),
+        "on_layout_target_test": (_on_layout_target_test, ":on_layout_target"),
     }
     for test_name, (test, target) in tests.items():
         test(name = test_name, target_under_test = target, size = "small")

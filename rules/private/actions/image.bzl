@@ -20,7 +20,9 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
       base: GoImageInfo of the base image, or None for scratch.
       platform: the image's platform, "os/arch[/variant]"; picks the base's manifest.
       layers: list of GoImageLayerInfo, bottom first.
-      config: struct of entrypoint, cmd, env, workdir, user, exposed_ports.
+      config: struct of entrypoint, cmd, env, workdir, user, exposed_ports,
+        and flags: further flags of the config (volumes, healthcheck,
+        stop signal) and of the checks.
       config_values: File with further flags one a line (labels, annotations,
         tags), which may have been stamped; passed as @file.
       layout: the directory to write the thin OCI layout to.
@@ -51,6 +53,7 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
     if config.user:
         args.add("--user", config.user)
     args.add_all(config.exposed_ports, before_each = "--expose")
+    args.add_all(config.flags)
     outputs = [layout]
     args.add("--thin-layout", layout.path)
     if digest:

@@ -30,7 +30,9 @@ def image_input_args(args, info):
       A depset of the Files the action must take as inputs.
     """
     args.add("--layout", layout_path(info))
-    args.add_all(info.blobs, before_each = "--blob")
+
+    # A base imported by an action is one layout folder, given whole.
+    args.add_all(info.blobs, before_each = "--blob", expand_directories = False)
     args.add_all(info.layers, map_each = _layer_descriptor, before_each = "--layer")
     args.add("--follow-symlinks")
 

@@ -34,19 +34,40 @@ def _symlink_arg(item):
 def _binary_arg(f):
     return "{}={}".format(f.file.path, f.path)
 
-def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, created_by = "", mnemonic = "GoImageLayer", binary_for = ""):
+def emit_layer(
+        ctx,
+        *,
+        assembler,
+        name,
+        files = [],
+        dirs = [],
+        symlinks = {},
+        tars = [],
+        keep_tar_mtimes = False,
+        owner = "",
+        compression = "gzip",
+        created_by = "",
+        mnemonic = "GoImageLayer",
+        binary_for = ""):
     """Writes one deterministic layer as a compressed blob and its JSON descriptor.
 
     Each layer is its own action, so an image rebuild after a Go change
-    re-runs the binary's layer and the manifest, and nothing else.
+    re-runs the binary's layer and the manifest, and nothing else. A layer
+    of one compressed tar and nothing else is that tar's bytes, unless its
+    times must be normalized.
 
     Args:
       ctx: the rule context.
       assembler: the assembler's FilesToRunProvider.
-      name: the outputs' name, relative to the package: NAME.tar.gz and NAME.json.
+      name: the outputs' name, relative to the package: NAME.tar.gz (or
+        .tar.zst) and NAME.json.
       files: structs from layer_file().
       dirs: absolute paths of empty directories to create.
       symlinks: dict of absolute symlink path to its target.
+      tars: Files of tars (plain, gzip or zstd) whose entries go in first.
+      keep_tar_mtimes: keep the tars' modification times as they are.
+      owner: "uid:gid" of files, dirs and symlinks given; empty: 0:0.
+      compression: "gzip" or "zstd".
       created_by: the layer's line in the image history; empty: the assembler's.
       mnemonic: the action's mnemonic.
       binary_for: a platform, "os/arch[/variant]": the files are executables
@@ -56,7 +77,7 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, cr
     Returns:
       GoImageLayerInfo of the new layer.
     """
-    blob = ctx.actions.declare_file(name + ".tar.gz")
+    blob = ctx.actions.declare_file(name + (".tar.zst" if compression == "zstd" else ".tar.gz"))
     descriptor = ctx.actions.declare_file(name + ".json")
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = False)
@@ -70,6 +91,12 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, cr
     args.add_all(files, map_each = _tree_arg, before_each = "--tree")
     args.add_all(dirs, before_each = "--dir")
     args.add_all(sorted(symlinks.items()), map_each = _symlink_arg, before_each = "--symlink")
+    args.add_all(tars, before_each = "--tar")
+    if keep_tar_mtimes:
+        args.add("--keep-tar-mtimes")
+    if owner:
+        args.add("--owner", owner)
+    args.add("--compression", compression)
     if created_by:
         args.add("--created-by", created_by)
     args.add("--output", blob)
@@ -78,7 +105,7 @@ def emit_layer(ctx, *, assembler, name, files = [], dirs = [], symlinks = {}, cr
     ctx.actions.run(
         executable = assembler,
         arguments = [args],
-        inputs = [f.file for f in files],
+        inputs = [f.file for f in files] + tars,
         outputs = [blob, descriptor],
         mnemonic = mnemonic,
         progress_message = "Writing image layer %{output}",

@@ -37,6 +37,7 @@ def go_image(
     | `NAME` | the image (`go_image_rule`): `NAME.tar`, an OCI layout and Docker archive in one; output groups `layout` and, with `sbom = True`, `sbom` |
     | `NAME.push` | `bazel run` pushes it to `repository` (`image_push`) |
     | `NAME.load` | `bazel run` loads it into docker or podman (`image_load`) |
+    | `NAME.layout` | the image as a complete OCI layout directory, its one output: a base for rule sets that take one (rules_oci's `oci_image(base = ...)`) |
 
     Args:
       name: the image target's name.
@@ -48,10 +49,11 @@ def go_image(
       visibility: visibility of the three targets.
       tags: Bazel tags of the three targets.
       testonly: testonly of the three targets.
-      **kwargs: further attributes of `go_image_rule`: base, platforms,
+      **kwargs: further attributes of `go_image_rule`: base, platforms, pure,
         entrypoint, cmd, env, workdir, user, labels, annotations,
-        exposed_ports, data, data_strip_prefix, data_path, layers, binary_path,
-        sbom, go_mod.
+        exposed_ports, stop_signal, volumes, healthcheck, healthcheck_options,
+        data, data_strip_prefix, data_path, owner, tars, keep_tar_mtimes,
+        layers, compression, checks, binary_path, sbom, go_mod.
     """
     common = dict(visibility = visibility, tags = tags, testonly = testonly)
     go_image_rule(
@@ -67,6 +69,12 @@ def go_image(
         repository = repository,
         remote_tags = remote_tags,
         stamp = stamp,
+        **common
+    )
+    native.filegroup(
+        name = name + ".layout",
+        srcs = [":" + name],
+        output_group = "layout",
         **common
     )
     image_load(

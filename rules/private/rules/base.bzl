@@ -8,7 +8,7 @@ def _goimage_base_impl(ctx):
 
     # The layout stays where the repository rule wrote it, verified: the
     # images built on it refer to its blobs, never copy them.
-    layout_files = depset([ctx.file.index, ctx.file.oci_layout] + ctx.files.metadata_blobs)
+    layout_files = depset([ctx.file.index, ctx.file.oci_layout] + ctx.files.metadata_blobs + ctx.files.fs_indexes)
     return [
         DefaultInfo(files = layout_files),
         OutputGroupInfo(digest = depset([digest])),
@@ -35,6 +35,7 @@ it is not meant to be written by hand.""",
         "oci_layout": attr.label(doc = "The layout's `oci-layout`.", allow_single_file = True, mandatory = True),
         "metadata_blobs": attr.label_list(doc = "The manifests and configs, each named by its sha256 digest.", allow_files = True),
         "layer_blobs": attr.label_list(doc = "The layers, each named by its sha256 digest.", allow_files = True),
+        "fs_indexes": attr.label_list(doc = "The indexes of each image's file system (`fsindex/<manifest hex>.json`), which the checks of the images built on the base read.", allow_files = True),
         "digest": attr.string(doc = "The digest of the image or index the layout holds."),
         "platforms": attr.string_list(doc = "The platforms the layout holds an image for."),
         "repository": attr.string(doc = "The registry repository the base came from, for mounting its blobs on push; empty for local bases."),

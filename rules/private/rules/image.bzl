@@ -8,6 +8,7 @@ load("//rules/private:actions/index.bzl", "emit_index")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
 load("//rules/private:actions/pack.bzl", "emit_pack")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
+load("//rules/private:aspects/base_import.bzl", "base_import_aspect", "import_image")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
@@ -48,9 +49,12 @@ def _check_cgo(ctx, binary_target):
     fail("""binary {binary} is built with cgo (cgo = True), but go_image builds its binary as pure Go,
 for each image platform, so that the static binary runs on any base. A main package whose Go files
 all use cgo has nothing left then, and the link fails with "not package main".
-Make the program build without cgo (pure Go packages, or files with //go:build !cgo), or, when
+Make the program build without cgo (pure Go packages, or files with //go:build !cgo); or, when
 its cgo files have pure Go fallbacks, set pure = "on" on the go_image to build it pure without
-this check.""".format(binary = ctx.attr.binary[0].label))
+this check; or set pure = "off" to build it with cgo, on a base that has its C libraries.""".format(binary = ctx.attr.binary[0].label))
+
+def _compression(ctx):
+    return ctx.attr.compression or ctx.attr._compression[BuildSettingInfo].value
 
 def _binary_layer(ctx, assembler, platform, binary, binary_path):
     return emit_layer(
@@ -58,6 +62,7 @@ def _binary_layer(ctx, assembler, platform, binary, binary_path):
         assembler = assembler,
         name = "_{}/{}/binary".format(ctx.label.name, platform_path(platform)),
         files = [layer_file(binary, binary_path, "0755")],
+        compression = _compression(ctx),
         created_by = "go binary " + binary_path,
         mnemonic = "GoImageBinaryLayer",
         # The binary is checked here, for every image: a script or a binary
@@ -85,7 +90,29 @@ def _data_layer(ctx, assembler):
     if not ctx.attr.data_path.startswith("/"):
         fail("data_path {} must be an absolute path in the image, such as \"/app/data\"".format(repr(ctx.attr.data_path)))
     files = [layer_file(f, _data_image_path(ctx, f)) for f in ctx.files.data]
-    return [emit_layer(ctx, assembler = assembler, name = "_{}/data".format(ctx.label.name), files = files)]
+    return [emit_layer(
+        ctx,
+        assembler = assembler,
+        name = "_{}/data".format(ctx.label.name),
+        files = files,
+        owner = ctx.attr.owner,
+        compression = _compression(ctx),
+    )]
+
+def _tar_layers(ctx, assembler):
+    """A layer per file of tars, in order, each its tar's bytes when they need no change."""
+    return [
+        emit_layer(
+            ctx,
+            assembler = assembler,
+            name = "_{}/tars/{}".format(ctx.label.name, i),
+            tars = [tar],
+            keep_tar_mtimes = ctx.attr.keep_tar_mtimes,
+            compression = _compression(ctx),
+            created_by = "tar " + tar.short_path,
+        )
+        for i, tar in enumerate(ctx.files.tars)
+    ]
 
 def _external_importpath(archive_data):
     # The main repository's packages are the main module's, whatever their
@@ -126,18 +153,46 @@ def _check_port(port):
     if not number.isdigit() or not (int(number) > 0 and int(number) < 65536) or protocol not in ["", "tcp", "udp", "sctp"]:
         fail("exposed_ports has {}, which is not port[/tcp|/udp|/sctp] with a port from 1 to 65535, such as \"8080/tcp\"".format(repr(port)))
 
+_HEALTHCHECK_OPTIONS = ["interval", "timeout", "start_period", "start_interval", "retries"]
+
+def _healthcheck_flags(ctx):
+    if ctx.attr.healthcheck_options and not ctx.attr.healthcheck:
+        fail("healthcheck_options without healthcheck: give the check's command in healthcheck")
+    flags = []
+    for arg in ctx.attr.healthcheck:
+        flags += ["--healthcheck-cmd", arg]
+    for key, value in sorted(ctx.attr.healthcheck_options.items()):
+        if key not in _HEALTHCHECK_OPTIONS:
+            fail("healthcheck_options has {}; the options are {}".format(repr(key), ", ".join(_HEALTHCHECK_OPTIONS)))
+        flags += ["--healthcheck-" + key.replace("_", "-"), value]
+    return flags
+
+def _env(ctx):
+    # As ko does: a program reads its data files from $KO_DATA_PATH.
+    if ctx.files.data and "KO_DATA_PATH" not in ctx.attr.env:
+        return dict(ctx.attr.env, KO_DATA_PATH = ctx.attr.data_path)
+    return ctx.attr.env
+
 def _config(ctx, binary_path):
     for port in ctx.attr.exposed_ports:
         _check_port(port)
     if ctx.attr.workdir and not ctx.attr.workdir.startswith("/"):
         fail("workdir {} is relative; the working directory of an image is an absolute path, such as \"/app\"".format(repr(ctx.attr.workdir)))
+    flags = _healthcheck_flags(ctx)
+    for volume in ctx.attr.volumes:
+        flags += ["--volume", volume]
+    if ctx.attr.stop_signal:
+        flags += ["--stop-signal", ctx.attr.stop_signal]
+    for check, level in sorted(ctx.attr.checks.items()):
+        flags += ["--check", "{}={}".format(check, level)]
     return struct(
         entrypoint = ctx.attr.entrypoint or [binary_path],
         cmd = ctx.attr.cmd,
-        env = ctx.attr.env,
+        env = _env(ctx),
         workdir = ctx.attr.workdir,
         user = ctx.attr.user,
         exposed_ports = ctx.attr.exposed_ports,
+        flags = flags,
     )
 
 def _image_info(*, layout, digest, base, layers, platforms, tarball = None):
@@ -153,16 +208,26 @@ def _image_info(*, layout, digest, base, layers, platforms, tarball = None):
         base_repository = base.base_repository if base else "",
     )
 
+def _base(ctx, assembler):
+    """The base's GoImageInfo; a base another rule set built is imported (base_import_aspect)."""
+    if not ctx.attr.base:
+        return None
+    if GoImageInfo in ctx.attr.base:
+        return ctx.attr.base[GoImageInfo]
+
+    # A source file (a checked-in tarball): aspects do not apply to files.
+    return import_image(ctx, assembler = assembler, target = ctx.attr.base, name = "_{}/base".format(ctx.label.name))
+
 def _go_image_impl(ctx):
     platforms = ctx.attr.platforms
     _check_platforms(platforms)
     assembler = find_assembler(ctx)
-    base = ctx.attr.base[GoImageInfo] if ctx.attr.base else None
+    base = _base(ctx, assembler)
     stamp = should_stamp(ctx)
     repo_tags = ctx.attr.repo_tags or [default_repo_tag(ctx.label)]
     labels = _pairs("--label", ctx.attr.labels) + _pairs("--annotation", ctx.attr.annotations)
     single = len(platforms) == 1
-    shared_layers = _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
+    shared_layers = _tar_layers(ctx, assembler) + _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
 
     # Each platform's config carries the labels; an index carries the names.
     image_values = values_file(
@@ -268,24 +333,92 @@ def _tag_flags(tags):
 
 GO_IMAGE_ATTRS = {
     "binary": attr.label(
-        doc = "The `go_binary` to put into the image. It is built once per platform of `platforms`, as pure Go (no cgo), whatever the host is.",
+        doc = "The `go_binary` to put into the image. It is built once per platform of `platforms`, whatever the host is: as pure Go (no cgo), unless `pure = \"off\"`.",
         mandatory = True,
         # Not executable = True: with a split transition there is one
         # executable per platform, which ctx.executable cannot hold.
         cfg = image_platforms_transition,
     ),
     "pure": attr.string(
-        doc = """How the binary is built: as pure Go, without cgo, for every image platform.
-`"auto"` (the default) refuses a binary whose package declares `cgo = True`, explaining why;
-`"on"` builds it pure all the same, for programs whose cgo files have pure Go fallbacks.""",
+        doc = """Whether the binary is built as pure Go, without cgo, as rules_go's `pure` names it.
+
+* `"auto"` (the default): pure Go, for every image platform, a static binary that runs on
+  any base; a binary whose package declares `cgo = True` is refused, explaining why.
+* `"on"`: pure Go all the same, for programs whose cgo files have pure Go fallbacks.
+* `"off"`: with cgo, for rules_go's `<os>_<arch>_cgo` platform of each image platform, with
+  the C toolchain Bazel resolves for it (the host's C compiler builds for the host's
+  platform; other platforms need a cross C toolchain registered, such as one from
+  toolchains_llvm). The binary is then linked dynamically, and the image must hold its ELF
+  interpreter and every library it needs: the build checks that in the base and the
+  image's layers, and fails naming what is missing (see `checks`). A base made from
+  Debian's `libc6` package (`tars`), or distroless `base`/`cc`, has them.""",
         default = "auto",
-        values = ["auto", "on"],
+        values = ["auto", "on", "off"],
+    ),
+    "tars": attr.label_list(
+        doc = """Tar files to add as layers, one layer each, in order, right above the base: outputs
+of `pkg_tar` or a `genrule`, or checked-in tarballs. Plain, gzip and zstd tars are read (told
+by their bytes, not their names). Owners, modes, links and extended attributes in the tar are
+kept. Modification times later than 2000-01-01 (the fixed time of `pkg_tar`) are set to it,
+unless `keep_tar_mtimes`, so that a tar written at build time gives the same layer. A
+compressed tar with no time to change (and, for gzip, no time in its header: `gzip -n`) is
+the layer byte for byte, not recompressed. For a tar that many images share, make it a
+`goimage_layer` once and list it in `layers`.""",
+        allow_files = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst"],
+    ),
+    "keep_tar_mtimes": attr.bool(
+        doc = "Keep the modification times of `tars` entries as they are.",
+    ),
+    "owner": attr.string(
+        doc = "The owner of the `data` files in the image, `uid:gid` in numbers, such as `\"65532:65532\"`. Default: `0:0`. The binary stays `0:0` with mode 0755: the process cannot change it.",
+    ),
+    "compression": attr.string(
+        doc = """How the image's own layers are compressed: `"gzip"` or `"zstd"`. Default: the
+`@rules_goimage//rules:compression` build setting (`gzip` unless set). zstd layers are smaller
+and faster to unpack; every current runtime reads them (containerd 1.5+, Docker 23+, podman).""",
+        values = ["", "gzip", "zstd"],
+    ),
+    "stop_signal": attr.string(
+        doc = "The signal that stops the container, such as `\"SIGTERM\"` or `\"SIGINT\"`. Default: the base's (the runtime's default, SIGTERM, when it has none).",
+    ),
+    "volumes": attr.string_list(
+        doc = "Absolute paths the runtime mounts a volume at, such as `\"/var/lib/app\"`.",
+    ),
+    "healthcheck": attr.string_list(
+        doc = """The health check command, as Docker's `HEALTHCHECK` takes it: the arguments, such as
+`["/app/server", "-healthcheck"]` (run directly), or `["CMD-SHELL", "curl -f http://localhost/"]`
+(through the image's shell), or `["NONE"]` to turn off the base's check. Kubernetes ignores
+it; docker, podman and Compose run it.""",
+    ),
+    "healthcheck_options": attr.string_dict(
+        doc = """Options of `healthcheck`: `interval`, `timeout`, `start_period`, `start_interval`
+(durations such as `"30s"`) and `retries` (a number).""",
+    ),
+    "checks": attr.string_dict(
+        doc = """Levels of the build's checks of the image, by check name: `"error"`, `"warn"` or
+`"off"`. The checks and their defaults: `dynamic` (error: a dynamically linked binary whose
+ELF interpreter or libraries the image lacks), `ca-certificates` (warn: the binary uses
+crypto/x509 and the image has no CA certificates), `tzdata` (warn: the binary calls
+time.LoadLocation without embedding time/tzdata, and the image has no zoneinfo), `user`
+(error: `user` names an account the image's /etc/passwd lacks) and `entrypoint` (error: the
+entrypoint is missing, not executable, or shadowed by a base file on PATH). See
+docs/assembler.md.""",
     ),
     "base": attr.label(
-        doc = """The base image: another `go_image`, or the `:image` target of a base from the `goimage`
-module extension (`@distroless_static//:image`). Without it the image starts from scratch.
+        doc = """The base image. Without it the image starts from scratch. One of:
+
+* the `:image` target of a base from the `goimage` module extension (`@distroless_static//:image`);
+* another `go_image`;
+* any target whose one output is an OCI image layout directory or an image tarball (OCI
+  archive, `docker save`, go-containerregistry tarball): an image built by rules_oci, rules_img,
+  apko or a genrule, or a checked-in tarball. It is imported by an action, checked as a
+  `goimage.local` base is (every blob against its digest, every layer against its diff_id),
+  once per target however many images use it (a checked-in file: once per image; for a file
+  that many images share, `goimage.local` imports it once per workspace).
+
 A multi-platform base gives each platform its own manifest.""",
-        providers = [GoImageInfo],
+        allow_files = True,
+        aspects = [base_import_aspect],
     ),
     "platforms": attr.string_list(
         doc = """The platforms to build the image for, `os/arch[/variant]`. One platform makes an image;
@@ -333,7 +466,7 @@ path relative to the go_image's package (less `data_strip_prefix`). Directories
         default = "/app/data",
     ),
     "layers": attr.label_list(
-        doc = "Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's layer, which is on top.",
+        doc = "Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's layer, which is on top. The layers from the base up: the base's, `tars`, `data`, `layers`, the binary.",
         providers = [GoImageLayerInfo],
     ),
     "sbom": attr.bool(
@@ -358,6 +491,10 @@ for each of several.""",
     ),
     "_tarball": attr.label(
         default = Label("//rules:tarball"),
+        providers = [BuildSettingInfo],
+    ),
+    "_compression": attr.label(
+        default = Label("//rules:compression"),
         providers = [BuildSettingInfo],
     ),
 }

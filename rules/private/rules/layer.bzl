@@ -1,5 +1,6 @@
 """goimage_layer: files, directories and symlinks as one image layer."""
 
+load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
 
@@ -30,6 +31,10 @@ def _goimage_layer_impl(ctx):
         files = files,
         dirs = ctx.attr.dirs,
         symlinks = ctx.attr.symlinks,
+        tars = ctx.files.tars,
+        keep_tar_mtimes = ctx.attr.keep_tar_mtimes,
+        owner = ctx.attr.owner,
+        compression = ctx.attr.compression or ctx.attr._compression[BuildSettingInfo].value,
     )
     return [
         DefaultInfo(files = depset([layer.blob, layer.descriptor])),
@@ -51,7 +56,19 @@ goimage_layer(
 ```
 
 The layer is a deterministic tar (sorted entries, fixed times and owners),
-built by its own action, once for all platforms.""",
+built by its own action, once for all platforms. `tars` put the entries of
+tar files into it, before its own files:
+
+```starlark
+goimage_layer(
+    name = "libc",
+    tars = [":libc6_data.tar"],  # from a pkg_tar, a genrule or a checked-in file
+)
+```
+
+A layer of one compressed tar and nothing else is that tar, byte for byte,
+when none of its times need normalizing (and, for gzip, its header records no
+time): it is not recompressed.""",
     attrs = {
         "srcs": attr.label_list(
             doc = "Files to put below `path`, at their path relative to this package (less `strip_prefix`).",
@@ -76,6 +93,27 @@ built by its own action, once for all platforms.""",
         ),
         "symlinks": attr.string_dict(
             doc = "Symlinks to create: absolute path in the image to the link's target.",
+        ),
+        "tars": attr.label_list(
+            doc = """Tar files (plain, gzip or zstd) whose entries go into the layer, in order, before
+its other files, with their owners, modes, links and extended attributes. A path that two of
+them give (but a directory) is an error. Modification times later than 2000-01-01 are set to
+it, unless `keep_tar_mtimes`.""",
+            allow_files = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst"],
+        ),
+        "keep_tar_mtimes": attr.bool(
+            doc = "Keep the modification times of `tars` entries as they are.",
+        ),
+        "owner": attr.string(
+            doc = "The owner of `srcs`, `files`, `dirs` and `symlinks`, `uid:gid` in numbers, such as `\"65532:65532\"`. Default: `0:0`. The entries of `tars` keep theirs.",
+        ),
+        "compression": attr.string(
+            doc = "`\"gzip\"` or `\"zstd\"`. Default: the `@rules_goimage//rules:compression` build setting.",
+            values = ["", "gzip", "zstd"],
+        ),
+        "_compression": attr.label(
+            default = Label("//rules:compression"),
+            providers = [BuildSettingInfo],
         ),
     },
     toolchains = [ASSEMBLER_TOOLCHAIN_TYPE],

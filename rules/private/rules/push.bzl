@@ -17,8 +17,17 @@ def _image_push_impl(ctx):
         stamp = should_stamp(ctx),
     )
     args = image_runner_args(image) + ["--tags-file", tags]
+    runfiles = [tags]
     if ctx.attr.repository:
-        args += ["--repository", ctx.attr.repository]
+        repository = values_file(
+            ctx,
+            assembler = assembler,
+            name = ctx.label.name + ".repository",
+            values = [ctx.attr.repository],
+            stamp = should_stamp(ctx),
+        )
+        args += ["--repository-file", repository]
+        runfiles.append(repository)
     if image.base_repository:
         args += ["--mount-from", image.base_repository]
     script = write_runner(
@@ -28,8 +37,11 @@ def _image_push_impl(ctx):
         args = args,
         description = "Pushes {} to {}.".format(ctx.attr.image.label, ctx.attr.repository or "the repository given with --repository"),
     )
-    runfiles = ctx.runfiles(files = [tags], transitive_files = image_input_files(image)).merge(assembler_runfiles(ctx))
-    return [DefaultInfo(executable = script, files = depset([script]), runfiles = runfiles)]
+    return [DefaultInfo(
+        executable = script,
+        files = depset([script]),
+        runfiles = ctx.runfiles(files = runfiles, transitive_files = image_input_files(image)).merge(assembler_runfiles(ctx)),
+    )]
 
 image_push = rule(
     implementation = _image_push_impl,
@@ -52,7 +64,7 @@ replaces `remote_tags`). Credentials come from docker's config.json
             providers = [GoImageInfo],
         ),
         "repository": attr.string(
-            doc = "The repository to push to, such as `\"registry.example.com/team/app\"`.",
+            doc = "The repository to push to, such as `\"registry.example.com/team/app\"`. May use workspace status placeholders, such as `\"registry.example.com/{STABLE_TEAM}/app\"`, see `stamp`.",
         ),
         "remote_tags": attr.string_list(
             doc = "Tags to push, such as `[\"v1.2.3\", \"latest\"]`; none pushes by digest only. May use workspace status placeholders, see `stamp`.",
