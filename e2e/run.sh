@@ -233,7 +233,7 @@ step_stamp() {
   grep -qE '^build-[0-9]+$' <<<"$tags" || fail "with --stamp the pushed tags are $tags, want build-<timestamp>"
   ok "with --stamp, the label is $label and $ref is tagged $tags"
 
-  ref=$(E2E_REGISTRY=$REGISTRY push --stamp --workspace_status_command=app/status.sh //app:stamped_repository.push)
+  ref=$(push --stamp --workspace_status_command="app/status.sh $REGISTRY" //app:stamped_repository.push)
   [[ "$ref" == "$REGISTRY/e2e/stamped-repository@sha256:"* ]] ||
     fail "the push to a stamped repository printed $ref, want $REGISTRY/e2e/stamped-repository@sha256:..."
   skopeo inspect --tls-verify=false "docker://$REGISTRY/e2e/stamped-repository:v1" >/dev/null ||
