@@ -49,7 +49,7 @@ func baseName(name string) string {
 // what it replaces. A module replaced by a directory keeps its own URL,
 // annotated with the directory, which has no URL. A module the binary
 // records with its go.sum hash (go build's, not rules_go's) also has the
-// digest in-toto defines for that hash, dirHash1.
+// digest in-toto defines for that hash, dirHash.
 func module(m *debug.Module) ResourceDescriptor {
 	used := m
 	var annotations map[string]string
@@ -61,17 +61,19 @@ func module(m *debug.Module) ResourceDescriptor {
 		annotations = map[string]string{"replaces": strings.TrimSpace(m.Path + " " + m.Version)}
 	}
 	rd := ResourceDescriptor{Name: used.Path, URI: sbom.Purl(used.Path, used.Version), Annotations: annotations}
-	if d := dirHash1(used.Sum); d != "" {
-		rd.Digest = map[string]string{"dirHash1": d}
+	if d := dirHash(used.Sum); d != "" {
+		rd.Digest = map[string]string{"dirHash": d}
 	}
 	return rd
 }
 
 func isLocal(path string) bool { return strings.HasPrefix(path, ".") || strings.HasPrefix(path, "/") }
 
-// dirHash1 turns a go.sum hash "h1:<base64>" into in-toto's dirHash1, the
-// same SHA-256 in lowercase hex; other hashes give "".
-func dirHash1(sum string) string {
+// dirHash turns a go.sum hash "h1:<base64>" into in-toto's dirHash, the
+// same SHA-256 in lowercase hex; other hashes give "". (The digest set spec
+// heads the algorithm "dirHash" and its example "dirHash1"; the spec's own
+// Go bindings know and check "dirHash".)
+func dirHash(sum string) string {
 	b64, ok := strings.CutPrefix(sum, "h1:")
 	if !ok {
 		return ""
