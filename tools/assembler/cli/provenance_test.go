@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -256,4 +257,84 @@ func referrerManifest(t *testing.T, layout string, digest v1.Hash) (*v1.Manifest
 		return nil, err
 	}
 	return img.Manifest()
+}
+
+// cosign accepts the predicate as SLSA Provenance v1 (it parses the
+// predicate of --type slsaprovenance1 and refuses one without its required
+// fields), signs it as a DSSE attestation of the pushed image, and
+// `cosign verify-attestation --type slsaprovenance1` verifies it and gives
+// back our predicate, offline, with a key pair.
+func TestCosignAcceptsPredicate(t *testing.T) {
+	cosign := cosignTool(t)
+	reg := testenv.StartRegistry(t, false)
+	b := buildWithProvenance(t, testenv.HostBinary(t))
+	ref := reg.Host + "/app@" + b.digest
+	runOK(t, "push", "--layout", b.layout, "--repository", reg.Host+"/app", "--tag", "v1")
+
+	dir := t.TempDir()
+	var s struct{ Predicate json.RawMessage }
+	readJSONFile(t, b.statement, &s)
+	predicate := filepath.Join(dir, "predicate.json")
+	writeFile(t, predicate, string(s.Predicate))
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(cosign, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "COSIGN_PASSWORD=")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if err != nil {
+			err = fmt.Errorf("cosign %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		return stdout.String(), err
+	}
+	mustRun := func(args ...string) string {
+		out, err := run(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	mustRun("generate-key-pair")
+	attest := []string{"attest", "--key", "cosign.key", "--type", "slsaprovenance1", "--tlog-upload=false", "--yes", "--allow-http-registry"}
+	if _, err := run(append(attest, "--predicate", b.statement, ref)...); err == nil || !strings.Contains(err.Error(), "buildDefinition") {
+		t.Fatalf("cosign took a whole statement for a provenance predicate (%v): the check below would prove nothing", err)
+	}
+	mustRun(append(attest, "--predicate", predicate, ref)...)
+	out := mustRun("verify-attestation", "--key", "cosign.pub", "--type", "slsaprovenance1", "--insecure-ignore-tlog", "--allow-http-registry", ref)
+
+	var envelope struct{ Payload []byte }
+	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &envelope); err != nil {
+		t.Fatalf("verify-attestation printed %q: %v", out, err)
+	}
+	var signed struct {
+		PredicateType string
+		Predicate     json.RawMessage
+	}
+	if err := json.Unmarshal(envelope.Payload, &signed); err != nil {
+		t.Fatal(err)
+	}
+	var ours, theirs any
+	json.Unmarshal(s.Predicate, &ours)
+	json.Unmarshal(signed.Predicate, &theirs)
+	if signed.PredicateType != provenance.PredicateType || !reflect.DeepEqual(ours, theirs) {
+		t.Errorf("the verified attestation is %s with %s; want our predicate", signed.PredicateType, signed.Predicate)
+	}
+}
+
+// cosignTool is cosign v2.6.5, where `go install` or tools/run_tests.sh
+// puts it, or the test is skipped.
+func cosignTool(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("cosign"); err == nil {
+		return p
+	}
+	if cache, err := os.UserCacheDir(); err == nil {
+		p := filepath.Join(cache, "rules_goimage", "bin", "cosign")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("this test needs cosign: go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5")
+	return ""
 }
