@@ -62,6 +62,8 @@ def _single_test_impl(ctx):
     asserts.true(env, blob in tarball.inputs.to_list(), "the tarball action does not read the binary layer's blob")
     asserts.true(env, "--sbom" not in argv, "an image without sbom = True writes an SBOM: " + argv)
     asserts.equals(env, [], target[OutputGroupInfo].sbom.to_list())
+    asserts.true(env, "--provenance" not in argv, "an image without provenance = True writes a provenance: " + argv)
+    asserts.equals(env, [], target[OutputGroupInfo].provenance.to_list())
     return analysistest.end(env)
 
 _single_test = analysistest.make(_single_test_impl)
@@ -98,6 +100,61 @@ def _sbom_test_impl(ctx):
     return analysistest.end(env)
 
 _sbom_test = analysistest.make(_sbom_test_impl)
+
+# --- provenance -------------------------------------------------------------------
+
+def _provenance_test(ctx, stamped):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    statements = target[OutputGroupInfo].provenance.to_list()
+    asserts.equals(env, ["_with_provenance/linux_amd64/provenance.json", "_with_provenance/linux_arm64/provenance.json"], sorted([f.short_path[len("rules/tests/"):] for f in statements]))
+    asserts.equals(env, [], target[OutputGroupInfo].sbom.to_list())
+
+    # Each platform's manifest action writes its statement, where the
+    # manifest digest is known, from the modules the SBOM would list; only
+    # a stamped build reads the workspace status.
+    actions = _actions(env, "GoImageManifest")
+    asserts.equals(env, 2, len(actions))
+    for action in actions:
+        argv = _argv(action)
+        written = [f for f in action.outputs.to_list() if f.basename == "provenance.json"]
+        asserts.equals(env, 1, len(written), "the manifest action does not write a provenance")
+        for part in ["--provenance " + written[0].path, "--provenance-label //rules/tests:with_provenance", "--sbom-binary ", "--sbom-go-mod go.mod", "--sbom-packages ", "--base "]:
+            _contains(env, argv, part, "the manifest's command line")
+        asserts.true(env, "--sbom " not in argv, "provenance = True alone writes an SBOM: " + argv)
+        status = [f for f in action.inputs.to_list() if f.basename in ["stable-status.txt", "volatile-status.txt"]]
+        asserts.equals(env, 2 if stamped else 0, len(status), "the manifest action reads {} workspace status files".format(len(status)))
+        asserts.equals(env, 2 if stamped else 0, argv.count("--provenance-status "))
+    return analysistest.end(env)
+
+def _provenance_test_impl(ctx):
+    return _provenance_test(ctx, stamped = False)
+
+def _provenance_stamped_test_impl(ctx):
+    return _provenance_test(ctx, stamped = True)
+
+_provenance_unstamped_test = analysistest.make(_provenance_test_impl)
+_provenance_stamped_test = analysistest.make(
+    _provenance_stamped_test_impl,
+    config_settings = {"//command_line_option:stamp": True},
+)
+
+def _sbom_and_provenance_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    target = analysistest.target_under_test(env)
+    asserts.equals(env, ["with_sbom_and_provenance.provenance.json"], _basenames(target[OutputGroupInfo].provenance.to_list()))
+    asserts.equals(env, ["with_sbom_and_provenance.spdx.json"], _basenames(target[OutputGroupInfo].sbom.to_list()))
+
+    # One package listing serves both, in one manifest action.
+    listings = [f for a in _actions(env, "FileWrite") for f in a.outputs.to_list() if f.basename.endswith("_packages.txt")]
+    asserts.equals(env, 1, len(listings), "want one package listing: {}".format(listings))
+    argv = _argv(_actions(env, "GoImageManifest")[0])
+    for part in ["--sbom ", "--provenance ", "--sbom-packages " + listings[0].path]:
+        _contains(env, argv, part, "the manifest's command line")
+    asserts.equals(env, 1, argv.count("--sbom-packages "))
+    return analysistest.end(env)
+
+_sbom_and_provenance_test = analysistest.make(_sbom_and_provenance_test_impl)
 
 # --- a multi-platform image on a pulled base --------------------------------------
 
@@ -239,6 +296,7 @@ _bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\"
 _twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
 _outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
 _sbom_without_go_mod_test = analysistest.make(_failure_test("sbom = True needs go_mod"), expect_failure = True)
+_provenance_without_go_mod_test = analysistest.make(_failure_test("provenance = True needs go_mod"), expect_failure = True)
 _cgo_test = analysistest.make(_failure_test("is built with cgo (cgo = True), but go_image builds its binary as pure Go"), expect_failure = True)
 
 def _cgo_pure_test_impl(ctx):
@@ -323,6 +381,10 @@ def analysis_test_suite(name):
         "configured_stamped_test": (_configured_stamped_test, ":configured"),
         "layer_test": (_layer_test, ":config_layer"),
         "sbom_test": (_sbom_test, ":with_sbom"),
+        "provenance_test": (_provenance_unstamped_test, ":with_provenance"),
+        "provenance_stamped_test": (_provenance_stamped_test, ":with_provenance"),
+        "sbom_and_provenance_test": (_sbom_and_provenance_test, ":with_sbom_and_provenance"),
+        "provenance_without_go_mod_test": (_provenance_without_go_mod_test, ":provenance_without_go_mod"),
         "push_test": (_push_test, ":multi.push"),
         "load_test": (_load_test, ":single.load"),
         "bad_platform_test": (_bad_platform_test, ":bad_platform"),

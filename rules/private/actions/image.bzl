@@ -2,11 +2,12 @@
 
 load("//rules/private:actions/image_input.bzl", "layout_path")
 load("//rules/private:actions/params.bzl", "params_file_arg")
+load("//rules/private:actions/provenance.bzl", "provenance_args")
 
 def _descriptor_path(layer):
     return layer.descriptor.path
 
-def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, digest = None, sbom = None):
+def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, digest = None, modules = None, sbom = None, provenance = None):
     """Stacks prebuilt layers onto a base and writes the image's thin layout.
 
     The action reads the base's manifest and config and the layers'
@@ -27,9 +28,13 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
         tags), which may have been stamped; passed as @file.
       layout: the directory to write the thin OCI layout to.
       digest: the File to write the manifest digest to, or None.
-      sbom: struct(output, binary, go_mod, packages): write an SPDX SBOM of
-        the Go binary to the File output, with its modules from the go.mod
-        and the file listing its packages, and attach it to the image; or None.
+      modules: struct(binary, go_mod, packages): the Go binary that the SBOM
+        and the provenance describe, with its modules from the go.mod and
+        the file listing its packages; needed by both, else None.
+      sbom: the File to write an SPDX SBOM of the binary to, attached to the
+        image; or None.
+      provenance: the struct of declare_provenance: write an in-toto SLSA
+        provenance statement of the image, attached to it; or None.
     """
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = False)
@@ -59,13 +64,18 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
     if digest:
         args.add("--digest-file", digest)
         outputs.append(digest)
+    if modules:
+        args.add("--sbom-binary", modules.binary)
+        args.add("--sbom-go-mod", modules.go_mod)
+        args.add("--sbom-packages", modules.packages)
+        inputs += [modules.binary, modules.go_mod, modules.packages]
     if sbom:
-        args.add("--sbom", sbom.output)
-        args.add("--sbom-binary", sbom.binary)
-        args.add("--sbom-go-mod", sbom.go_mod)
-        args.add("--sbom-packages", sbom.packages)
-        inputs += [sbom.binary, sbom.go_mod, sbom.packages]
-        outputs.append(sbom.output)
+        args.add("--sbom", sbom)
+        outputs.append(sbom)
+    if provenance:
+        files = provenance_args(args, provenance)
+        inputs += files.inputs
+        outputs += files.outputs
     args.add("--follow-symlinks")
     args.add("--quiet")
     ctx.actions.run(

@@ -34,7 +34,7 @@ def go_image(
 
     | target | what it is |
     | --- | --- |
-    | `NAME` | the image (`go_image_rule`): `NAME.tar`, an OCI layout and Docker archive in one; output groups `layout` and, with `sbom = True`, `sbom` |
+    | `NAME` | the image (`go_image_rule`): `NAME.tar`, an OCI layout and Docker archive in one; output groups `layout` and, with `sbom = True`, `sbom`, with `provenance = True`, `provenance` |
     | `NAME.push` | `bazel run` pushes it to `repository` (`image_push`) |
     | `NAME.load` | `bazel run` loads it into docker or podman (`image_load`) |
     | `NAME.layout` | the image as a complete OCI layout directory, its one output: a base for rule sets that take one (rules_oci's `oci_image(base = ...)`) |
@@ -53,7 +53,7 @@ def go_image(
         entrypoint, cmd, env, workdir, user, labels, annotations,
         exposed_ports, stop_signal, volumes, healthcheck, healthcheck_options,
         data, data_strip_prefix, data_path, owner, tars, keep_tar_mtimes,
-        layers, compression, checks, binary_path, sbom, go_mod.
+        layers, compression, checks, binary_path, sbom, provenance, go_mod.
     """
     common = dict(visibility = visibility, tags = tags, testonly = testonly)
     go_image_rule(

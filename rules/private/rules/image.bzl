@@ -7,6 +7,7 @@ load("//rules/private:actions/image_input.bzl", "image_input_files")
 load("//rules/private:actions/index.bzl", "emit_index")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
 load("//rules/private:actions/pack.bzl", "emit_pack")
+load("//rules/private:actions/provenance.bzl", "declare_provenance")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:aspects/base_import.bzl", "base_import_aspect", "import_image")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
@@ -119,28 +120,24 @@ def _external_importpath(archive_data):
     # import path (a go_binary without importpath gets one from its label).
     return archive_data.importpath if archive_data.label.workspace_name else None
 
-def _sbom(ctx, platform, binary_target, binary, single):
-    """The SBOM of one platform's binary: its packages, as Bazel linked them, mapped to modules by go.mod."""
+def _modules(ctx, platform, binary_target, binary, single):
+    """The modules of one platform's binary, which the SBOM and the provenance list: its packages, as Bazel linked them, mapped to modules by go.mod."""
+    wanted = " and ".join([a + " = True" for a in ["sbom", "provenance"] if getattr(ctx.attr, a)])
     if not ctx.file.go_mod:
-        fail("sbom = True needs go_mod, the go.mod of the binary's module (such as \"//:go.mod\"): binaries that rules_go links do not record their modules")
+        fail(wanted + " needs go_mod, the go.mod of the binary's module (such as \"//:go.mod\"): binaries that rules_go links do not record their modules")
     if GoArchive not in binary_target:
-        fail("sbom = True needs a go_binary; {} is not one".format(ctx.attr.binary[0].label))
-    if single:
-        packages_path, sbom_path = ctx.label.name + "_packages.txt", ctx.label.name + ".spdx.json"
-    else:
-        folder = "_{}/{}/".format(ctx.label.name, platform_path(platform))
-        packages_path, sbom_path = folder + "packages.txt", folder + "sbom.spdx.json"
+        fail("{} needs a go_binary; {} is not one".format(wanted, ctx.attr.binary[0].label))
+    packages_path = ctx.label.name + "_packages.txt" if single else "_{}/{}/packages.txt".format(ctx.label.name, platform_path(platform))
     packages = ctx.actions.declare_file(packages_path)
     listing = ctx.actions.args()
     listing.set_param_file_format("multiline")
     listing.add_all(binary_target[GoArchive].transitive, map_each = _external_importpath)
     ctx.actions.write(packages, listing)
-    return struct(
-        output = ctx.actions.declare_file(sbom_path),
-        binary = binary,
-        go_mod = ctx.file.go_mod,
-        packages = packages,
-    )
+    return struct(binary = binary, go_mod = ctx.file.go_mod, packages = packages)
+
+def _sbom(ctx, platform, single):
+    path = ctx.label.name + ".spdx.json" if single else "_{}/{}/sbom.spdx.json".format(ctx.label.name, platform_path(platform))
+    return ctx.actions.declare_file(path)
 
 def _pairs(flag, d):
     out = []
@@ -240,6 +237,7 @@ def _go_image_impl(ctx):
     digest = ctx.actions.declare_file(ctx.label.name + ".digest")
     images = []
     sboms = []
+    provenances = []
     for platform in platforms:
         binary_target = ctx.split_attr.binary[platform]
         _check_cgo(ctx, binary_target)
@@ -252,9 +250,13 @@ def _go_image_impl(ctx):
         # it unchanged, cached and already in registries.
         layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
         layout = ctx.actions.declare_directory("_{}/{}image".format(ctx.label.name, "" if single else platform_path(platform) + "/"))
-        sbom = _sbom(ctx, platform, binary_target, binary, single) if ctx.attr.sbom else None
+        modules = _modules(ctx, platform, binary_target, binary, single) if ctx.attr.sbom or ctx.attr.provenance else None
+        sbom = _sbom(ctx, platform, single) if ctx.attr.sbom else None
         if sbom:
-            sboms.append(sbom.output)
+            sboms.append(sbom)
+        provenance = declare_provenance(ctx, platform = platform, single = single, stamp = stamp) if ctx.attr.provenance else None
+        if provenance:
+            provenances.append(provenance.output)
         emit_image(
             ctx,
             assembler = assembler,
@@ -265,11 +267,13 @@ def _go_image_impl(ctx):
             config_values = image_values,
             layout = layout,
             digest = digest if single else None,
+            modules = modules,
             sbom = sbom,
+            provenance = provenance,
         )
         images.append(_image_info(layout = layout, digest = digest if single else None, base = base, layers = layers, platforms = [platform]))
     image = images[0] if single else _index(ctx, assembler, images, repo_tags, stamp, digest)
-    return _outputs(ctx, assembler, image, sboms)
+    return _outputs(ctx, assembler, image, sboms, provenances)
 
 def _index(ctx, assembler, images, repo_tags, stamp, digest):
     index_values = values_file(
@@ -293,7 +297,7 @@ def _index(ctx, assembler, images, repo_tags, stamp, digest):
         base_repository = images[0].base_repository,
     )
 
-def _outputs(ctx, assembler, image, sboms):
+def _outputs(ctx, assembler, image, sboms, provenances):
     """The tarball (unless the tarball setting is off), the layout output group and the providers."""
     layout = ctx.actions.declare_directory(ctx.label.name + "_layout")
     emit_pack(ctx, assembler = assembler, image = image, layout = layout)
@@ -321,6 +325,7 @@ def _outputs(ctx, assembler, image, sboms):
             tarball = depset([tarball] if tarball else []),
             thin = thin,
             sbom = depset(sboms),
+            provenance = depset(provenances),
         ),
         info,
     ]
@@ -478,8 +483,22 @@ replacements), and the Go standard library. The files are in the output group
 `sbom`: `<name>.spdx.json` for one platform, `_<name>/<os>_<arch>/sbom.spdx.json`
 for each of several.""",
     ),
+    "provenance": attr.bool(
+        doc = """Also write the build provenance of each platform's image, an in-toto Statement v1
+with an SLSA Provenance v1 predicate (`https://slsa.dev/provenance/v1`), and attach it to
+the image as an OCI 1.1 referrer of artifact type `application/vnd.in-toto+json`, in the
+layout and the tarball; `.push` pushes it with the image, and cosign can sign it as an
+attestation (`--type slsaprovenance1`). Its subject is the image manifest, named by this
+target's label. It records this label and the platform, the base by name and digest, the
+Go standard library and the modules linked into the binary (as `sbom` lists them: needs
+`go_mod`), and, when the build stamps (see `stamp`), the source revision
+(`STABLE_GIT_COMMIT`, else `BUILD_SCM_REVISION`, a full git commit hash) and
+`BUILD_TIMESTAMP`. Without stamping it holds no revision and no time, and is reproducible.
+The files are in the output group `provenance`: `<name>.provenance.json` for one platform,
+`_<name>/<os>_<arch>/provenance.json` for each of several. See docs/assembler.md.""",
+    ),
     "go_mod": attr.label(
-        doc = "The go.mod of the binary's module, such as `\"//:go.mod\"`; needed by `sbom`.",
+        doc = "The go.mod of the binary's module, such as `\"//:go.mod\"`; needed by `sbom` and `provenance`.",
         allow_single_file = [".mod"],
     ),
     "repo_tags": attr.string_list(

@@ -49,11 +49,12 @@ A multi-platform base gives its --platform image.`,
 type buildFlags struct {
 	base, baseName, platform, binary, binaryPath string
 	output, layoutDir, thinLayout, digest, sbom  string
+	provenance, provenanceLabel                  string
 	compr                                        string
 	workdir, user, stopSignal, binaryMode        string
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
-	volumes, healthCmd                           stringList
+	volumes, healthCmd, provenanceStatus         stringList
 	labels, annotations                          keyValues
 	health                                       image.Healthcheck
 	checks                                       check.Levels
@@ -80,7 +81,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func (f *buildFlags) outputs() []namedPath {
 	return []namedPath{{"--output", f.output}, {"--layout", f.layoutDir}, {"--thin-layout", f.thinLayout},
-		{"--digest-file", f.digest}, {"--sbom", f.sbom}}
+		{"--digest-file", f.digest}, {"--sbom", f.sbom}, {"--provenance", f.provenance}}
 }
 
 func (f *buildFlags) inputs() []namedPath {
@@ -90,6 +91,9 @@ func (f *buildFlags) inputs() []namedPath {
 	}
 	for _, l := range f.layers {
 		in = append(in, namedPath{"--layer", l})
+	}
+	for _, s := range f.provenanceStatus {
+		in = append(in, namedPath{"--provenance-status", s})
 	}
 	return in
 }
@@ -115,6 +119,10 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 		return nil, usageError(fs, "give --output, --layout or --thin-layout")
 	case f.sbom != "" && f.describedBinary() == "":
 		return nil, usageError(fs, "--sbom describes a Go binary: give --binary or --sbom-binary")
+	case f.provenance != "" && f.describedBinary() == "":
+		return nil, usageError(fs, "--provenance lists the modules of a Go binary: give --binary or --sbom-binary")
+	case f.provenance == "" && (f.provenanceLabel != "" || len(f.provenanceStatus) > 0):
+		return nil, usageError(fs, "--provenance-label and --provenance-status describe the --provenance: give --provenance FILE")
 	case (f.sbomGoMod == "") != (f.sbomPackages == ""):
 		return nil, usageError(fs, "--sbom-go-mod and --sbom-packages go together")
 	}
@@ -174,9 +182,12 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.thinLayout, "thin-layout", "", "an OCI image layout directory to write without the layer blobs, which stay where they are (for 'pack', 'push' and 'load' with --blob and --layer)")
 	fs.StringVar(&f.digest, "digest-file", "", "a file to write the image digest to")
 	fs.StringVar(&f.sbom, "sbom", "", "write an SPDX 2.3 JSON SBOM of the binary's Go modules to this file, and attach it to the image in the outputs")
-	fs.StringVar(&f.sbomBinary, "sbom-binary", "", "the Go binary the --sbom describes, when it comes in a prebuilt --layer (default: --binary)")
-	fs.StringVar(&f.sbomGoMod, "sbom-go-mod", "", "for a binary whose build info lists no modules (rules_go's): the go.mod that maps --sbom-packages to modules and versions")
+	fs.StringVar(&f.sbomBinary, "sbom-binary", "", "the Go binary the --sbom and the --provenance describe, when it comes in a prebuilt --layer (default: --binary)")
+	fs.StringVar(&f.sbomGoMod, "sbom-go-mod", "", "for a binary whose build info lists no modules (rules_go's): the go.mod that maps --sbom-packages to modules and versions, for the --sbom and the --provenance")
 	fs.StringVar(&f.sbomPackages, "sbom-packages", "", "a file with the import paths of the packages linked into the binary, one a line (with --sbom-go-mod)")
+	fs.StringVar(&f.provenance, "provenance", "", "write an in-toto statement with an SLSA Provenance v1 predicate, whose subject is the image manifest, to this file, and attach it to the image in the outputs")
+	fs.StringVar(&f.provenanceLabel, "provenance-label", "", "the Bazel label of the image target: the --provenance names the image and its external parameters by it")
+	fs.Var(&f.provenanceStatus, "provenance-status", "a workspace status file of a stamped build (stable-status.txt, volatile-status.txt), repeated: the --provenance records the source revision (STABLE_GIT_COMMIT or BUILD_SCM_REVISION) and BUILD_TIMESTAMP")
 	fs.StringVar(&f.compr, "compression", "gzip", "compression of the binary's layer: gzip or zstd")
 	fs.IntVar(&f.level, "compression-level", 0, "compression level (default: the compressor's default)")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not print the image digest")
@@ -193,7 +204,7 @@ func registerHealthcheckFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.IntVar(&f.health.Retries, "healthcheck-retries", 0, "how many failed healthchecks in a row make the container unhealthy (default: the runtime's, 3)")
 }
 
-// describedBinary is the binary an SBOM describes.
+// describedBinary is the binary an SBOM and a provenance describe.
 func (f *buildFlags) describedBinary() string {
 	if f.sbomBinary != "" {
 		return f.sbomBinary
@@ -250,8 +261,10 @@ func (f *buildFlags) storeOptions() []store.Option {
 // assembled is the image a build makes, with the index of its file system
 // when the checks could make one.
 type assembled struct {
-	image   v1.Image
-	fsIndex *fsindex.Index
+	image      v1.Image
+	fsIndex    *fsindex.Index
+	baseName   string
+	baseDigest v1.Hash
 }
 
 func assemble(f *buildFlags, b *base.Base, work string, stderr io.Writer) (*assembled, error) {
@@ -278,7 +291,7 @@ func assemble(f *buildFlags, b *base.Base, work string, stderr io.Writer) (*asse
 	if err != nil {
 		return nil, err
 	}
-	return &assembled{image: img, fsIndex: idx}, nil
+	return &assembled{image: img, fsIndex: idx, baseName: cfg.BaseName, baseDigest: cfg.BaseDigest}, nil
 }
 
 // checkImage runs the checks (package check) on the image, printing their
@@ -463,13 +476,16 @@ func writeOutputs(ctx context.Context, f *buildFlags, a *assembled) error {
 	}
 	var out atomicfile.Batch
 	defer out.Abort()
-	if f.sbom != "" {
-		ref, doc, err := sbomArtifact(f, img)
+	for _, at := range f.attachments() {
+		if at.file == "" {
+			continue
+		}
+		ref, doc, err := at.make(f, a)
 		if err != nil {
 			return err
 		}
 		c.Referrers = append(c.Referrers, ref)
-		if err := stageBytes(&out, f.sbom, doc); err != nil {
+		if err := stageBytes(&out, at.file, doc); err != nil {
 			return err
 		}
 	}
@@ -480,4 +496,17 @@ func writeOutputs(ctx context.Context, f *buildFlags, a *assembled) error {
 		return err
 	}
 	return out.Commit()
+}
+
+// attachment is a document about the image that a build writes to a file
+// and attaches to the image in its outputs, as an OCI 1.1 referrer.
+type attachment struct {
+	file string
+	make func(*buildFlags, *assembled) (artifact v1.Image, doc []byte, err error)
+}
+
+// attachments are the documents a build can attach, in the order the
+// outputs list them.
+func (f *buildFlags) attachments() []attachment {
+	return []attachment{{f.sbom, sbomArtifact}, {f.provenance, provenanceArtifact}}
 }

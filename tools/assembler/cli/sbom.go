@@ -7,15 +7,13 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/sbom"
 )
 
 // sbomArtifact returns the SBOM of the binary, and the same as an artifact
-// that refers to img.
-func sbomArtifact(f *buildFlags, img v1.Image) (v1.Image, []byte, error) {
+// that refers to the image.
+func sbomArtifact(f *buildFlags, a *assembled) (v1.Image, []byte, error) {
 	name := filepath.Base(f.describedBinary())
 	if len(f.tags) > 0 {
 		name = f.tags[0]
@@ -24,14 +22,11 @@ func sbomArtifact(f *buildFlags, img v1.Image) (v1.Image, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	created := epochTime(*f.epoch)
-	doc, err := sbom.FromBinary(f.describedBinary(), name, created, modules)
+	doc, err := sbom.FromBinary(f.describedBinary(), name, epochTime(*f.epoch), modules)
 	if err != nil {
 		return nil, nil, err
 	}
-	art, err := image.Artifact(img, types.MediaType(sbom.MediaType), doc, map[string]string{
-		"org.opencontainers.image.created": created.Format("2006-01-02T15:04:05Z"),
-	})
+	art, err := attach(f, a.image, sbom.MediaType, doc)
 	return art, doc, err
 }
 

@@ -95,7 +95,7 @@ func checkSBOM(t *testing.T, doc, layout, digest string) {
 	}
 	checkSPDX(t, doc)
 
-	ref := referrer(t, layout)
+	ref := referrer(t, layout, sbom.MediaType)
 	m, err := ref.Manifest()
 	if err != nil {
 		t.Fatal(err)
@@ -136,12 +136,13 @@ func hasPackage(d sbom.Document, name, purl string) bool {
 	return false
 }
 
-// referrer is the one artifact that the layout's index.json lists.
-func referrer(t *testing.T, layout string) v1.Image {
+// referrer is the one artifact of artifactType that the layout's
+// index.json lists.
+func referrer(t *testing.T, layout, artifactType string) v1.Image {
 	t.Helper()
 	idx := layoutIndex(t, layout)
 	for _, d := range idx.Manifests {
-		if d.ArtifactType == sbom.MediaType {
+		if d.ArtifactType == artifactType {
 			img, err := layoutImageByDigest(t, layout, d.Digest)
 			if err != nil {
 				t.Fatal(err)
@@ -149,7 +150,7 @@ func referrer(t *testing.T, layout string) v1.Image {
 			return img
 		}
 	}
-	t.Fatalf("index.json lists no %s artifact: %+v", sbom.MediaType, idx.Manifests)
+	t.Fatalf("index.json lists no %s artifact: %+v", artifactType, idx.Manifests)
 	return nil
 }
 
@@ -168,6 +169,6 @@ func checkAttached(t *testing.T, ref v1.Image, doc string) {
 	attached.ReadFrom(rc)
 	written, _ := os.ReadFile(doc)
 	if !bytes.Equal(attached.Bytes(), written) {
-		t.Error("the attached SBOM differs from the file written next to the image")
+		t.Errorf("the attached document differs from %s, written next to the image", doc)
 	}
 }

@@ -72,13 +72,14 @@ func newPackage(id, path, version, purpose string) Package {
 		PrimaryPackagePurpose: purpose,
 	}
 	if path != "" && !strings.HasPrefix(path, ".") && !strings.HasPrefix(path, "/") {
-		p.ExternalRefs = []ExternalRef{{"PACKAGE-MANAGER", "purl", purl(path, version)}}
+		p.ExternalRefs = []ExternalRef{{"PACKAGE-MANAGER", "purl", Purl(path, version)}}
 	}
 	return p
 }
 
-// purl is the package URL of a Go module: pkg:golang/<path>@<version>.
-func purl(path, version string) string {
+// Purl is the package URL of a Go module: pkg:golang/<path>@<version>, or
+// without @<version> for a module without one (the main module's "(devel)").
+func Purl(path, version string) string {
 	u := "pkg:golang/" + path
 	if version != "" && version != "(devel)" {
 		u += "@" + version

@@ -61,12 +61,9 @@ type Modules struct {
 // when not nil, stand for the modules of the build info; its Go version and
 // build settings are still the binary's.
 func FromBinary(path, name string, created time.Time, modules *Modules) ([]byte, error) {
-	bi, err := buildinfo.ReadFile(path)
+	bi, err := BuildInfo(path, modules)
 	if err != nil {
-		return nil, fmt.Errorf("reading the Go build info of %s, which the SBOM lists: %w; only Go binaries (Go 1.18 or newer) have one", path, err)
-	}
-	if modules != nil {
-		bi.Path, bi.Main, bi.Deps = modules.Main.Path, modules.Main, modules.Deps
+		return nil, err
 	}
 	sum, err := fileSHA256(path)
 	if err != nil {
@@ -89,6 +86,21 @@ func FromBinary(path, name string, created time.Time, modules *Modules) ([]byte,
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// BuildInfo reads the Go build info of the binary at path: its Go version,
+// build settings and modules. modules, when not nil, stand for the modules
+// of the build info. The SBOM and the provenance (package provenance) list
+// the modules it returns.
+func BuildInfo(path string, modules *Modules) (*buildinfo.BuildInfo, error) {
+	bi, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the Go build info of %s, which lists the modules it was built from: %w; only Go binaries (Go 1.18 or newer) have one", path, err)
+	}
+	if modules != nil {
+		bi.Path, bi.Main, bi.Deps = modules.Main.Path, modules.Main, modules.Deps
+	}
+	return bi, nil
 }
 
 func fileSHA256(path string) (string, error) {

@@ -1,0 +1,340 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/provenance"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/sbom"
+)
+
+const stampedCommit = "0123456789abcdef0123456789abcdef01234567"
+
+// provenanceBuild builds the assembler's own binary into an image with a
+// stamped provenance and an SBOM, in a tarball and a layout, in a fresh
+// temporary directory; it returns the files and the image digest.
+type provenanceBuild struct {
+	statement, tarball, layout, digest string
+}
+
+func buildWithProvenance(t *testing.T, bin string, extra ...string) provenanceBuild {
+	t.Helper()
+	t.Setenv("TMPDIR", t.TempDir())
+	dir := t.TempDir()
+	stable, volatile := filepath.Join(dir, "stable-status.txt"), filepath.Join(dir, "volatile-status.txt")
+	writeFile(t, stable, "BUILD_USER alice\nSTABLE_GIT_COMMIT "+stampedCommit+"\n")
+	writeFile(t, volatile, "BUILD_TIMESTAMP 1700000000\n")
+	b := provenanceBuild{
+		statement: filepath.Join(dir, "provenance.intoto.json"),
+		tarball:   filepath.Join(dir, "image.tar"),
+		layout:    filepath.Join(dir, "layout"),
+	}
+	args := append([]string{"build", "--binary", bin, "--platform", "linux/" + hostArch(), "--tag", "example.com/assembler:v1",
+		"--output", b.tarball, "--layout", b.layout, "--sbom", filepath.Join(dir, "sbom.spdx.json"),
+		"--provenance", b.statement, "--provenance-label", "//tools/assembler:image",
+		"--provenance-status", stable, "--provenance-status", volatile}, extra...)
+	b.digest = runOK(t, args...)
+	return b
+}
+
+// The statement names the image manifest as its subject and the binary's
+// modules, the source revision and the build time; it is valid by the
+// in-toto bindings of the specs; the layout and the tarball attach it to
+// the image beside the SBOM, as an OCI 1.1 referrer of type
+// application/vnd.in-toto+json whose blob is the statement.
+func TestBuildAttachesProvenance(t *testing.T) {
+	b := buildWithProvenance(t, testenv.Assembler(t))
+	var s provenance.Statement
+	readJSONFile(t, b.statement, &s)
+	if got := "sha256:" + s.Subject[0].Digest["sha256"]; got != b.digest || s.Subject[0].Name != "//tools/assembler:image" {
+		t.Errorf("subject %+v, want //tools/assembler:image with digest %s", s.Subject, b.digest)
+	}
+	deps := map[string]provenance.ResourceDescriptor{}
+	for _, d := range s.Predicate.BuildDefinition.ResolvedDependencies {
+		deps[d.Name] = d
+	}
+	ggcr := deps["github.com/google/go-containerregistry"]
+	if ggcr.URI != "pkg:golang/github.com/google/go-containerregistry@v0.22.1" || len(ggcr.Digest["dirHash"]) != 64 {
+		t.Errorf("go-containerregistry is %+v; want v0.22.1 with the dirHash of its go.sum hash", ggcr)
+	}
+	if deps["source"].Digest["gitCommit"] != stampedCommit || s.Predicate.RunDetails.Metadata == nil {
+		t.Errorf("the stamped statement lacks the revision or the time: %+v, %+v", deps["source"], s.Predicate.RunDetails)
+	}
+	validateStatement(t, b.statement)
+
+	for _, layout := range []string{b.layout, untarred(t, b.tarball)} {
+		for _, artifactType := range []string{provenance.MediaType, sbom.MediaType} {
+			ref := referrer(t, layout, artifactType)
+			m, err := ref.Manifest()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Subject == nil || m.Subject.Digest.String() != b.digest {
+				t.Errorf("the %s artifact of %s refers to %+v, want %s", artifactType, layout, m.Subject, b.digest)
+			}
+		}
+		checkAttached(t, referrer(t, layout, provenance.MediaType), b.statement)
+	}
+}
+
+// Two builds of the same inputs give the same statement and the same
+// image with it, whatever the temporary and output directories.
+func TestProvenanceIsReproducible(t *testing.T) {
+	bin := testenv.HostBinary(t)
+	first, second := buildWithProvenance(t, bin), buildWithProvenance(t, bin)
+	for _, f := range []func(provenanceBuild) string{
+		func(b provenanceBuild) string { return b.statement },
+		func(b provenanceBuild) string { return b.tarball },
+	} {
+		a, b := readFile(t, f(first)), readFile(t, f(second))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s and %s differ", f(first), f(second))
+		}
+	}
+}
+
+// Without workspace status (a build without --stamp) the statement has no
+// revision and no time.
+func TestProvenanceUnstamped(t *testing.T) {
+	dir := t.TempDir()
+	statement := filepath.Join(dir, "p.json")
+	runOK(t, "build", "--binary", testenv.HostBinary(t), "--layout", filepath.Join(dir, "layout"), "--provenance", statement)
+	data := readFile(t, statement)
+	for _, s := range []string{"gitCommit", "startedOn"} {
+		if bytes.Contains(data, []byte(s)) {
+			t.Errorf("an unstamped statement has %s:\n%s", s, data)
+		}
+	}
+}
+
+func TestProvenanceUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	layer := filepath.Join(dir, "layer.json")
+	runOK(t, "layer", "--file", testenv.HostBinary(t)+"=/app/hello", "--output", filepath.Join(dir, "layer.tar.gz"), "--descriptor", layer)
+	_, err := runErr("build", "--layer", layer, "--layout", filepath.Join(dir, "out"), "--provenance", filepath.Join(dir, "p.json"))
+	wantError(t, err, "--provenance lists the modules of a Go binary", "--sbom-binary")
+	_, err = runErr("build", "--binary", testenv.HostBinary(t), "--layout", filepath.Join(dir, "out"), "--provenance-label", "//app:image")
+	wantError(t, err, "give --provenance FILE")
+	status := filepath.Join(dir, "stable-status.txt")
+	writeFile(t, status, "STABLE_GIT_COMMIT abc123\n")
+	_, err = runErr("build", "--binary", testenv.HostBinary(t), "--layout", filepath.Join(dir, "out"), "--provenance", filepath.Join(dir, "p.json"), "--provenance-status", status)
+	wantError(t, err, "STABLE_GIT_COMMIT", "not a full git commit hash", "git rev-parse HEAD")
+	wantNoFiles(t, filepath.Join(dir, "out"))
+}
+
+// assembler push pushes the statement with the image: an OCI 1.1 referrer
+// that crane and skopeo find under the referrers fallback tag of a registry
+// without the referrers API (Debian's docker-registry), whose blob is the
+// statement.
+func TestPushCarriesProvenance(t *testing.T) {
+	reg := testenv.StartRegistry(t, false)
+	b := buildWithProvenance(t, testenv.HostBinary(t))
+	repo := reg.Host + "/app"
+	runOK(t, "push", "--layout", b.layout, "--repository", repo, "--tag", "v1")
+	fallback := repo + ":" + strings.Replace(b.digest, ":", "-", 1)
+	crane := testenv.Tool(t, "crane")
+	for _, raw := range []string{
+		testenv.Run(t, crane, "manifest", fallback),
+		testenv.Run(t, testenv.Tool(t, "skopeo"), "inspect", "--raw", "--tls-verify=false", "docker://"+fallback),
+	} {
+		var idx v1.IndexManifest
+		if err := json.Unmarshal([]byte(raw), &idx); err != nil {
+			t.Fatal(err)
+		}
+		art := artifactOfType(idx, provenance.MediaType)
+		if art == nil {
+			t.Fatalf("the referrers of %s lack the provenance: %s", b.digest, raw)
+		}
+		var m v1.Manifest
+		if err := json.Unmarshal([]byte(testenv.Run(t, crane, "manifest", repo+"@"+art.Digest.String())), &m); err != nil {
+			t.Fatal(err)
+		}
+		blob := testenv.Run(t, crane, "blob", fmt.Sprintf("%s@%s", repo, m.Layers[0].Digest))
+		if blob != string(readFile(t, b.statement)) || m.Subject.Digest.String() != b.digest {
+			t.Errorf("the pushed provenance %s is not the statement the build wrote, about %s", art.Digest, b.digest)
+		}
+	}
+}
+
+func artifactOfType(idx v1.IndexManifest, artifactType string) *v1.Descriptor {
+	for _, d := range idx.Manifests {
+		if d.ArtifactType == artifactType {
+			return &d
+		}
+	}
+	return nil
+}
+
+// validateStatement checks a statement with the in-toto project's Go
+// bindings of the specs (see package provenance's testdata/validate).
+func validateStatement(t *testing.T, path string) {
+	t.Helper()
+	cmd := exec.Command(testenv.Tool(t, "go"), "run", ".", path)
+	cmd.Dir = filepath.Join(testenv.ModuleRoot(t), "tools", "assembler", "provenance", "testdata", "validate")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("the statement is not valid in-toto SLSA provenance: %v\n%s", err, out)
+	}
+}
+
+// untarred extracts an image tarball, an OCI layout too, and returns its
+// folder.
+func untarred(t *testing.T, tarball string) string {
+	t.Helper()
+	dir := t.TempDir()
+	testenv.Untar(t, tarball, dir)
+	return dir
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A multi-platform image carries a statement per platform, each about its
+// platform's manifest, as it carries an SBOM per platform.
+func TestIndexKeepsEachPlatformsProvenance(t *testing.T) {
+	var images []string
+	subjects := map[string]bool{}
+	for _, arch := range []string{"amd64", "arm64"} {
+		dir := t.TempDir()
+		layout, statement := filepath.Join(dir, "layout"), filepath.Join(dir, "p.json")
+		runOK(t, "build", "--binary", testenv.GoBinary(t, testenv.HelloSource, "linux", arch), "--platform", "linux/"+arch,
+			"--layout", layout, "--provenance", statement, "--provenance-label", "//app:image")
+		var s provenance.Statement
+		readJSONFile(t, statement, &s)
+		if s.Predicate.BuildDefinition.ExternalParameters["platform"] != "linux/"+arch {
+			t.Errorf("the linux/%s statement has the parameters %v", arch, s.Predicate.BuildDefinition.ExternalParameters)
+		}
+		subjects["sha256:"+s.Subject[0].Digest["sha256"]] = true
+		images = append(images, "--image", layout)
+	}
+	layout := filepath.Join(t.TempDir(), "index")
+	runOK(t, append([]string{"index", "--layout", layout}, images...)...)
+	n := 0
+	for _, d := range layoutIndex(t, layout).Manifests {
+		if d.ArtifactType != provenance.MediaType {
+			continue
+		}
+		n++
+		m, err := referrerManifest(t, layout, d.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !subjects[m.Subject.Digest.String()] {
+			t.Errorf("a statement of the index refers to %s, no platform's image", m.Subject.Digest)
+		}
+	}
+	if n != 2 {
+		t.Errorf("the index's layout lists %d statements, want one per platform", n)
+	}
+}
+
+func referrerManifest(t *testing.T, layout string, digest v1.Hash) (*v1.Manifest, error) {
+	t.Helper()
+	img, err := layoutImageByDigest(t, layout, digest)
+	if err != nil {
+		return nil, err
+	}
+	return img.Manifest()
+}
+
+// cosign accepts the predicate as SLSA Provenance v1 (it parses the
+// predicate of --type slsaprovenance1 and refuses one without its required
+// fields), signs it as a DSSE attestation of the pushed image, and
+// `cosign verify-attestation --type slsaprovenance1` verifies it and gives
+// back our predicate, offline, with a key pair.
+func TestCosignAcceptsPredicate(t *testing.T) {
+	cosign := cosignTool(t)
+	reg := testenv.StartRegistry(t, false)
+	b := buildWithProvenance(t, testenv.HostBinary(t))
+	ref := reg.Host + "/app@" + b.digest
+	runOK(t, "push", "--layout", b.layout, "--repository", reg.Host+"/app", "--tag", "v1")
+
+	dir := t.TempDir()
+	var s struct{ Predicate json.RawMessage }
+	readJSONFile(t, b.statement, &s)
+	predicate := filepath.Join(dir, "predicate.json")
+	writeFile(t, predicate, string(s.Predicate))
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(cosign, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "COSIGN_PASSWORD=")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if err != nil {
+			err = fmt.Errorf("cosign %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+		}
+		return stdout.String(), err
+	}
+	mustRun := func(args ...string) string {
+		out, err := run(args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	mustRun("generate-key-pair")
+	attest := []string{"attest", "--key", "cosign.key", "--type", "slsaprovenance1", "--tlog-upload=false", "--yes", "--allow-http-registry"}
+	if _, err := run(append(attest, "--predicate", b.statement, ref)...); err == nil || !strings.Contains(err.Error(), "buildDefinition") {
+		t.Fatalf("cosign took a whole statement for a provenance predicate (%v): the check below would prove nothing", err)
+	}
+	mustRun(append(attest, "--predicate", predicate, ref)...)
+	out := mustRun("verify-attestation", "--key", "cosign.pub", "--type", "slsaprovenance1", "--insecure-ignore-tlog", "--allow-http-registry", ref)
+
+	var envelope struct{ Payload []byte }
+	if err := json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &envelope); err != nil {
+		t.Fatalf("verify-attestation printed %q: %v", out, err)
+	}
+	var signed struct {
+		PredicateType string
+		Predicate     json.RawMessage
+	}
+	if err := json.Unmarshal(envelope.Payload, &signed); err != nil {
+		t.Fatal(err)
+	}
+	var ours, theirs any
+	json.Unmarshal(s.Predicate, &ours)
+	json.Unmarshal(signed.Predicate, &theirs)
+	if signed.PredicateType != provenance.PredicateType || !reflect.DeepEqual(ours, theirs) {
+		t.Errorf("the verified attestation is %s with %s; want our predicate", signed.PredicateType, signed.Predicate)
+	}
+}
+
+// cosignTool is cosign v2.6.5, where `go install` or tools/run_tests.sh
+// puts it, or the test is skipped.
+func cosignTool(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("cosign"); err == nil {
+		return p
+	}
+	if cache, err := os.UserCacheDir(); err == nil {
+		p := filepath.Join(cache, "rules_goimage", "bin", "cosign")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skip("this test needs cosign: go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5")
+	return ""
+}
