@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"load":    {summary: "stream an image into docker or podman", run: runLoad},
 	"pack":    {summary: "pack an image and the blobs it refers to into a tarball or a complete layout", run: runPack},
 	"push":    {summary: "push an image or index to a registry", run: runPush},
+	"release": {summary: "push a set of images, sharing blobs across repositories, and record their references", run: runRelease},
 	"stamp":   {summary: "fill workspace status values into names and labels", run: runStamp},
 }
 
