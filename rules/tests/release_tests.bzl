@@ -59,14 +59,14 @@ def _resolve_test_impl(ctx):
     # The digest comes from the go_image's digest file: the action waits for
     # the image's manifest, never for a push.
     inputs = [f.basename for f in actions[0].inputs.to_list()]
-    for name in ["multi.digest", "deploy.yaml", "k8s.images.json"]:
+    for name in ["single.digest", "deploy.yaml", "k8s.images.json"]:
         asserts.true(env, name in inputs, "the resolve action does not read {}: {}".format(name, inputs))
     images = _manifest(env, "k8s.images.json")
     asserts.equals(env, 1, len(images))
-    asserts.equals(env, "//rules/tests:multi", images[0]["label"])
+    asserts.equals(env, "//rules/tests:single", images[0]["label"])
     asserts.equals(env, ["ko://example.com/app", "app"], images[0]["names"])
     asserts.true(env, images[0]["digest_file"].startswith("../" * 4), images[0]["digest_file"])
-    asserts.true(env, images[0]["digest_file"].endswith("rules/tests/multi.digest"), images[0]["digest_file"])
+    asserts.true(env, images[0]["digest_file"].endswith("rules/tests/single.digest"), images[0]["digest_file"])
     return analysistest.end(env)
 
 _resolve_test = analysistest.make(_resolve_test_impl)
@@ -82,7 +82,7 @@ def _failure_test(message):
     return impl
 
 _no_repository_test = analysistest.make(_failure_test("images gives //rules/tests:single no repository"), expect_failure = True)
-_unknown_name_test = analysistest.make(_failure_test("names gives names to //rules/tests:single, which is not in images"), expect_failure = True)
+_unknown_name_test = analysistest.make(_failure_test("names gives names to //rules/tests:multi, which is not in images"), expect_failure = True)
 
 def release_test_suite(name):
     """Declares the analysis tests of goimage_release and goimage_resolve, and a test_suite of them.

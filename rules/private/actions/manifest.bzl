@@ -94,9 +94,12 @@ def write_manifest(ctx, output, entries, path_of):
     def rel(v):
         if type(v) == "File":
             return relative_path(base, path_of(v))
-        if type(v) == "list":
-            return [rel(x) for x in v]
         return v
 
-    images = [{k: rel(v) for k, v in e.items()} for e in entries]
+    def value(v):
+        if type(v) == "list":
+            return [rel(x) for x in v]
+        return rel(v)
+
+    images = [{k: value(v) for k, v in e.items()} for e in entries]
     ctx.actions.write(output, json.encode_indent({"images": images}, indent = "  ") + "\n")

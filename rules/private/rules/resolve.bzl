@@ -81,7 +81,8 @@ by `goimage_release` or `.push`, before deploying).
 
 A reference is a YAML value written as a label of one of `images`
 (`//cmd/api:image`, `@//cmd/api:image`; `//cmd/api` means `//cmd/api:api`),
-or as one of its `names` (ko's `ko://import/path`, or any word). Only those
+or as one of its `names`: ko's `ko://import/path` anywhere, a plain word
+(such as `api`) only as the value of an `image` key. Only those
 values change; comments, quoting and every document of the file stay as
 written. A label or `ko://` value that names no image of the target is an
 error naming the file and line.""",
@@ -97,7 +98,7 @@ error naming the file and line.""",
             providers = [GoImageInfo],
         ),
         "names": attr.label_keyed_string_dict(
-            doc = "Further names the files use for images of `images`, separated by spaces: ko's `ko://import/path` of the image's binary, or a plain word such as `api`.",
+            doc = "Further names the files use for images of `images`, separated by spaces: ko's `ko://import/path` of the image's binary, or a plain word such as `api`, which is replaced only as the value of an `image` key.",
             providers = [GoImageInfo],
         ),
     }, **STAMP_ATTRS),

@@ -5,8 +5,9 @@
 //
 // A reference is a scalar value (of a mapping or a sequence, never a key)
 // written as a Bazel label ("//app:image", "@//app:image", "//app" for
-// "//app:app") or as ko's "ko://example.com/cmd/app", or any name the rule
-// gives an image. Only those values change: the files are rewritten in
+// "//app:app") or as ko's "ko://example.com/cmd/app"; or a plain name the
+// rule gives an image, such as "api", as the value of an "image" key only,
+// since a plain word is also a container's name elsewhere. Only those values change: the files are rewritten in
 // place, byte for byte otherwise, so comments, ordering, quoting and every
 // document of a multi-document file stay as written. A value that looks
 // like a reference (a label or ko://) but names no image the rule knows is
@@ -34,6 +35,10 @@ type Refs map[string]string
 
 // labelPattern is a Bazel label of a target, with or without a repository.
 var labelPattern = regexp.MustCompile(`^@{0,2}[A-Za-z0-9_.~+-]*//[A-Za-z0-9_./+-]*(:[A-Za-z0-9_./+=,@~-]+)?$`)
+
+// imageKey is the key whose values plain names are replaced in:
+// Kubernetes' and Compose's "image".
+const imageKey = "image"
 
 // koPrefix marks ko's references to a Go main package by import path.
 const koPrefix = "ko://"
@@ -88,8 +93,8 @@ func YAML(file string, src []byte, refs Refs) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s is not valid YAML: %w", file, err)
 		}
-		walk(&doc, false, func(n *yaml.Node) {
-			r, err := replace(file, src, lines, n, refs)
+		walk(&doc, "", func(n *yaml.Node, key string) {
+			r, err := replace(file, src, lines, n, key, refs)
 			if err != nil {
 				errs = append(errs, err)
 			} else if r != nil {
@@ -103,31 +108,35 @@ func YAML(file string, src []byte, refs Refs) ([]byte, error) {
 	return apply(src, reps), nil
 }
 
-// walk calls f for every scalar that is a value, not a key.
-func walk(n *yaml.Node, isKey bool, f func(*yaml.Node)) {
+// walk calls f for every scalar that is a value, not a key, with the key
+// it is the value of ("" in a sequence or at the top).
+func walk(n *yaml.Node, key string, f func(n *yaml.Node, key string)) {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if !isKey {
-			f(n)
-		}
+		f(n, key)
 	case yaml.MappingNode:
-		for i, c := range n.Content {
-			walk(c, i%2 == 0, f)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walk(n.Content[i+1], n.Content[i].Value, f)
 		}
 	case yaml.DocumentNode, yaml.SequenceNode:
 		for _, c := range n.Content {
-			walk(c, false, f)
+			walk(c, "", f)
 		}
 	}
 }
 
 // replace returns the replacement of one scalar, nil when it is no
 // reference, or an error for a reference to an unknown image.
-func replace(file string, src []byte, lines []int, n *yaml.Node, refs Refs) (*replacement, error) {
+func replace(file string, src []byte, lines []int, n *yaml.Node, key string, refs Refs) (*replacement, error) {
 	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || n.Tag != "!!str" {
 		return nil, nil
 	}
 	ref, ok := refs[Key(n.Value)]
+	if ok && !looksLikeOurs(n.Value) && key != imageKey {
+		// A plain name, such as "api", is also a container's name or a
+		// label's value; it is a reference only where an image goes.
+		return nil, nil
+	}
 	if !ok {
 		if looksLikeOurs(n.Value) {
 			return nil, fmt.Errorf("%s:%d: %q names no image of this goimage_resolve; add its go_image to images (a ko:// path to names), or correct the reference; known: %s", file, n.Line, n.Value, known(refs))
