@@ -34,6 +34,10 @@ const (
 	// sbomDirective is the label of the go.mod that the images' SBOMs take
 	// module versions from, or "off".
 	sbomDirective = "goimage_sbom"
+	// releaseDirective names a goimage_release target that lists every
+	// go_image generated in its package and below. Unlike the others it
+	// applies to its own package only.
+	releaseDirective = "goimage_release"
 )
 
 // imageConfig is the extension's configuration for one directory. Its
@@ -49,6 +53,7 @@ type imageConfig struct {
 	user       string
 	dataDir    string      // relative to the package; "" means no data
 	sbomGoMod  label.Label // absolute; label.NoLabel means no SBOM
+	release    string      // this package's release target; "" means none
 }
 
 // directiveSetters apply one directive's value to a configuration. They
@@ -63,6 +68,7 @@ var directiveSetters = map[string]func(ic *imageConfig, rel, value string) error
 	userDirective:       setUser,
 	dataDirective:       setData,
 	sbomDirective:       setSBOM,
+	releaseDirective:    setRelease,
 }
 
 func getConfig(c *config.Config) *imageConfig {
@@ -83,6 +89,7 @@ func (*goimageLang) KnownDirectives() []string {
 		userDirective,
 		dataDirective,
 		sbomDirective,
+		releaseDirective,
 	}
 }
 
@@ -91,6 +98,7 @@ func (*goimageLang) KnownDirectives() []string {
 // skipped: the directory keeps what it inherited.
 func (*goimageLang) Configure(c *config.Config, rel string, f *rule.File) {
 	ic := *getConfig(c)
+	ic.release = "" // a release is its own package's, never inherited
 	if f != nil {
 		for _, d := range f.Directives {
 			set, ok := directiveSetters[d.Key]

@@ -22,6 +22,7 @@ const (
 	allowedUser       = `a user or uid, optionally with :group or :gid, such as nonroot or 65532:65532`
 	allowedData       = `a folder inside the package, such as kodata`
 	allowedSBOM       = `the label of a go.mod file, such as //:go.mod, or "off"`
+	allowedRelease    = `a target name such as release, or nothing for no release`
 )
 
 // allowedPlatforms are the platforms the assembler's table supports.
@@ -233,4 +234,16 @@ func appendNew(list []string, s string) []string {
 		return list
 	}
 	return append(list[:len(list):len(list)], s)
+}
+
+// targetName is what Bazel accepts as a target name, less the rare
+// characters a generated target does not need.
+var targetName = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.+=,@~-]*$`)
+
+func setRelease(ic *imageConfig, _, value string) error {
+	if value != "" && !targetName.MatchString(value) {
+		return &directiveError{releaseDirective, value, "not a target name", allowedRelease}
+	}
+	ic.release = value
+	return nil
 }

@@ -11,20 +11,23 @@ import (
 
 // GenerateRules emits a go_image for each go_binary of the package, and an
 // empty go_image for each image whose binary is gone, which Gazelle then
-// deletes. With "# gazelle:goimage off" it emits nothing, so that existing
-// images are left as they are.
-func (*goimageLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
+// deletes. With "# gazelle:goimage off" it emits no image, so that existing
+// images are left as they are. A goimage_release directive adds the
+// package's release (release.go).
+func (l *goimageLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
 	var res language.GenerateResult
 	ic := getConfig(args.Config)
-	if !ic.enabled {
-		return res
+	if ic.enabled {
+		binaries := packageBinaries(args)
+		for _, bin := range binaries {
+			res.Gen = append(res.Gen, newImage(args, ic, bin, imageName(ic.naming, bin, binaries)))
+			res.Imports = append(res.Imports, nil)
+		}
+		res.Empty = staleImages(args, binaries, res.Gen)
+		l.ledger.add(args.Rel, res.Gen)
 	}
-	binaries := packageBinaries(args)
-	for _, bin := range binaries {
-		res.Gen = append(res.Gen, newImage(args, ic, bin, imageName(ic.naming, bin, binaries)))
-		res.Imports = append(res.Imports, nil)
-	}
-	res.Empty = staleImages(args, binaries, res.Gen)
+	// After the images: a release lists those of its own package too.
+	addRelease(&res, args, ic, &l.ledger)
 	return res
 }
 

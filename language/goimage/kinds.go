@@ -41,6 +41,7 @@ var imageKinds = map[string]rule.KindInfo{
 			goModAttr:           true,
 		},
 	},
+	releaseKind: releaseKindInfo,
 }
 
 func (*goimageLang) Kinds() map[string]rule.KindInfo { return imageKinds }
@@ -53,7 +54,7 @@ func (*goimageLang) ApparentLoads(moduleToApparentName func(string) string) []ru
 	}
 	return []rule.LoadInfo{{
 		Name:    "@" + repo + "//rules:defs.bzl",
-		Symbols: []string{imageKind},
+		Symbols: []string{imageKind, releaseKind},
 	}}
 }
 

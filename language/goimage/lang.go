@@ -29,6 +29,15 @@
 // and keeps its name. An image whose binary, a target of the same package,
 // no longer exists is emitted as an empty rule, which Gazelle deletes.
 //
+// # Releases
+//
+// A goimage_release directive makes the extension write a goimage_release
+// target in its package that lists every go_image generated in that package
+// and below, each with its repository (release.go). Gazelle generates a
+// directory's subdirectories first, so the images below are known when the
+// release is written; images are recorded as they are generated, which
+// needs one language value per Gazelle run, as gazelle_binary makes.
+//
 // # Resolution
 //
 // go_image has no dependencies to resolve: its binary is in its own package
@@ -44,6 +53,8 @@ const languageName = "goimage"
 
 type goimageLang struct {
 	language.BaseLang
+	// ledger records the images generated so far, for releases.
+	ledger imageLedger
 }
 
 // NewLanguage returns the goimage Gazelle language.

@@ -17,6 +17,7 @@ ASSEMBLER_DEPS = {
     "golang.org/x/mod": "org_golang_x_mod",
     "golang.org/x/sync": "org_golang_x_sync",
     "golang.org/x/sys": "org_golang_x_sys",
+    "gopkg.in/yaml.v3": "in_gopkg_yaml_v3",
 }
 
 # A go_deps repository this module names in use_repo.

@@ -28,6 +28,8 @@ var commands = map[string]command{
 	"load":    {summary: "stream an image into docker or podman", run: runLoad},
 	"pack":    {summary: "pack an image and the blobs it refers to into a tarball or a complete layout", run: runPack},
 	"push":    {summary: "push an image or index to a registry", run: runPush},
+	"release": {summary: "push a set of images, sharing blobs across repositories, and record their references", run: runRelease},
+	"resolve": {summary: "rewrite image references in YAML files to references by digest", run: runResolve},
 	"stamp":   {summary: "fill workspace status values into names and labels", run: runStamp},
 }
 

@@ -1,0 +1,209 @@
+package release
+
+import (
+	"context"
+	"sort"
+	"sync"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/partial"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
+)
+
+// Stats counts what sending shared blobs once saved.
+type Stats struct {
+	// Shared is how many blobs several repositories of one registry needed.
+	Shared int
+	// Bytes is the size of those blobs, each counted once.
+	Bytes int64
+	// Mounts is how many times a blob was mounted into a repository
+	// instead of uploaded to it.
+	Mounts int
+}
+
+// sharedBlob is a blob that several repositories of one registry need.
+type sharedBlob struct {
+	layer v1.Layer
+	// repos are the repositories that need it, in the order of the
+	// targets, each with the repository its image mounts its base from.
+	repos     []name.Repository
+	mountFrom []string
+}
+
+// shareBlobs sends each blob that several repositories of one registry
+// need once: an upload to the first repository that takes it, then a
+// mount into each other one. Errors are dropped: the pushes that follow
+// meet them again and report them with the image they belong to.
+func shareBlobs(ctx context.Context, targets []openTarget, o Options) Stats {
+	blobs := findShared(targets, o)
+	var (
+		stats Stats
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+	)
+	slots := make(chan struct{}, max(o.Jobs, DefaultJobs))
+	for _, b := range blobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			mounts := sendOnce(ctx, b, o)
+			size, _ := b.layer.Size()
+			mu.Lock()
+			defer mu.Unlock()
+			stats.Shared++
+			stats.Bytes += size
+			stats.Mounts += mounts
+		}()
+	}
+	wg.Wait()
+	return stats
+}
+
+// sendOnce uploads b to the first of its repositories that accepts it and
+// mounts it from there into the others; it returns the number of mounts.
+func sendOnce(ctx context.Context, b *sharedBlob, o Options) int {
+	opts := registry.RemoteOptions(ctx, o.Registry, nil)
+	seed := -1
+	for i, repo := range b.repos {
+		if remote.WriteLayer(repo, withMount(b.layer, b.mountFrom[i], repo, o), opts...) == nil {
+			seed = i
+			break
+		}
+	}
+	if seed < 0 {
+		return 0
+	}
+	from := b.repos[seed].Tag("latest") // only its repository is used
+	mounts := 0
+	for i, repo := range b.repos {
+		if i == seed {
+			continue
+		}
+		if remote.WriteLayer(repo, &remote.MountableLayer{Layer: b.layer, Reference: from}, opts...) == nil {
+			mounts++
+		}
+	}
+	return mounts
+}
+
+// withMount lets the first upload of a blob mount it from the repository
+// the image's base came from, as a push of that image alone would.
+func withMount(l v1.Layer, mountFrom string, dest name.Repository, o Options) v1.Layer {
+	if mountFrom == "" {
+		return l
+	}
+	src, err := name.NewRepository(mountFrom, nameOptions(o)...)
+	if err != nil || src.RegistryStr() != dest.RegistryStr() || src.String() == dest.String() {
+		return l
+	}
+	return &remote.MountableLayer{Layer: l, Reference: src.Tag("latest")}
+}
+
+// findShared lists the blobs that two or more distinct repositories of
+// one registry need, by registry and digest, in a stable order.
+func findShared(targets []openTarget, o Options) []*sharedBlob {
+	byKey := map[string]*sharedBlob{}
+	for _, t := range targets {
+		if t.err != nil {
+			continue
+		}
+		repo, err := name.NewRepository(t.target.Repository, nameOptions(o)...)
+		if err != nil {
+			continue // the push reports it
+		}
+		for _, l := range blobsOf(t) {
+			d, err := l.Digest()
+			if err != nil {
+				continue
+			}
+			key := repo.RegistryStr() + "@" + d.String()
+			b := byKey[key]
+			if b == nil {
+				b = &sharedBlob{layer: l}
+				byKey[key] = b
+			}
+			if !containsRepo(b.repos, repo) {
+				b.repos = append(b.repos, repo)
+				b.mountFrom = append(b.mountFrom, t.target.MountFrom)
+			}
+		}
+	}
+	keys := make([]string, 0, len(byKey))
+	for k, b := range byKey {
+		if len(b.repos) > 1 {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	out := make([]*sharedBlob, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out
+}
+
+func containsRepo(repos []name.Repository, r name.Repository) bool {
+	for _, x := range repos {
+		if x.String() == r.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// blobsOf lists the layers and configs of a target's image, or of every
+// image of its index. An image it cannot read is left to the push to report.
+func blobsOf(t openTarget) []v1.Layer {
+	if t.root.Index != nil {
+		return indexBlobs(t.root.Index, map[v1.Hash]bool{})
+	}
+	return imageBlobs(t.root.Image)
+}
+
+func imageBlobs(img v1.Image) []v1.Layer {
+	layers, err := img.Layers()
+	if err != nil {
+		return nil
+	}
+	if config, err := partial.ConfigLayer(img); err == nil {
+		layers = append(layers, config)
+	}
+	return layers
+}
+
+func indexBlobs(idx v1.ImageIndex, seen map[v1.Hash]bool) []v1.Layer {
+	m, err := idx.IndexManifest()
+	if err != nil {
+		return nil
+	}
+	var out []v1.Layer
+	for _, d := range m.Manifests {
+		if seen[d.Digest] {
+			continue
+		}
+		seen[d.Digest] = true
+		switch {
+		case d.MediaType.IsIndex():
+			if child, err := idx.ImageIndex(d.Digest); err == nil {
+				out = append(out, indexBlobs(child, seen)...)
+			}
+		case d.MediaType.IsImage():
+			if img, err := idx.Image(d.Digest); err == nil {
+				out = append(out, imageBlobs(img)...)
+			}
+		}
+	}
+	return out
+}
+
+func nameOptions(o Options) []name.Option {
+	if o.Insecure {
+		return []name.Option{name.Insecure}
+	}
+	return nil
+}
