@@ -1,0 +1,250 @@
+package sign_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+)
+
+// These tests push images with `assembler push --sign-key/--signer-command`
+// to a real registry and check them with the unmodified cosign CLI, offline:
+// key verification with no transparency log.
+
+const keyPassword = "correct horse battery staple"
+
+type fixture struct {
+	asm      string
+	registry *testenv.Registry
+	// single is a one-platform image with an SPDX SBOM attached.
+	single string
+	// index is a two-platform index.
+	index *testenv.MultiPlatform
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{asm: testenv.Assembler(t), registry: testenv.StartRegistry(t, false)}
+	dir := t.TempDir()
+	f.single = filepath.Join(dir, "single")
+	testenv.Run(t, f.asm, "build", "--binary", testenv.HostBinary(t), "--platform", "linux/"+runtime.GOARCH,
+		"--sbom", filepath.Join(dir, "sbom.spdx.json"), "--layout", f.single, "--quiet")
+	f.index = testenv.BuildMultiPlatform(t)
+	return f
+}
+
+// push runs assembler push with env added and returns the reference it
+// printed, and what it wrote to stderr.
+func (f *fixture) push(t *testing.T, env []string, args ...string) (string, string) {
+	t.Helper()
+	ref, stderr, err := f.pushErr(env, args...)
+	if err != nil {
+		t.Fatalf("assembler push %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return ref, stderr
+}
+
+func (f *fixture) pushErr(env []string, args ...string) (string, string, error) {
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(f.asm, append([]string{"push"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return strings.TrimSpace(stdout.String()), stderr.String(), err
+}
+
+func cosignVerify(t *testing.T, pub, ref string, extra ...string) (string, error) {
+	t.Helper()
+	args := append([]string{"verify", "--key", pub, "--allow-http-registry", "--insecure-ignore-tlog=true"}, extra...)
+	out, err := testenv.CosignRun(t, append(args, ref)...)
+	t.Logf("cosign %s %s:\n%s", strings.Join(args, " "), ref, firstLines(out, 4))
+	return out, err
+}
+
+func wantVerified(t *testing.T, pub, ref string, extra ...string) {
+	t.Helper()
+	out, err := cosignVerify(t, pub, ref, extra...)
+	if err != nil {
+		t.Fatalf("cosign verify %s failed: %v\n%s", ref, err, out)
+	}
+	if !strings.Contains(out, "The signatures were verified against the specified public key") {
+		t.Fatalf("cosign verify %s did not say it verified the signatures:\n%s", ref, out)
+	}
+}
+
+func wantRefused(t *testing.T, pub, ref string) {
+	t.Helper()
+	if out, err := cosignVerify(t, pub, ref); err == nil {
+		t.Fatalf("cosign verify %s passed, want it refused:\n%s", ref, out)
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// A key from `cosign generate-key-pair` signs the image, the index and
+// each of its platform images; cosign verifies them with its public key
+// and refuses another key, a tag moved to an unsigned image, and a digest
+// that was not signed. The SBOM is attested; pushing twice adds nothing.
+func TestCosignVerifiesEncryptedKeySignatures(t *testing.T) {
+	f := newFixture(t)
+	key, pub := testenv.CosignKeyPair(t, keyPassword)
+	_, otherPub := testenv.CosignKeyPair(t, "another password")
+	env := []string{"COSIGN_PASSWORD=" + keyPassword}
+	repo := f.registry.Host + "/app"
+
+	single, stderr := f.push(t, env, "--layout", f.single, "--repository", repo, "--tag", "v1", "--sign-key", key)
+	for _, secret := range []string{keyPassword, readFile(t, key)} {
+		if strings.Contains(single+stderr, secret) {
+			t.Fatalf("push printed a secret:\n%s\n%s", single, stderr)
+		}
+	}
+	wantVerified(t, pub, single)
+	wantVerified(t, pub, repo+":v1")
+	wantVerified(t, pub, single, "--experimental-oci11")
+	wantRefused(t, otherPub, single)
+
+	out, err := testenv.CosignRun(t, "verify-attestation", "--type", "spdxjson", "--key", pub,
+		"--allow-http-registry", "--insecure-ignore-tlog=true", single)
+	t.Logf("cosign verify-attestation --type spdxjson %s:\n%s", single, firstLines(out, 3))
+	if err != nil || !strings.Contains(out, "Verification for "+single) {
+		t.Fatalf("cosign verify-attestation --type spdxjson: %v\n%s", err, out)
+	}
+	if out, err := testenv.CosignRun(t, "verify-attestation", "--type", "spdxjson", "--key", otherPub,
+		"--allow-http-registry", "--insecure-ignore-tlog=true", single); err == nil {
+		t.Fatalf("cosign verify-attestation passed with another key:\n%s", out)
+	}
+
+	index, _ := f.push(t, env, "--layout", f.index.Layout, "--repository", repo, "--tag", "multi", "--sign-key", key)
+	wantVerified(t, pub, index)
+	for platform, d := range f.index.Images {
+		t.Run(platform, func(t *testing.T) { wantVerified(t, pub, repo+"@"+d.Digest.String()) })
+	}
+	wantRefused(t, otherPub, index)
+
+	// Pushing again adds no signature: one layer per signed digest.
+	f.push(t, env, "--layout", f.index.Layout, "--repository", repo, "--tag", "multi", "--sign-key", key)
+	f.push(t, env, "--layout", f.single, "--repository", repo, "--tag", "v1", "--sign-key", key)
+	for _, ref := range []string{single, index} {
+		wantSignatureLayers(t, ref, "sig", 1)
+	}
+	wantSignatureLayers(t, single, "att", 1)
+
+	// Tampering: v1 now names an unsigned image; and a digest never signed.
+	unsigned, _ := f.push(t, nil, "--layout", f.index.Layout, "--repository", f.registry.Host+"/other", "--tag", "v1")
+	f.push(t, nil, "--layout", f.index.Layout, "--repository", repo, "--tag", "v1")
+	wantRefused(t, pub, repo+":v1")
+	wantRefused(t, pub, unsigned)
+}
+
+// wantSignatureLayers checks how many layers cosign's tag of ref holds.
+func wantSignatureLayers(t *testing.T, ref, suffix string, want int) {
+	t.Helper()
+	d, err := name.NewDigest(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hex := strings.TrimPrefix(d.DigestStr(), "sha256:")
+	img, err := remote.Image(d.Context().Tag("sha256-" + hex + "." + suffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(layers) != want {
+		t.Errorf("%s.%s holds %d layers, want %d", ref, suffix, len(layers), want)
+	}
+}
+
+// Plain PEM keys that openssl writes sign as well, each verified by cosign
+// with the matching PEM public key.
+func TestCosignVerifiesPEMKeySignatures(t *testing.T) {
+	openssl := testenv.Tool(t, "openssl")
+	f := newFixture(t)
+	for _, tc := range []struct {
+		name, generate string
+	}{
+		{"EC P-256 PKCS#8", "openssl ecparam -genkey -name prime256v1 -noout | openssl pkcs8 -topk8 -nocrypt"},
+		{"EC P-256 SEC1", "openssl ecparam -genkey -name prime256v1"},
+		{"RSA 2048", "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key, pub := opensslKeyPair(t, openssl, tc.generate)
+			_, otherPub := opensslKeyPair(t, openssl, tc.generate)
+			ref, _ := f.push(t, nil, "--layout", f.index.Layout, "--repository", f.registry.Host+"/pem", "--sign-key", key)
+			wantVerified(t, pub, ref)
+			for _, d := range f.index.Images {
+				wantVerified(t, pub, f.registry.Host+"/pem@"+d.Digest.String())
+			}
+			wantRefused(t, otherPub, ref)
+		})
+	}
+}
+
+// opensslKeyPair writes the private key that the shell command generate
+// prints and its public key, and returns both paths.
+func opensslKeyPair(t *testing.T, openssl, generate string) (key, pub string) {
+	t.Helper()
+	dir := t.TempDir()
+	key, pub = filepath.Join(dir, "key.pem"), filepath.Join(dir, "pub.pem")
+	testenv.Run(t, "sh", "-c", generate+" > "+key)
+	testenv.Run(t, openssl, "pkey", "-in", key, "-pubout", "-out", pub)
+	return key, pub
+}
+
+// An external signer command (here a script calling openssl, as a KMS
+// client would) signs an index and its images; cosign verifies them with
+// its public key.
+func TestCosignVerifiesSignerCommandSignatures(t *testing.T) {
+	openssl := testenv.Tool(t, "openssl")
+	f := newFixture(t)
+	key, pub := opensslKeyPair(t, openssl, "openssl ecparam -genkey -name prime256v1 -noout")
+	script := filepath.Join(t.TempDir(), "sign.sh")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nset -e\nopenssl dgst -sha256 -sign \"$SIGNING_KEY\" | base64 -w0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"SIGNING_KEY=" + key}
+	repo := f.registry.Host + "/external"
+	index, _ := f.push(t, env, "--layout", f.index.Layout, "--repository", repo, "--signer-command", script)
+	wantVerified(t, pub, index)
+	for _, d := range f.index.Images {
+		wantVerified(t, pub, repo+"@"+d.Digest.String())
+	}
+	single, _ := f.push(t, env, "--layout", f.single, "--repository", repo, "--signer-command", script)
+	out, err := testenv.CosignRun(t, "verify-attestation", "--type", "spdxjson", "--key", pub,
+		"--allow-http-registry", "--insecure-ignore-tlog=true", single)
+	if err != nil {
+		t.Fatalf("cosign verify-attestation of a --signer-command attestation: %v\n%s", err, out)
+	}
+
+	// A failing command stops the push with an error that does not repeat
+	// the command line, which may carry a token.
+	_, stderr, err := f.pushErr(nil, "--layout", f.single, "--repository", repo, "--signer-command", "exit 3 # token=s3cr3t")
+	if err == nil || !strings.Contains(stderr, "the signer command failed") || strings.Contains(stderr, "s3cr3t") {
+		t.Fatalf("push with a failing signer command: err %v, stderr:\n%s", err, stderr)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
