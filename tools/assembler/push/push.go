@@ -67,6 +67,11 @@ func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
 		return name.Digest{}, err
 	}
 	digest := repo.Digest(root.Digest().String())
+	if o.Signer != nil {
+		if err := sign.Check(repo, root); err != nil {
+			return name.Digest{}, err
+		}
+	}
 	// The first write uploads the blobs and the manifest; further tags only
 	// point at the manifest.
 	first := name.Reference(digest)

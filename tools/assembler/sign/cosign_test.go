@@ -10,9 +10,12 @@ import (
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
 )
 
 // These tests push images with `assembler push --sign-key/--signer-command`
@@ -159,6 +162,89 @@ func TestCosignVerifiesEncryptedKeySignatures(t *testing.T) {
 	wantRefused(t, pub, unsigned)
 	// The signed image itself still verifies.
 	wantVerified(t, pub, single)
+}
+
+// A signature that cosign itself made with the key counts as the key's:
+// a push signing with the same key adds none beside it, and cosign
+// verifies the image.
+func TestPushKeepsCosignsOwnSignature(t *testing.T) {
+	f := newFixture(t)
+	key, pub := testenv.CosignKeyPair(t, keyPassword)
+	t.Setenv("COSIGN_PASSWORD", keyPassword)
+	ref, _ := f.push(t, nil, "--layout", f.other, "--repository", f.registry.Host+"/cosigned")
+	out, err := testenv.CosignRun(t, "sign", "--key", key, "--tlog-upload=false", "--allow-http-registry", "--yes", ref)
+	if err != nil {
+		t.Fatalf("cosign sign: %v\n%s", err, out)
+	}
+	wantSignatureLayers(t, ref, "sig", 1)
+	f.push(t, nil, "--layout", f.other, "--repository", f.registry.Host+"/cosigned", "--sign-key", key)
+	wantSignatureLayers(t, ref, "sig", 1)
+	wantVerified(t, pub, ref)
+}
+
+// In-toto statements attached to the image in the layout (SLSA provenance,
+// say) are attested beside the SBOM, each verifiable by its type; one that
+// does not name the image it is attached to is refused before it is signed.
+func TestCosignVerifiesAttachedStatements(t *testing.T) {
+	f := newFixture(t)
+	key, pub := testenv.CosignKeyPair(t, keyPassword)
+	t.Setenv("COSIGN_PASSWORD", keyPassword)
+	withStatement := func(subjectHex string) (string, string) {
+		dir := filepath.Join(t.TempDir(), "layout")
+		testenv.Run(t, "cp", "-a", f.single, dir)
+		img := testenv.LayoutImage(t, dir)
+		d, err := img.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if subjectHex == "" {
+			subjectHex = d.Hex
+		}
+		statement := `{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"app","digest":{"sha256":"` + subjectHex + `"}}],` +
+			`"predicateType":"https://slsa.dev/provenance/v1","predicate":{"buildDefinition":{"buildType":"https://example.com/build/v1","externalParameters":{}},"runDetails":{"builder":{"id":"https://example.com/builder"}}}}`
+		art, err := image.Artifact(img, sign.InTotoPayloadType, []byte(statement), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := layout.FromPath(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.AppendImage(art); err != nil {
+			t.Fatal(err)
+		}
+		return dir, d.String()
+	}
+
+	dir, digest := withStatement("")
+	repo := f.registry.Host + "/attested"
+	ref, _ := f.push(t, nil, "--layout", dir, "--repository", repo, "--sign-key", key)
+	if ref != repo+"@"+digest {
+		t.Fatalf("pushed %s, want %s@%s", ref, repo, digest)
+	}
+	for _, typ := range []string{"slsaprovenance1", "spdxjson"} {
+		out, err := testenv.CosignRun(t, "verify-attestation", "--type", typ, "--key", pub,
+			"--allow-http-registry", "--insecure-ignore-tlog=true", ref)
+		t.Logf("cosign verify-attestation --type %s %s:\n%s", typ, ref, firstLines(out, 4))
+		if err != nil || !strings.Contains(out, "verified against the specified public key") {
+			t.Fatalf("cosign verify-attestation --type %s: %v\n%s", typ, err, out)
+		}
+	}
+	wantSignatureLayers(t, ref, "att", 2)
+
+	dir, _ = withStatement(strings.Repeat("0", 64))
+	_, stderr, err := f.pushErr(nil, "--layout", dir, "--repository", f.registry.Host+"/refused", "--sign-key", key)
+	if err == nil || !strings.Contains(stderr, "does not name it among its subjects") {
+		t.Fatalf("push of a statement about another digest: err %v, stderr:\n%s", err, stderr)
+	}
+	// Nothing was pushed: the check came first.
+	refused, err := name.NewDigest(f.registry.Host + "/refused@" + digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := remote.Head(refused); err == nil {
+		t.Errorf("the refused push uploaded the image")
+	}
 }
 
 // wantSignatureLayers checks how many layers cosign's tag of ref holds.

@@ -93,6 +93,13 @@ func Push(ctx context.Context, signer Signer, t Target) error {
 	return nil
 }
 
+// Check reads what Push would attest, so that a statement it cannot
+// attest stops a push before anything is uploaded.
+func Check(repo name.Repository, root *store.Root) error {
+	_, err := statements(repo, root)
+	return err
+}
+
 // signedDigests are the root's manifest and, for an index, the manifests
 // it lists, each once.
 func signedDigests(root *store.Root) ([]v1.Descriptor, error) {
