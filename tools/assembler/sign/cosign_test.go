@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
@@ -153,8 +155,10 @@ func TestCosignVerifiesEncryptedKeySignatures(t *testing.T) {
 	f.push(t, env, "--layout", f.single, "--repository", repo, "--tag", "v1", "--sign-key", key)
 	for _, ref := range []string{single, index} {
 		wantSignatureLayers(t, ref, "sig", 1)
+		wantReferrer(t, ref, "sig", "application/vnd.dev.cosign.artifact.sig.v1+json")
 	}
 	wantSignatureLayers(t, single, "att", 1)
+	wantReferrer(t, single, "att", sign.InTotoPayloadType)
 
 	// Tampering: v1 now names an unsigned image; and a digest never signed.
 	unsigned, _ := f.push(t, nil, "--layout", f.other, "--repository", repo, "--tag", "v1")
@@ -265,6 +269,58 @@ func wantSignatureLayers(t *testing.T, ref, suffix string, want int) {
 	}
 	if len(layers) != want {
 		t.Errorf("%s.%s holds %d layers, want %d", ref, suffix, len(layers), want)
+	}
+}
+
+// wantReferrer checks that ref has exactly one referrer of artifactType
+// (cosign's --experimental-oci11 falls back to the tag, so this is checked
+// here) and that it holds the layers of the tag.
+func wantReferrer(t *testing.T, ref, suffix, artifactType string) {
+	t.Helper()
+	d, err := name.NewDigest(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := remote.Referrers(d, remote.WithFilter("artifactType", artifactType))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []v1.Hash
+	for _, desc := range m.Manifests {
+		// Attestation referrers share their type with unsigned statements.
+		if desc.ArtifactType == artifactType {
+			img, err := remote.Image(d.Context().Digest(desc.Digest.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mf, _ := img.Manifest(); mf.Layers[0].MediaType != sign.SimpleSigningMediaType && mf.Layers[0].MediaType != sign.DSSEMediaType {
+				continue
+			}
+			found = append(found, desc.Digest)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("%s has %d signature referrers of type %s, want 1: %v", ref, len(found), artifactType, found)
+	}
+	tagged, err := remote.Image(d.Context().Tag("sha256-" + strings.TrimPrefix(d.DigestStr(), "sha256:") + "." + suffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	referrer, err := remote.Image(d.Context().Digest(found[0].String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := tagged.Manifest()
+	got, _ := referrer.Manifest()
+	if diff := cmp.Diff(want.Layers, got.Layers); diff != "" {
+		t.Errorf("the referrer's layers differ from %s.%s's (-tag +referrer):\n%s", ref, suffix, diff)
+	}
+	if got.Subject == nil || got.Subject.Digest.String() != d.DigestStr() {
+		t.Errorf("the referrer's subject is %v, want %s", got.Subject, d.DigestStr())
 	}
 }
 
