@@ -15,7 +15,12 @@ var pushUsage = verbUsage{
 	description: `Pushes an image or image index to a registry, uploading only the blobs it lacks,
 then the artifacts attached to it in the layout (SBOMs), and prints the pushed
 reference, registry/repo@sha256:... Credentials come from docker config.json
-($DOCKER_CONFIG) and its credential helpers.`,
+($DOCKER_CONFIG) and its credential helpers.
+
+With --sign-key or --signer-command it signs the pushed manifests (an index and
+each of its images) and attests the in-toto statements and SBOMs attached to
+them, storing both where cosign finds them: cosign verify --key cosign.pub and
+cosign verify-attestation --type spdxjson --key cosign.pub check them.`,
 }
 
 type pushFlags struct {
@@ -24,6 +29,7 @@ type pushFlags struct {
 	mountFrom, digest                    string
 	insecure                             bool
 	tags                                 stringList
+	sign                                 signFlags
 }
 
 func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -37,11 +43,19 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&f.mountFrom, "mount-from", "", "a repository of the same registry holding the base image, whose blobs are mounted instead of uploaded")
 	fs.StringVar(&f.digest, "digest-file", "", "a file to write the pushed digest to")
 	fs.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to a registry other than localhost")
+	f.sign.register(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if f.input.layout == "" || fs.NArg() > 0 {
 		return usageError(fs, "--layout is required, and there are no positional arguments")
+	}
+	if msg := f.sign.check(); msg != "" {
+		return usageError(fs, msg)
+	}
+	signer, err := f.sign.signer(stderr)
+	if err != nil {
+		return err
 	}
 	repository, err := valueOrFile(f.repository, f.repositoryFile, "--repository-file")
 	if err != nil {
@@ -62,6 +76,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		MountFrom:  f.mountFrom,
 		Insecure:   f.insecure,
 		Progress:   stderr,
+		Signer:     signer,
 	})
 	if err != nil {
 		return err

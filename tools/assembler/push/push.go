@@ -10,6 +10,8 @@
 //   - reports progress on long uploads;
 //   - pushes the artifacts attached to the image in the layout (SBOMs) after
 //     it, findable through the OCI referrers API or its fallback tag;
+//   - signs what it pushed when given a Signer (package sign), storing the
+//     signatures where cosign finds them;
 //   - names the pushed image by digest, repository@sha256:..., which is what
 //     deployments should pin.
 //
@@ -28,6 +30,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -48,6 +51,9 @@ type Options struct {
 	Registry registry.Options
 	// Progress receives progress lines on long uploads; nil: silent.
 	Progress io.Writer
+	// Signer, when set, signs the pushed manifests and the statements
+	// attached to them, as cosign does (package sign).
+	Signer sign.Signer
 	// ProgressInterval is the least time between two progress lines;
 	// zero means five seconds.
 	ProgressInterval time.Duration
@@ -61,6 +67,11 @@ func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
 		return name.Digest{}, err
 	}
 	digest := repo.Digest(root.Digest().String())
+	if o.Signer != nil {
+		if err := sign.Check(repo, root); err != nil {
+			return name.Digest{}, err
+		}
+	}
 	// The first write uploads the blobs and the manifest; further tags only
 	// point at the manifest.
 	first := name.Reference(digest)
@@ -77,6 +88,12 @@ func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
 	}
 	if err := pushReferrers(ctx, repo, root, o); err != nil {
 		return name.Digest{}, err
+	}
+	if o.Signer != nil {
+		t := sign.Target{Repository: repo, Root: root, Remote: remoteOptions(ctx, o, nil), Progress: o.Progress}
+		if err := sign.Push(ctx, o.Signer, t); err != nil {
+			return name.Digest{}, fmt.Errorf("signing %s: %w", digest, registry.Explain(err, repo.RegistryStr()))
+		}
 	}
 	return digest, nil
 }

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
+)
+
+// signFlags choose how push signs: a key file or an external command.
+type signFlags struct {
+	key, passwordFile, command string
+}
+
+func (f *signFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.key, "sign-key", "", "sign the pushed image, its platform images and its attached statements with this private key file, as cosign does: cosign's encrypted cosign.key (password from $COSIGN_PASSWORD or --sign-key-password-file) or a PEM PKCS#8, SEC1 EC or PKCS#1 RSA key")
+	fs.StringVar(&f.passwordFile, "sign-key-password-file", "", "a file whose first line is the password of an encrypted --sign-key (default: $COSIGN_PASSWORD)")
+	fs.StringVar(&f.command, "signer-command", "", "sign by running this shell command instead of with a key: it reads the payload on stdin and prints its base64 signature on stdout (see docs/assembler.md, Signing)")
+}
+
+// check reports flag combinations that cannot work.
+func (f *signFlags) check() string {
+	switch {
+	case f.key != "" && f.command != "":
+		return "--sign-key and --signer-command are two ways to sign; give one"
+	case f.passwordFile != "" && f.key == "":
+		return "--sign-key-password-file is the password of a --sign-key; give the key too"
+	}
+	return ""
+}
+
+// signer is the signer the flags choose; nil when pushing unsigned.
+func (f *signFlags) signer(stderr io.Writer) (sign.Signer, error) {
+	switch {
+	case f.command != "":
+		return sign.Command(f.command, stderr), nil
+	case f.key == "":
+		return nil, nil
+	}
+	s, err := sign.LoadKey(f.key, f.password)
+	if err != nil {
+		return nil, fmt.Errorf("--sign-key: %w", err)
+	}
+	return s, nil
+}
+
+// password is the password of an encrypted key: the first line of
+// --sign-key-password-file, else $COSIGN_PASSWORD, which cosign reads too.
+func (f *signFlags) password() ([]byte, error) {
+	if f.passwordFile != "" {
+		data, err := os.ReadFile(f.passwordFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading --sign-key-password-file: %w", err)
+		}
+		line, _, _ := strings.Cut(string(data), "\n")
+		return []byte(strings.TrimSuffix(line, "\r")), nil
+	}
+	if p, ok := os.LookupEnv("COSIGN_PASSWORD"); ok {
+		return []byte(p), nil
+	}
+	return nil, fmt.Errorf("no password was given: set COSIGN_PASSWORD or pass --sign-key-password-file")
+}

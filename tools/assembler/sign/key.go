@@ -1,0 +1,136 @@
+package sign
+
+import (
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/secure-systems-lab/go-securesystemslib/encrypted"
+)
+
+// PEM block types of the private keys LoadKey reads. cosign writes the
+// first since v2 and read the second before.
+const (
+	cosignKeyBlock    = "ENCRYPTED SIGSTORE PRIVATE KEY"
+	oldCosignKeyBlock = "ENCRYPTED COSIGN PRIVATE KEY"
+)
+
+// ErrNoPassword is returned by a password source that has no password.
+var ErrNoPassword = errors.New("no password")
+
+// LoadKey reads the private key in the file at path: a key that `cosign
+// generate-key-pair` wrote (encrypted with scrypt and NaCl secretbox, the
+// password coming from password), or a plain PEM key: PKCS#8, SEC1 EC or
+// PKCS#1 RSA. Errors name the file, never its content.
+func LoadKey(path string, password func() ([]byte, error)) (Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the key file: %w", err)
+	}
+	key, err := parseKey(path, data, password)
+	if err != nil {
+		return nil, err
+	}
+	return newKeySigner(path, key)
+}
+
+func parseKey(path string, data []byte, password func() ([]byte, error)) (any, error) {
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			return nil, fmt.Errorf("key file %s holds no PEM private key; give the cosign.key that `cosign generate-key-pair` wrote, or a PEM PKCS#8, SEC1 EC or PKCS#1 RSA private key", path)
+		}
+		switch block.Type {
+		case cosignKeyBlock, oldCosignKeyBlock:
+			return decryptCosignKey(path, block.Bytes, password)
+		case "PRIVATE KEY":
+			return parsed(path, "PKCS#8")(x509.ParsePKCS8PrivateKey(block.Bytes))
+		case "EC PRIVATE KEY":
+			return parsed(path, "SEC1 EC")(x509.ParseECPrivateKey(block.Bytes))
+		case "RSA PRIVATE KEY":
+			return parsed(path, "PKCS#1 RSA")(x509.ParsePKCS1PrivateKey(block.Bytes))
+		case "ENCRYPTED PRIVATE KEY":
+			return nil, fmt.Errorf("key file %s is a password-protected PKCS#8 key, which is not read; decrypt it (openssl pkcs8 -in KEY -out PLAIN) or import it into cosign (cosign import-key-pair --key KEY)", path)
+		}
+		// Other blocks (EC PARAMETERS, certificates) come beside keys.
+	}
+}
+
+func parsed(path, format string) func(any, error) (any, error) {
+	return func(key any, err error) (any, error) {
+		if err != nil {
+			return nil, fmt.Errorf("key file %s: reading its %s private key: %w", path, format, err)
+		}
+		return key, nil
+	}
+}
+
+func decryptCosignKey(path string, ciphertext []byte, password func() ([]byte, error)) (any, error) {
+	pass, err := password()
+	if err != nil {
+		return nil, fmt.Errorf("key file %s is encrypted, and %w", path, err)
+	}
+	der, err := encrypted.Decrypt(ciphertext, pass)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: decrypting it failed; is the password the one it was generated with? (%w)", path, err)
+	}
+	return parsed(path, "decrypted PKCS#8")(x509.ParsePKCS8PrivateKey(der))
+}
+
+// keySigner signs with a private key as cosign does with a key file:
+// ECDSA and RSA PKCS#1 v1.5 over SHA-256, Ed25519 over the payload itself.
+type keySigner struct {
+	key crypto.Signer
+}
+
+func newKeySigner(path string, key any) (*keySigner, error) {
+	switch k := key.(type) {
+	case *ecdsa.PrivateKey, *rsa.PrivateKey:
+		return &keySigner{key: k.(crypto.Signer)}, nil
+	case ed25519.PrivateKey:
+		return &keySigner{key: k}, nil
+	}
+	return nil, fmt.Errorf("key file %s holds a %T key; ECDSA, RSA and Ed25519 keys can sign", path, key)
+}
+
+// Sign is deterministic: a nil random source makes ECDSA follow RFC 6979,
+// and PKCS#1 v1.5 and Ed25519 use none.
+func (s *keySigner) Sign(_ context.Context, payload []byte) ([]byte, error) {
+	if _, ok := s.key.(ed25519.PrivateKey); ok {
+		return s.key.Sign(nil, payload, crypto.Hash(0))
+	}
+	h := sha256.Sum256(payload)
+	return s.key.Sign(nil, h[:], crypto.SHA256)
+}
+
+func (s *keySigner) Signed(payload, sig []byte) bool {
+	h := sha256.Sum256(payload)
+	switch pub := s.key.Public().(type) {
+	case *ecdsa.PublicKey:
+		return ecdsa.VerifyASN1(pub, h[:], sig)
+	case *rsa.PublicKey:
+		return rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig) == nil
+	case ed25519.PublicKey:
+		return ed25519.Verify(pub, payload, sig)
+	}
+	return false
+}
+
+// PublicKeyPEM is the signer's public key as PKIX PEM, the format of the
+// cosign.pub that `cosign verify --key` takes.
+func (s *keySigner) PublicKeyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(s.key.Public())
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+}

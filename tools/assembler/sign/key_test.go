@@ -1,0 +1,154 @@
+package sign
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/secure-systems-lab/go-securesystemslib/encrypted"
+)
+
+func writeKey(t *testing.T, blockType string, der []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "signing.key")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: blockType, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func password(p string) func() ([]byte, error) {
+	return func() ([]byte, error) { return []byte(p), nil }
+}
+
+func ecKeyDER(t *testing.T) []byte {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// Errors about a key name its file and say what to do, and never carry the
+// key or the password.
+func TestLoadKeyErrorsKeepSecrets(t *testing.T) {
+	der := ecKeyDER(t)
+	sealed, err := encrypted.Encrypt(der, []byte("the-password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cosignKey := writeKey(t, cosignKeyBlock, sealed)
+	noPassword := func() ([]byte, error) { return nil, errors.New("no password was given: set COSIGN_PASSWORD") }
+	for _, tc := range []struct {
+		name, path string
+		password   func() ([]byte, error)
+		want       string
+	}{
+		{"wrong password", cosignKey, password("not-the-password"), "is the password the one it was generated with"},
+		{"no password", cosignKey, noPassword, "set COSIGN_PASSWORD"},
+		{"not PEM", writeFile(t, "MHcCAQEEIBogus-key-material"), nil, "holds no PEM private key"},
+		{"broken PKCS#8", writeKey(t, "PRIVATE KEY", []byte("MHcCAQEEIBogus")), nil, "reading its PKCS#8 private key"},
+		{"encrypted PKCS#8", writeKey(t, "ENCRYPTED PRIVATE KEY", der), nil, "cosign import-key-pair"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadKey(tc.path, tc.password)
+			if err == nil {
+				t.Fatal("LoadKey succeeded")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, tc.path) || !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q, want it to name %s and say %q", msg, tc.path, tc.want)
+			}
+			for _, secret := range []string{"the-password", "not-the-password", "MHcCAQEEIBogus"} {
+				if strings.Contains(msg, secret) {
+					t.Errorf("error %q carries a secret", msg)
+				}
+			}
+		})
+	}
+	s, err := LoadKey(cosignKey, password("the-password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := s.Sign(context.Background(), []byte("payload"))
+	if err != nil || !s.Signed([]byte("payload"), sig) || s.Signed([]byte("other"), sig) {
+		t.Fatalf("the decrypted key's signature does not verify (err %v)", err)
+	}
+}
+
+func writeFile(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "signing.key")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Key signatures are deterministic, which is what keeps a second push from
+// adding a second, different signature of the same payload.
+func TestKeySignaturesAreDeterministic(t *testing.T) {
+	_, edKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edDER, err := x509.MarshalPKCS8PrivateKey(edKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, path := range map[string]string{
+		"ecdsa":   writeKey(t, "PRIVATE KEY", ecKeyDER(t)),
+		"ed25519": writeKey(t, "PRIVATE KEY", edDER),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := LoadKey(path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := s.Sign(context.Background(), []byte("payload"))
+			b, _ := s.Sign(context.Background(), []byte("payload"))
+			if string(a) != string(b) || !s.Signed([]byte("payload"), a) {
+				t.Errorf("two signatures of one payload differ or do not verify")
+			}
+		})
+	}
+}
+
+// The payload is byte for byte the one cosign signs.
+func TestPayloadIsCosignSimpleSigning(t *testing.T) {
+	repo, _ := name.NewRepository("registry.example.com/team/app")
+	h, _ := v1.NewHash("sha256:" + strings.Repeat("ab", 32))
+	got, err := Payload(repo, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"critical":{"identity":{"docker-reference":"registry.example.com/team/app"},"image":{"docker-manifest-digest":"sha256:` +
+		strings.Repeat("ab", 32) + `"},"type":"cosign container image signature"},"optional":null}`
+	if string(got) != want {
+		t.Errorf("Payload =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// PAE follows the DSSE specification's example.
+func TestPAE(t *testing.T) {
+	got := string(PAE("http://example.com/HelloWorld", []byte("hello world")))
+	if want := "DSSEv1 29 http://example.com/HelloWorld 11 hello world"; got != want {
+		t.Errorf("PAE = %q, want %q", got, want)
+	}
+}
