@@ -24,6 +24,10 @@
 #   * image tarballs given as base labels (docker save, crane, skopeo
 #     oci-archive) build images that run; a push to a repository named by
 #     the workspace status, with --stamp;
+#   * a release set, pushed in one run with signatures made from a cosign key
+#     pair, which the unmodified cosign verifies (and refuses for another
+#     key or a moved tag), with its SLSA provenance and SBOM attestations,
+#     and YAML that goimage_resolve pinned to the pushed digests at build time;
 #   * a script given as an image's binary is refused, and so are a user the
 #     base lacks and a cgo binary on a base without the C library;
 #   * the same against a registry with htpasswd auth: credentials from docker
@@ -44,6 +48,9 @@ PROJECT=$(dirname "$E2E")
 BAZEL=$PROJECT/tools/bazel
 RUN_ID=$$
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goimage-e2e.XXXXXX")
+# Files that `bazel run` targets read and write: the signing key and the refs
+# files. tools/bazel shows its output root at the same path to what it runs.
+RELEASE=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/e2e-release-$RUN_ID
 # A fixed path, so that its Bazel output base is reused from run to run.
 PULL_WS=${TMPDIR:-/tmp}/rules_goimage-e2e-pull
 DOCKER_TAGS=()
@@ -65,12 +72,13 @@ cleanup() {
   for tag in "${DOCKER_TAGS[@]}"; do docker rmi --force "$tag" >/dev/null 2>&1 || true; done
   [ -d "$PULL_WS" ] && (cd "$PULL_WS" && "$BAZEL" shutdown >/dev/null 2>&1 || true)
   (cd "$E2E" && "$BAZEL" shutdown >/dev/null 2>&1 || true)
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$RELEASE"
 }
 trap cleanup EXIT
 
 install_prerequisites() {
   local missing=() pair
+  command -v cosign >/dev/null || fail "cosign is not on PATH: go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5 (tools/run_tests.sh e2e does)"
   for pair in docker-registry:docker-registry htpasswd:apache2-utils skopeo:skopeo jq:jq curl:curl containerd:containerd; do
     command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
   done
@@ -435,6 +443,57 @@ step_real_tool_bases() {
   ok "docker save, crane and skopeo oci-archive tarballs given as base labels build images that run"
 }
 
+# step_release pushes the release set, signed with a cosign key pair made
+# by cosign, and checks what cosign verifies, and that the YAML that
+# goimage_resolve pinned at build time names what was pushed.
+step_release() {
+  log "a signed release, and its manifests resolved before the push"
+  local stamp=(--stamp "--workspace_status_command=app/status.sh $REGISTRY") refs ref deploy
+  mkdir -p "$RELEASE/other"
+  (cd "$RELEASE" && COSIGN_PASSWORD=e2e cosign generate-key-pair >/dev/null 2>&1 &&
+    cd other && COSIGN_PASSWORD=other cosign generate-key-pair >/dev/null 2>&1) || fail "cosign generate-key-pair"
+  echo e2e >"$RELEASE/password"
+  (cd "$E2E" && "$BAZEL" build "${stamp[@]}" //app:deploy)
+  deploy=$E2E/bazel-bin/app/deploy/deploy.yaml
+  bazel_run "$E2E" "${stamp[@]}" //app:release -- --sign-key "$RELEASE/cosign.key" \
+    --sign-key-password-file "$RELEASE/password" --refs-text "$RELEASE/refs.txt" >"$WORK/release.log" 2>&1 ||
+    fail "the release failed: $(cat "$WORK/release.log")"
+  [ "$(wc -l <"$RELEASE/refs.txt")" = 2 ] || fail "the refs file lists $(wc -l <"$RELEASE/refs.txt") images, want 2: $(cat "$RELEASE/refs.txt")"
+  ok "the release pushed 2 images, signed: $(tr '\n' ' ' <"$RELEASE/refs.txt")"
+  while read -r _ ref; do
+    grep -qF "$ref" "$deploy" || fail "the resolved $deploy does not name the pushed $ref: $(cat "$deploy")"
+    verify "$ref" cosign.pub || fail "cosign verify of $ref with the release key failed: $(cat "$WORK/verify.log")"
+    ! verify "$ref" other/cosign.pub || fail "cosign verify of $ref passed with another key"
+  done <"$RELEASE/refs.txt"
+  ok "goimage_resolve pinned both images at build time to the digests pushed; cosign verify passes with the release key and fails with another"
+
+  ref=$(grep release-multi "$RELEASE/refs.txt" | cut -d' ' -f2)
+  for platform_digest in $(skopeo inspect --raw --tls-verify=false "docker://$ref" | jq -r '.manifests[].digest'); do
+    verify "${ref%@*}@$platform_digest" cosign.pub || fail "the platform image $platform_digest is not signed"
+    verify_attestation "${ref%@*}@$platform_digest" slsaprovenance1 ||
+      fail "cosign verify-attestation --type slsaprovenance1 of $platform_digest failed: $(cat "$WORK/verify.log")"
+    verify_attestation "${ref%@*}@$platform_digest" spdxjson ||
+      fail "cosign verify-attestation --type spdxjson of $platform_digest failed: $(cat "$WORK/verify.log")"
+  done
+  ok "each platform image of the index is signed, and its SLSA provenance and SBOM attestations verify"
+
+  # Tampering: the tag moved to an image the release key never signed.
+  skopeo copy --quiet --dest-tls-verify=false "docker://$REGISTRY/e2e/hello@$HELLO_DIGEST" "docker://$REGISTRY/e2e/release-multi:v1" --src-tls-verify=false
+  ! verify "$REGISTRY/e2e/release-multi:v1" cosign.pub || fail "cosign verify passed for an image the release did not sign"
+  ok "after the tag moved to an unsigned image, cosign verify fails"
+}
+
+# verify REF KEY: cosign verify of REF with $WORK/KEY, offline (no
+# transparency log), output in $WORK/verify.log.
+verify() {
+  (cd "$RELEASE" && cosign verify --key "$2" --allow-http-registry --insecure-ignore-tlog=true "$1") >"$WORK/verify.log" 2>&1
+}
+
+# verify_attestation REF TYPE: cosign verify-attestation with the release key.
+verify_attestation() {
+  (cd "$RELEASE" && cosign verify-attestation --key cosign.pub --type "$2" --allow-http-registry --insecure-ignore-tlog=true "$1") >"$WORK/verify.log" 2>&1
+}
+
 # step_checks: the checks of an image against its base refuse what would
 # fail only when the container starts.
 step_checks() {
@@ -487,6 +546,7 @@ main() {
   TOKEN_REGISTRY=$(start_registry token "$USER_NAME" "$PASSWORD")
   step_push
   step_stamp
+  step_release
   step_load
   step_auth
   step_token_push

@@ -24,6 +24,8 @@ ROOT_DIR=$(pwd -P)
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
 CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
 KO=github.com/google/ko@v0.19.1
+# The signing tests and e2e verify signatures with the unmodified cosign.
+COSIGN=github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go fuzz buildifier bazel docker reproducible gazelle gazelle_bench e2e remote)
 # Each fuzz target runs this many inputs in the fuzz step (FUZZ_EXECS=1000000
@@ -48,8 +50,8 @@ step_go() {
 
 # The assembler's tests check images with tools we did not write and a real
 # registry (as does the ko migration's digest pinning), read bases that
-# containerd, skopeo, umoci, crane, ko and docker wrote, and load into podman
-# as well as docker; they skip when one is missing (and fail under CI), so
+# containerd, skopeo, umoci, crane, ko and docker wrote, load into podman
+# as well as docker, and verify signatures with cosign; they skip when one is missing (and fail under CI), so
 # install them all here.
 install_image_tools() {
   local pkgs=() cmd pkg
@@ -62,6 +64,7 @@ install_image_tools() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
   fi
   go_tool ko "$KO" >/dev/null
+  go_tool cosign "$COSIGN" >/dev/null
   PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
   export PATH
 }

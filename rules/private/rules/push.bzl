@@ -55,8 +55,14 @@ built with `sbom = True` are pushed after it, as OCI 1.1 referrers (under the
 fallback tag `sha256-<hex>` on registries without the referrers API).
 
 Arguments after `--` override the target's: `--repository`, `--tag` (repeated;
-replaces `remote_tags`). Credentials come from docker's config.json
-(`$DOCKER_CONFIG`) and its credential helpers, as `docker login` left them.""",
+replaces `remote_tags`). `--sign-key cosign.key` (cosign's encrypted key, the
+password from `$COSIGN_PASSWORD` or `--sign-key-password-file`, or a PEM key) or
+`--signer-command CMD` sign what is pushed as cosign does: the image, each
+platform image of an index, and its SBOM and provenance as attestations, so
+that `cosign verify` and `cosign verify-attestation` accept them (see
+docs/release.md). Keys are read when the push runs, never by a build action.
+Credentials come from docker's config.json (`$DOCKER_CONFIG`) and its
+credential helpers, as `docker login` left them.""",
     attrs = dict({
         "image": attr.label(
             doc = "The image to push: a `go_image`.",

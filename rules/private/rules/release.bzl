@@ -80,8 +80,10 @@ Arguments after `--` are passed to `assembler release`: `--refs-file FILE`
 writes a JSON record of every image (label, repository, pushed, reference by
 digest or error), `--refs-text FILE` a line `LABEL REGISTRY/REPO@sha256:...`
 per pushed image (relative paths are from the folder `bazel run` was called
-in), `--tag` (repeated) replaces `remote_tags`, `--jobs N`. Credentials come
-from docker's config.json (`$DOCKER_CONFIG`) and its credential helpers.
+in), `--tag` (repeated) replaces `remote_tags`, `--jobs N`, and
+`--sign-key cosign.key` or `--signer-command CMD` sign every image as `.push`
+does. Credentials come from docker's config.json (`$DOCKER_CONFIG`) and its
+credential helpers.
 
 Gazelle can keep the `images` of a release up to date: see the
 `goimage_release` directive in docs/gazelle.md.""",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -89,3 +90,12 @@ func epochFlag(fs *flag.FlagSet) *int64 {
 }
 
 func epochTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// fromWorkingDir resolves a relative path against the folder `bazel run`
+// was called in ($BUILD_WORKING_DIRECTORY), not the runfiles tree it runs in.
+func fromWorkingDir(p string) string {
+	if wd := os.Getenv("BUILD_WORKING_DIRECTORY"); wd != "" && !filepath.IsAbs(p) {
+		return filepath.Join(wd, p)
+	}
+	return p
+}

@@ -265,7 +265,7 @@ func referrerManifest(t *testing.T, layout string, digest v1.Hash) (*v1.Manifest
 // `cosign verify-attestation --type slsaprovenance1` verifies it and gives
 // back our predicate, offline, with a key pair.
 func TestCosignAcceptsPredicate(t *testing.T) {
-	cosign := cosignTool(t)
+	cosign := testenv.Cosign(t)
 	reg := testenv.StartRegistry(t, false)
 	b := buildWithProvenance(t, testenv.HostBinary(t))
 	ref := reg.Host + "/app@" + b.digest
@@ -320,21 +320,4 @@ func TestCosignAcceptsPredicate(t *testing.T) {
 	if signed.PredicateType != provenance.PredicateType || !reflect.DeepEqual(ours, theirs) {
 		t.Errorf("the verified attestation is %s with %s; want our predicate", signed.PredicateType, signed.Predicate)
 	}
-}
-
-// cosignTool is cosign v2.6.5, where `go install` or tools/run_tests.sh
-// puts it, or the test is skipped.
-func cosignTool(t *testing.T) string {
-	t.Helper()
-	if p, err := exec.LookPath("cosign"); err == nil {
-		return p
-	}
-	if cache, err := os.UserCacheDir(); err == nil {
-		p := filepath.Join(cache, "rules_goimage", "bin", "cosign")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	t.Skip("this test needs cosign: go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5")
-	return ""
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/release"
@@ -19,7 +17,8 @@ var releaseUsage = verbUsage{
 at a time. Blobs that several repositories of one registry need are sent once
 and mounted into the others. Prints a line per image as it finishes and a
 summary; when an image fails the others are still pushed, and the exit code is
-1. --refs-file records what was pushed for the deploy step. Relative output
+1. --refs-file records what was pushed for the deploy step. With --sign-key or
+--signer-command every image is signed as 'assembler push' signs it. Relative
 paths are taken from the folder 'bazel run' was called in.`,
 }
 
@@ -28,6 +27,7 @@ type releaseFlags struct {
 	jobs                         int
 	insecure                     bool
 	tags                         stringList
+	sign                         signFlags
 }
 
 func runRelease(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -39,11 +39,19 @@ func runRelease(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&f.jobs, "jobs", release.DefaultJobs, "how many images to push at a time")
 	fs.Var(&f.tags, "tag", "a tag to push every image with, repeated; given, it replaces the manifest's tags")
 	fs.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to registries other than localhost")
+	f.sign.register(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if f.manifest == "" || fs.NArg() > 0 || f.jobs < 1 {
 		return usageError(fs, "--manifest is required, --jobs is at least 1, and there are no positional arguments")
+	}
+	if msg := f.sign.check(); msg != "" {
+		return usageError(fs, msg)
+	}
+	signer, err := f.sign.signer(stderr)
+	if err != nil {
+		return err
 	}
 	m, err := release.ReadManifest(f.manifest)
 	if err != nil {
@@ -53,7 +61,7 @@ func runRelease(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	results, _ := release.Run(ctx, targets, release.Options{Jobs: f.jobs, Insecure: f.insecure, Progress: stderr})
+	results, _ := release.Run(ctx, targets, release.Options{Jobs: f.jobs, Insecure: f.insecure, Progress: stderr, Signer: signer})
 	release.Summary(stdout, results)
 	if err := writeRefs(f, results); err != nil {
 		return err
@@ -104,15 +112,6 @@ func writeRefs(f *releaseFlags, results []release.Result) error {
 		}
 	}
 	return nil
-}
-
-// fromWorkingDir resolves a relative path against the folder `bazel run`
-// was called in ($BUILD_WORKING_DIRECTORY), not the runfiles tree it runs in.
-func fromWorkingDir(p string) string {
-	if wd := os.Getenv("BUILD_WORKING_DIRECTORY"); wd != "" && !filepath.IsAbs(p) {
-		return filepath.Join(wd, p)
-	}
-	return p
 }
 
 func releaseError(results []release.Result) error {

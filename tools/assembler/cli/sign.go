@@ -40,7 +40,7 @@ func (f *signFlags) signer(stderr io.Writer) (sign.Signer, error) {
 	case f.key == "":
 		return nil, nil
 	}
-	s, err := sign.LoadKey(f.key, f.password)
+	s, err := sign.LoadKey(fromWorkingDir(f.key), f.password)
 	if err != nil {
 		return nil, fmt.Errorf("--sign-key: %w", err)
 	}
@@ -51,7 +51,7 @@ func (f *signFlags) signer(stderr io.Writer) (sign.Signer, error) {
 // --sign-key-password-file, else $COSIGN_PASSWORD, which cosign reads too.
 func (f *signFlags) password() ([]byte, error) {
 	if f.passwordFile != "" {
-		data, err := os.ReadFile(f.passwordFile)
+		data, err := os.ReadFile(fromWorkingDir(f.passwordFile))
 		if err != nil {
 			return nil, fmt.Errorf("reading --sign-key-password-file: %w", err)
 		}

@@ -29,6 +29,7 @@ import (
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/push"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -65,6 +66,8 @@ type Options struct {
 	// Interval is the least time between two lines of totals; zero means
 	// ten seconds.
 	Interval time.Duration
+	// Signer, when set, signs every pushed image as push does.
+	Signer sign.Signer
 }
 
 // Result is what became of one target.
@@ -130,6 +133,7 @@ func pushOne(ctx context.Context, t openTarget, o Options) Result {
 			MountFrom:  t.target.MountFrom,
 			Insecure:   o.Insecure,
 			Registry:   o.Registry,
+			Signer:     o.Signer,
 		})
 		if r.Err == nil {
 			r.Reference = ref.String()
