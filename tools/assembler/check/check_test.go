@@ -248,4 +248,16 @@ func TestDynamic(t *testing.T) {
 	mergedUsr := fs(t, "lib64@usr/lib64", "usr/lib64/ld-linux-x86-64.so.2*", "lib@usr/lib", "usr/lib/x86_64-linux-gnu/libc.so.6")
 	got = run(t, "dynamic", &Image{FS: mergedUsr, Binaries: cgo, Platform: amd64})
 	wantFinding(t, "merged /usr", got)
+
+	// A library of the program's own, outside the default folders: found
+	// through LD_LIBRARY_PATH, or anywhere (a RUNPATH or ld.so.conf may
+	// lead there); missing only when the image has it nowhere.
+	own := map[string]*gobinary.Facts{"/app/cgo": {Dynamic: &gobinary.Dynamic{Interpreter: "/lib64/ld-linux-x86-64.so.2", Libraries: []string{"libc.so.6", "libfoo.so.1"}}}}
+	withOwn := fs(t, "lib64@usr/lib64", "usr/lib64/ld-linux-x86-64.so.2*", "lib@usr/lib", "usr/lib/x86_64-linux-gnu/libc.so.6", "app/lib/libfoo.so.1")
+	got = run(t, "dynamic", &Image{FS: withOwn, Binaries: own, Platform: amd64, Config: v1.Config{Env: []string{"LD_LIBRARY_PATH=/app/lib"}}})
+	wantFinding(t, "LD_LIBRARY_PATH", got)
+	got = run(t, "dynamic", &Image{FS: withOwn, Binaries: own, Platform: amd64})
+	wantFinding(t, "own folder", got)
+	got = run(t, "dynamic", &Image{FS: mergedUsr, Binaries: own, Platform: amd64})
+	wantFinding(t, "lacking libfoo", got, "needs the library libfoo.so.1")
 }

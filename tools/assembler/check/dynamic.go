@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-
-	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
 
 // libraryTriplets are the Debian multiarch folders of each architecture.
@@ -46,7 +44,7 @@ func dynamicLinks(img *Image) []string {
 			missing = append(missing, "its ELF interpreter "+d.Interpreter)
 		}
 		for _, lib := range d.Libraries {
-			if !hasLibrary(img.FS, lib, img.Platform) {
+			if !hasLibrary(img, lib) {
 				missing = append(missing, "the library "+lib)
 			}
 		}
@@ -60,11 +58,22 @@ func dynamicLinks(img *Image) []string {
 	return found
 }
 
-func hasLibrary(idx *fsindex.Index, soname string, p v1.Platform) bool {
-	for _, dir := range libraryDirs(p) {
-		if idx.Has(path.Join(dir, soname)) {
+// hasLibrary reports whether the image may give the loader the library
+// soname: in a default folder or one of LD_LIBRARY_PATH, or else anywhere
+// in the image, since the binary's RUNPATH, an ld.so.conf folder or
+// $ORIGIN may lead there. The check refuses only a library the image lacks
+// altogether.
+func hasLibrary(img *Image, soname string) bool {
+	dirs := libraryDirs(img.Platform)
+	for _, e := range img.Config.Env {
+		if v, ok := strings.CutPrefix(e, "LD_LIBRARY_PATH="); ok {
+			dirs = append(strings.Split(v, ":"), dirs...)
+		}
+	}
+	for _, dir := range dirs {
+		if dir != "" && img.FS.Has(path.Join(dir, soname)) {
 			return true
 		}
 	}
-	return false
+	return img.FS.HasFileNamed(soname)
 }

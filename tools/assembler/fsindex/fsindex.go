@@ -198,6 +198,12 @@ func (x *Index) Apply(l *Layer) {
 		for q := p; q != "/" && !x.Paths[q]; q = path.Dir(q) {
 			x.Paths[q] = true
 		}
+		// A folder of an added path is a directory in this layer: where a
+		// lower layer has a symlink there, the layer's directory hides it,
+		// as overlay file systems show it.
+		for q := path.Dir(p); q != "/"; q = path.Dir(q) {
+			delete(x.Links, q)
+		}
 		delete(x.Execs, p)
 		delete(x.Files, p)
 		delete(x.Links, p)
@@ -260,6 +266,18 @@ func (x *Index) removeBelow(dir string) {
 func (x *Index) Has(p string) bool {
 	resolved, ok := x.Resolve(p)
 	return ok && x.Paths[resolved]
+}
+
+// HasFileNamed reports whether a path named base exists anywhere in the
+// image, at any depth; it reads the whole index.
+func (x *Index) HasFileNamed(base string) bool {
+	suffix := "/" + base
+	for p := range x.Paths {
+		if strings.HasSuffix(p, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // HasUnder reports whether any path exists below dir, following the

@@ -59,3 +59,24 @@ func TestLayersApplyInOrder(t *testing.T) {
 		t.Errorf("paths are not sorted: %s", b)
 	}
 }
+
+// A layer that adds a file below a folder that a lower layer has as a
+// symlink (/lib -> usr/lib in merged-/usr bases) has that folder as a
+// directory: the file is where the layer put it, and the link is gone.
+func TestAddBelowALinkedFolder(t *testing.T) {
+	x := New()
+	x.Apply(&Layer{Adds: []string{"/usr/lib/libc.so.6", "/lib"}, Files: []string{"/usr/lib/libc.so.6"}, Links: map[string]string{"/lib": "usr/lib"}})
+	if _, kind := x.Stat("/lib/libc.so.6"); kind != File {
+		t.Fatalf("/lib/libc.so.6 through the link is %v, want a file", kind)
+	}
+	x.Apply(&Layer{Adds: []string{"/lib/x86_64-linux-gnu/libfoo.so.1"}, Files: []string{"/lib/x86_64-linux-gnu/libfoo.so.1"}})
+	if _, kind := x.Stat("/lib/x86_64-linux-gnu/libfoo.so.1"); kind != File {
+		t.Errorf("the added file is %v, want a file", kind)
+	}
+	if _, ok := x.Links["/lib"]; ok {
+		t.Errorf("/lib is still a link, hiding the added file")
+	}
+	if _, kind := x.Stat("/usr/lib/libc.so.6"); kind != File {
+		t.Errorf("/usr/lib/libc.so.6 is %v, want a file", kind)
+	}
+}

@@ -185,7 +185,9 @@ func needsRewrite(hdr *tar.Header, o options) bool {
 }
 
 // readTar calls fn for each entry of the tar stream r, checked: a known
-// type, a path below the root, a hard link to an earlier entry.
+// type, a path below the root, a hard link to an earlier entry. A PAX global
+// header (git archive writes one, holding the commit) is no file: it is
+// skipped, as docker and containerd skip it when they unpack a layer.
 func readTar(r io.Reader, src string, fn func(*tar.Header, io.Reader) error) error {
 	tr := tar.NewReader(bufio.NewReaderSize(r, 1<<16))
 	seen := map[string]bool{}
@@ -196,6 +198,9 @@ func readTar(r io.Reader, src string, fn func(*tar.Header, io.Reader) error) err
 		}
 		if err != nil {
 			return fmt.Errorf("reading tar %s: %w", src, err)
+		}
+		if hdr.Typeflag == tar.TypeXGlobalHeader {
+			continue
 		}
 		if err := checkTarEntry(hdr, seen); err != nil {
 			return fmt.Errorf("tar %s: %w", src, err)

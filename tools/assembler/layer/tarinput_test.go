@@ -327,3 +327,39 @@ func TestFSLayerRecordsKinds(t *testing.T) {
 		})
 	}
 }
+
+// git archive writes a PAX global header (the commit) before the files: it
+// is no entry of the file system, and the tar is taken, merged or as it is.
+func TestGitArchiveTar(t *testing.T) {
+	repo := t.TempDir()
+	git := testenv.Tool(t, "git")
+	testenv.Run(t, git, "-C", repo, "init", "-q")
+	os.WriteFile(filepath.Join(repo, "config.yaml"), []byte("port: 8080\n"), 0o644)
+	testenv.Run(t, git, "-C", repo, "add", ".")
+	testenv.Run(t, git, "-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "config")
+	archive := filepath.Join(t.TempDir(), "src.tar")
+	testenv.Run(t, git, "-C", repo, "archive", "--format=tar", "-o", archive, "HEAD")
+
+	for _, tc := range []struct {
+		name string
+		tar  string
+	}{
+		{"plain", archive},
+		{"gzip -n", compress(t, archive, "gzip", "-n")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, fs, blob := buildTarLayer(t, nil, WithTars(tc.tar))
+			x := fsindex.New()
+			x.Apply(fs)
+			if !x.Files["/config.yaml"] {
+				t.Errorf("config.yaml is not in the layer's index: %v", x.Files)
+			}
+			for _, h := range readLayerTar(t, blob) {
+				if h.Name == "config.yaml" {
+					return
+				}
+			}
+			t.Errorf("config.yaml is not in the layer")
+		})
+	}
+}
