@@ -94,7 +94,7 @@ func epochTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 // fromWorkingDir resolves a relative path against the folder `bazel run`
 // was called in ($BUILD_WORKING_DIRECTORY), not the runfiles tree it runs in.
 func fromWorkingDir(p string) string {
-	if wd := os.Getenv("BUILD_WORKING_DIRECTORY"); wd != "" && !filepath.IsAbs(p) {
+	if wd := os.Getenv("BUILD_WORKING_DIRECTORY"); wd != "" && p != "" && !filepath.IsAbs(p) {
 		return filepath.Join(wd, p)
 	}
 	return p

@@ -57,11 +57,11 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	repository, err := valueOrFile(f.repository, f.repositoryFile, "--repository-file")
+	repository, err := valueOrFile(f.repository, fromWorkingDir(f.repositoryFile), "--repository-file")
 	if err != nil {
 		return err
 	}
-	tags, err := tagsOrFile(f.tags, f.tagsFile)
+	tags, err := tagsOrFile(f.tags, fromWorkingDir(f.tagsFile))
 	if err != nil {
 		return err
 	}

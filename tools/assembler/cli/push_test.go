@@ -91,3 +91,33 @@ func TestPushAndLoadUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Tags move only once the image is signed: when signing fails, no tag
+// names an unsigned image, and the error says so.
+func TestPushTagsOnlyASignedImage(t *testing.T) {
+	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer srv.Close()
+	repo := strings.TrimPrefix(srv.URL, "http://") + "/app"
+	dir, _ := randomLayout(t)
+	var stdout, stderr bytes.Buffer
+	args := []string{"push", "--layout", dir, "--repository", repo, "--tag", "v1", "--signer-command", "echo the signer is down >&2; exit 3"}
+	if code := Run(context.Background(), args, &stdout, &stderr); code == 0 {
+		t.Fatalf("a push whose signer fails succeeded: %s", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "signing") {
+		t.Errorf("the error does not say signing failed: %s", stderr.String())
+	}
+	r, err := name.NewRepository(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags, err := remote.List(r)
+	if err != nil && !strings.Contains(err.Error(), "NAME_UNKNOWN") {
+		t.Fatal(err)
+	}
+	for _, tag := range tags {
+		if tag == "v1" {
+			t.Errorf("v1 names the image though signing it failed")
+		}
+	}
+}

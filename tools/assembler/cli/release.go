@@ -53,7 +53,7 @@ func runRelease(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	m, err := release.ReadManifest(f.manifest)
+	m, err := release.ReadManifest(fromWorkingDir(f.manifest))
 	if err != nil {
 		return err
 	}

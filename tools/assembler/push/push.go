@@ -72,19 +72,11 @@ func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
 			return name.Digest{}, err
 		}
 	}
-	// The first write uploads the blobs and the manifest; further tags only
-	// point at the manifest.
-	first := name.Reference(digest)
-	if len(tags) > 0 {
-		first, tags = tags[0], tags[1:]
-	}
-	if err := upload(ctx, first, root, o); err != nil {
+	// The image goes up by digest, then what is attached to it and its
+	// signatures; the tags move last, so that no tag ever names the image
+	// before its signatures are there (or at all, when signing fails).
+	if err := upload(ctx, digest, root, o); err != nil {
 		return name.Digest{}, err
-	}
-	for _, t := range tags {
-		if err := remote.Tag(t, taggable(root), remoteOptions(ctx, o, nil)...); err != nil {
-			return name.Digest{}, fmt.Errorf("tagging %s: %w", t, err)
-		}
 	}
 	if err := pushReferrers(ctx, repo, root, o); err != nil {
 		return name.Digest{}, err
@@ -93,6 +85,11 @@ func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
 		t := sign.Target{Repository: repo, Root: root, Remote: remoteOptions(ctx, o, nil), Progress: o.Progress}
 		if err := sign.Push(ctx, o.Signer, t); err != nil {
 			return name.Digest{}, fmt.Errorf("signing %s: %w", digest, registry.Explain(err, repo.RegistryStr()))
+		}
+	}
+	for _, t := range tags {
+		if err := remote.Tag(t, taggable(root), remoteOptions(ctx, o, nil)...); err != nil {
+			return name.Digest{}, fmt.Errorf("tagging %s: %w", t, err)
 		}
 	}
 	return digest, nil

@@ -66,16 +66,18 @@ func (d *display) shared(s Stats) {
 	fmt.Fprintf(d.w, "release: %d blobs (%s) needed by several repositories: sent once, mounted %d times\n", s.Shared, size(s.Bytes), s.Mounts)
 }
 
-func (d *display) started(label string) {
+// started records a push under way; an image pushed to two repositories
+// is two pushes, each shown until it finishes.
+func (d *display) started(t Target) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.running[label] = time.Now()
+	d.running[t.pushName()] = time.Now()
 }
 
 func (d *display) finished(r Result) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	delete(d.running, r.Target.Label)
+	delete(d.running, r.Target.pushName())
 	d.done++
 	if d.w == nil {
 		return
@@ -135,3 +137,7 @@ func size(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// pushName names one push in the totals line: the label and the
+// repository, since an image may go to several.
+func (t Target) pushName() string { return t.Label + " to " + t.Repository }

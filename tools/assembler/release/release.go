@@ -96,11 +96,7 @@ func Run(ctx context.Context, targets []Target, o Options) ([]Result, Stats) {
 	show.shared(stats)
 
 	results := make([]Result, len(targets))
-	jobs := o.Jobs
-	if jobs <= 0 {
-		jobs = DefaultJobs
-	}
-	slots := make(chan struct{}, jobs)
+	slots := make(chan struct{}, o.jobs())
 	var wg sync.WaitGroup
 	for i := range opened {
 		wg.Add(1)
@@ -108,7 +104,7 @@ func Run(ctx context.Context, targets []Target, o Options) ([]Result, Stats) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			show.started(opened[i].target.Label)
+			show.started(opened[i].target)
 			results[i] = pushOne(ctx, opened[i], o)
 			show.finished(results[i])
 		}()
@@ -169,4 +165,12 @@ func closeAll(opened []openTarget) {
 			t.store.Close()
 		}
 	}
+}
+
+// jobs is how many pushes or uploads run at a time.
+func (o Options) jobs() int {
+	if o.Jobs <= 0 {
+		return DefaultJobs
+	}
+	return o.Jobs
 }

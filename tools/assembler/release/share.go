@@ -44,7 +44,7 @@ func shareBlobs(ctx context.Context, targets []openTarget, o Options) Stats {
 		mu    sync.Mutex
 		wg    sync.WaitGroup
 	)
-	slots := make(chan struct{}, max(o.Jobs, DefaultJobs))
+	slots := make(chan struct{}, o.jobs())
 	for _, b := range blobs {
 		wg.Add(1)
 		go func() {

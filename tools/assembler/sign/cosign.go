@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -77,6 +78,11 @@ func (e entry) holds(signer Signer, content []byte, ann map[string]string) bool 
 // and writes the referrer that holds the same layers.
 func attach(ctx context.Context, signer Signer, t Target, subject v1.Descriptor, k kind, entries []entry) error {
 	tag := t.Repository.Tag(fmt.Sprintf("%s-%s.%s", subject.Digest.Algorithm, subject.Digest.Hex, k.suffix))
+	// The tag is read, added to and written back: two pushes of one process
+	// (a release's images sharing a platform image) take turns, so that
+	// neither drops what the other added.
+	unlock := lockTag(tag)
+	defer unlock()
 	img, err := existing(t, tag)
 	if err != nil {
 		return err
@@ -97,13 +103,15 @@ func attach(ctx context.Context, signer Signer, t Target, subject v1.Descriptor,
 		held = append(held, layerContent{content: e.content, annotations: e.annotations()})
 		added++
 	}
-	if added == 0 {
-		progress(t, "%s already holds this signer's %s for %s\n", tag, k.noun(), subject.Digest)
-		return nil
+	if added > 0 {
+		if err := remote.Write(tag, img, t.Remote...); err != nil {
+			return fmt.Errorf("pushing %s: %w", tag, err)
+		}
 	}
-	if err := remote.Write(tag, img, t.Remote...); err != nil {
-		return fmt.Errorf("pushing %s: %w", tag, err)
-	}
+	// The referrer is written even when the tag held every entry: an earlier
+	// push may have stopped between the two, or cosign may have signed in
+	// tag mode. Its bytes follow from the tag's, so writing it again adds
+	// nothing.
 	ref, err := referrer(img, subject, k)
 	if err != nil {
 		return err
@@ -114,6 +122,10 @@ func attach(ctx context.Context, signer Signer, t Target, subject v1.Descriptor,
 	}
 	if err := remote.Write(t.Repository.Digest(rd.String()), ref, t.Remote...); err != nil {
 		return fmt.Errorf("pushing the %s referrer of %s: %w", k.noun(), subject.Digest, err)
+	}
+	if added == 0 {
+		progress(t, "%s already holds this signer's %s for %s\n", tag, k.noun(), subject.Digest)
+		return nil
 	}
 	progress(t, "pushed %d %s of %s to %s and as a referrer\n", added, k.noun(), subject.Digest, tag)
 	return nil
@@ -186,4 +198,14 @@ func anyHolds(signer Signer, e entry, held []layerContent) bool {
 		}
 	}
 	return false
+}
+
+// tagLocks holds a mutex per signature tag this process writes.
+var tagLocks sync.Map
+
+func lockTag(tag name.Tag) (unlock func()) {
+	m, _ := tagLocks.LoadOrStore(tag.String(), &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
 }
