@@ -84,8 +84,8 @@ A reference is a YAML value written as a label of one of `images`
 or as one of its `names`: ko's `ko://import/path` anywhere, a plain word
 (such as `api`) only as the value of an `image` key. Only those
 values change; comments, quoting and every document of the file stay as
-written. A label or `ko://` value that names no image of the target is an
-error naming the file and line.""",
+written. A `ko://` value, or a label as the value of an `image` key, that
+names no image of the target is an error naming the file and line.""",
     attrs = dict({
         "srcs": attr.label_list(
             doc = "The YAML files to resolve; each output has its source's name, in a folder named after the target.",

@@ -126,9 +126,9 @@ func TestProvenanceUsageErrors(t *testing.T) {
 	_, err = runErr("build", "--binary", testenv.HostBinary(t), "--layout", filepath.Join(dir, "out"), "--provenance-label", "//app:image")
 	wantError(t, err, "give --provenance FILE")
 	status := filepath.Join(dir, "stable-status.txt")
-	writeFile(t, status, "STABLE_GIT_COMMIT abc123\n")
+	writeFile(t, status, "BUILD_TIMESTAMP yesterday\n")
 	_, err = runErr("build", "--binary", testenv.HostBinary(t), "--layout", filepath.Join(dir, "out"), "--provenance", filepath.Join(dir, "p.json"), "--provenance-status", status)
-	wantError(t, err, "STABLE_GIT_COMMIT", "not a full git commit hash", "git rev-parse HEAD")
+	wantError(t, err, "BUILD_TIMESTAMP", "yesterday")
 	wantNoFiles(t, filepath.Join(dir, "out"))
 }
 

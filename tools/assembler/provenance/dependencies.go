@@ -21,11 +21,7 @@ func dependencies(b Build) ([]ResourceDescriptor, error) {
 			Digest: map[string]string{b.BaseDigest.Algorithm: b.BaseDigest.Hex},
 		})
 	}
-	source, err := sourceRevision(b.Status)
-	if err != nil {
-		return nil, err
-	}
-	if source != nil {
+	if source := sourceRevision(b.Status); source != nil {
 		deps = append(deps, *source)
 	}
 	if b.GoVersion != "" {

@@ -191,5 +191,8 @@ func internalParameters(b Build) map[string]string {
 	if b.GoVersion != "" {
 		p["goVersion"] = b.GoVersion
 	}
+	if rev := revisionParameter(b.Status); rev != "" {
+		p["sourceRevision"] = rev
+	}
 	return p
 }

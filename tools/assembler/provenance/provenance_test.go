@@ -180,14 +180,40 @@ func TestScratchWithoutLabel(t *testing.T) {
 	}
 }
 
+// A revision that is no full commit hash (git describe) is recorded as a
+// parameter, not as a source a verifier could check; a tree with changes
+// the commit lacks is marked on the source.
+func TestRevisions(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		status   map[string]string
+		source   *ResourceDescriptor
+		revision string
+	}{
+		{"full hash", map[string]string{"STABLE_GIT_COMMIT": commit}, &ResourceDescriptor{Name: "source", Digest: map[string]string{"gitCommit": commit}}, ""},
+		{"dirty by git describe", map[string]string{"BUILD_SCM_REVISION": commit + "-dirty"},
+			&ResourceDescriptor{Name: "source", Digest: map[string]string{"gitCommit": commit}, Annotations: map[string]string{"modified": "true"}}, ""},
+		{"dirty by status", map[string]string{"BUILD_SCM_REVISION": commit, "BUILD_SCM_STATUS": "Modified"},
+			&ResourceDescriptor{Name: "source", Digest: map[string]string{"gitCommit": commit}, Annotations: map[string]string{"modified": "true"}}, ""},
+		{"git describe", map[string]string{"BUILD_SCM_REVISION": "v1.2-3-g0123abc-dirty"}, nil, "v1.2-3-g0123abc-dirty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.source, sourceRevision(tc.status)); diff != "" {
+				t.Errorf("source (-want +got):\n%s", diff)
+			}
+			if got := revisionParameter(tc.status); got != tc.revision {
+				t.Errorf("sourceRevision parameter %q, want %q", got, tc.revision)
+			}
+		})
+	}
+}
+
 func TestErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		edit func(*Build)
 		want string
 	}{
-		{"abbreviated revision", func(b *Build) { b.Status = map[string]string{"STABLE_GIT_COMMIT": "0123abc"} }, "STABLE_GIT_COMMIT is \"0123abc\", which is not a full git commit hash"},
-		{"dirty revision", func(b *Build) { b.Status = map[string]string{"BUILD_SCM_REVISION": commit + "-dirty"} }, "git rev-parse HEAD"},
 		{"bad timestamp", func(b *Build) { b.Status = map[string]string{"BUILD_TIMESTAMP": "yesterday"} }, "BUILD_TIMESTAMP is \"yesterday\""},
 		{"no digest", func(b *Build) { b.Digest = v1.Hash{} }, "not a sha256 digest"},
 		{"no platform", func(b *Build) { b.Platform = "" }, "platform"},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,19 +19,43 @@ var RevisionKeys = []string{"STABLE_GIT_COMMIT", "BUILD_SCM_REVISION"}
 var gitCommit = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // sourceRevision is the source the image was built from, by the revision
-// the workspace status gives; nil when it gives none.
-func sourceRevision(status map[string]string) (*ResourceDescriptor, error) {
-	for _, key := range RevisionKeys {
-		rev, ok := status[key]
-		if !ok {
-			continue
-		}
-		if !gitCommit.MatchString(rev) {
-			return nil, fmt.Errorf("workspace status %s is %q, which is not a full git commit hash; make the --workspace_status_command print the output of `git rev-parse HEAD` there", key, rev)
-		}
-		return &ResourceDescriptor{Name: "source", Digest: map[string]string{"gitCommit": rev}}, nil
+// the workspace status gives; nil when it gives none, or gives no full
+// commit hash ("v1.2-3-gabc" from git describe), which is then only
+// recorded as a parameter (revisionParameter): a resolved dependency names
+// its source by a digest a verifier can check. A revision git describe
+// marked "-dirty", or a BUILD_SCM_STATUS other than Clean, says the tree
+// had changes the commit lacks: the dependency says so in an annotation.
+func sourceRevision(status map[string]string) *ResourceDescriptor {
+	rev, _ := revision(status)
+	commit, dirty := strings.CutSuffix(rev, "-dirty")
+	if !gitCommit.MatchString(commit) {
+		return nil
 	}
-	return nil, nil
+	d := &ResourceDescriptor{Name: "source", Digest: map[string]string{"gitCommit": commit}}
+	if scm, ok := status["BUILD_SCM_STATUS"]; dirty || ok && scm != "Clean" && scm != "" {
+		d.Annotations = map[string]string{"modified": "true"}
+	}
+	return d
+}
+
+// revisionParameter is a revision that is no full commit hash, as the
+// workspace status gives it; "" otherwise.
+func revisionParameter(status map[string]string) string {
+	rev, _ := revision(status)
+	if sourceRevision(status) != nil {
+		return ""
+	}
+	return rev
+}
+
+// revision is the first of RevisionKeys the status has.
+func revision(status map[string]string) (string, bool) {
+	for _, key := range RevisionKeys {
+		if rev, ok := status[key]; ok {
+			return rev, true
+		}
+	}
+	return "", false
 }
 
 // startedOn is the time a stamped build started, BUILD_TIMESTAMP (Unix

@@ -138,7 +138,9 @@ func replace(file string, src []byte, lines []int, n *yaml.Node, key string, ref
 		return nil, nil
 	}
 	if !ok {
-		if looksLikeOurs(n.Value) {
+		// A label-shaped value elsewhere may be a URL path ("//cdn.example.com/a.js")
+		// or a path with a doubled slash: unknown, it is left as written.
+		if strings.HasPrefix(n.Value, koPrefix) || key == imageKey && looksLikeOurs(n.Value) {
 			return nil, fmt.Errorf("%s:%d: %q names no image of this goimage_resolve; add its go_image to images (a ko:// path to names), or correct the reference; known: %s", file, n.Line, n.Value, known(refs))
 		}
 		return nil, nil

@@ -40,7 +40,10 @@ func TestGolden(t *testing.T) {
 }
 
 func TestUnchangedWithoutReferences(t *testing.T) {
-	in := "# only comments\nimage: nginx:1.25 # //app:image\nlist:\n- \"http://example.com//x\"\n"
+	// Label-shaped values that are no image: a protocol-relative URL, a
+	// path with a doubled slash.
+	in := "# only comments\nimage: nginx:1.25 # //app:image\nlist:\n- \"http://example.com//x\"\n" +
+		"script: //cdn.example.com/lib.js\npaths: [data//file]\n"
 	got, err := YAML("x.yaml", []byte(in), testRefs)
 	if err != nil {
 		t.Fatal(err)
