@@ -2,10 +2,10 @@ package komigrate
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -65,7 +65,7 @@ func NewPlan(c *KoConfig, l Layout) (*Plan, error) {
 		}
 		byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_platforms", strings.Join(c.DefaultPlatforms, " ")})
 	}
-	for _, importPath := range sortedKeys(c.BaseImageOverrides) {
+	for _, importPath := range slices.Sorted(maps.Keys(c.BaseImageOverrides)) {
 		dir, err := packageDir(strings.TrimPrefix(importPath, "ko://"), modulePath, moduleDir)
 		if err != nil {
 			return nil, fmt.Errorf("baseImageOverrides: %w", err)
@@ -76,7 +76,7 @@ func NewPlan(c *KoConfig, l Layout) (*Plan, error) {
 		}
 		byDir[dir] = append(byDir[dir], Directive{"goimage_base", b.Label()})
 	}
-	for _, dir := range sortedKeys(byDir) {
+	for _, dir := range slices.Sorted(maps.Keys(byDir)) {
 		p.Packages = append(p.Packages, PackageDirectives{dir, byDir[dir]})
 	}
 	if err := p.addBuilds(c, l.KoDir); err != nil {
@@ -174,13 +174,4 @@ func (p *Plan) uniqueName(base string) string {
 		name = fmt.Sprintf("%s_%d", base, i)
 	}
 	return name
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

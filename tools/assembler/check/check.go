@@ -11,7 +11,6 @@ package check
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -76,15 +75,4 @@ func Run(img *Image, levels Levels) (warnings []string, err error) {
 		return warnings, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	return warnings, nil
-}
-
-// sortedKeys returns the keys of m, sorted, so that findings come in the
-// same order on every run.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,7 +2,9 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -34,7 +36,7 @@ func libraryDirs(p v1.Platform) []string {
 // file or directory", which names none of them.
 func dynamicLinks(img *Image) []string {
 	var found []string
-	for _, bin := range sortedKeys(img.Binaries) {
+	for _, bin := range slices.Sorted(maps.Keys(img.Binaries)) {
 		d := img.Binaries[bin].Dynamic
 		if d == nil {
 			continue

@@ -2,7 +2,9 @@ package check
 
 import (
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
@@ -101,7 +103,7 @@ func shadowed(img *Image, dirs []string, name, found string) string {
 	}
 	target, _ := img.FS.Resolve(found)
 	own := ""
-	for _, bin := range sortedKeys(img.Binaries) {
+	for _, bin := range slices.Sorted(maps.Keys(img.Binaries)) {
 		if _, kind := img.FS.Stat(bin); path.Base(bin) != name || !onPath[path.Dir(bin)] || kind != fsindex.Executable {
 			continue
 		}
@@ -135,7 +137,7 @@ func pathDirs(img *Image) []string {
 func binaryHint(img *Image, dir string) string {
 	prefix := strings.TrimSuffix(dir, "/") + "/"
 	var below []string
-	for _, bin := range sortedKeys(img.Binaries) {
+	for _, bin := range slices.Sorted(maps.Keys(img.Binaries)) {
 		if strings.HasPrefix(bin, prefix) {
 			below = append(below, bin)
 		}

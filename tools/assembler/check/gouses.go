@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -32,7 +34,7 @@ func caCertificates(img *Image) []string {
 		return nil
 	}
 	var found []string
-	for _, bin := range sortedKeys(img.Binaries) {
+	for _, bin := range slices.Sorted(maps.Keys(img.Binaries)) {
 		u := img.Binaries[bin].Go
 		if u == nil || !u.X509 || u.X509Fallback {
 			continue
@@ -53,7 +55,7 @@ func tzdata(img *Image) []string {
 		return nil
 	}
 	var found []string
-	for _, bin := range sortedKeys(img.Binaries) {
+	for _, bin := range slices.Sorted(maps.Keys(img.Binaries)) {
 		u := img.Binaries[bin].Go
 		if u == nil || !u.LoadLocation || u.TZData {
 			continue

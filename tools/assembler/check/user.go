@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -51,7 +53,7 @@ func lookUp(img *Image, kind, name, file string, names map[string]string) string
 // someNames lists a few of the names, sorted.
 func someNames(names map[string]string) string {
 	const most = 8
-	keys := sortedKeys(names)
+	keys := slices.Sorted(maps.Keys(names))
 	if len(keys) > most {
 		return strings.Join(keys[:most], ", ") + fmt.Sprintf(" and %d more", len(keys)-most)
 	}

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -55,7 +56,7 @@ func (p *printer) config(cf *v1.ConfigFile, digest v1.Hash, depth int) {
 	p.line(depth, "workdir     %s", orDash(c.WorkingDir))
 	p.line(depth, "user        %s", orDash(c.User))
 	p.line(depth, "labels      %s", pairs(c.Labels))
-	p.line(depth, "ports       %s", orDash(strings.Join(sortedKeys(c.ExposedPorts), ", ")))
+	p.line(depth, "ports       %s", orDash(strings.Join(slices.Sorted(maps.Keys(c.ExposedPorts)), ", ")))
 	p.line(depth, "stop signal %s", orDash(c.StopSignal))
 }
 
@@ -114,19 +115,10 @@ func jsonList(s []string) string {
 
 func pairs(m map[string]string) string {
 	var out []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, k+"="+m[k])
 	}
 	return orDash(strings.Join(out, ", "))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func orDash(s string) string {

@@ -54,7 +54,7 @@ func (r *reporter) run() {
 			}
 			if now := time.Now(); now.Sub(last) >= r.interval && latest.Total > 0 {
 				last = now
-				fmt.Fprintf(r.w, "pushing: %s of %s (%d%%)\n", size(latest.Complete), size(latest.Total), 100*latest.Complete/latest.Total)
+				fmt.Fprintf(r.w, "pushing: %s of %s (%d%%)\n", FormatSize(latest.Complete), FormatSize(latest.Total), 100*latest.Complete/latest.Total)
 			}
 		case <-r.finished:
 			r.summary(start, last, drain(r.updates, latest))
@@ -66,7 +66,7 @@ func (r *reporter) run() {
 // summary closes a push that printed progress with its size and duration.
 func (r *reporter) summary(start, last time.Time, u v1.Update) {
 	if last != start && u.Total > 0 {
-		fmt.Fprintf(r.w, "pushed %s in %s\n", size(u.Complete), time.Since(start).Round(100*time.Millisecond))
+		fmt.Fprintf(r.w, "pushed %s in %s\n", FormatSize(u.Complete), time.Since(start).Round(100*time.Millisecond))
 	}
 }
 
@@ -97,7 +97,8 @@ func (r *reporter) wait() {
 	<-r.done
 }
 
-func size(n int64) string {
+// FormatSize is n bytes as people read them: "1.5 MiB".
+func FormatSize(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/push"
 )
 
 // display is the one progress display of a release: a line per image as it
@@ -63,7 +65,7 @@ func (d *display) shared(s Stats) {
 	if d.w == nil || s.Shared == 0 {
 		return
 	}
-	fmt.Fprintf(d.w, "release: %d blobs (%s) needed by several repositories: sent once, mounted %d times\n", s.Shared, size(s.Bytes), s.Mounts)
+	fmt.Fprintf(d.w, "release: %d blobs (%s) needed by several repositories: sent once, mounted %d times\n", s.Shared, push.FormatSize(s.Bytes), s.Mounts)
 }
 
 // started records a push under way; an image pushed to two repositories
@@ -124,18 +126,6 @@ func Summary(w io.Writer, results []Result) {
 			fmt.Fprintf(w, "  pushed  %s  %s\n", r.Target.Label, r.Reference)
 		}
 	}
-}
-
-func size(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // pushName names one push in the totals line: the label and the
