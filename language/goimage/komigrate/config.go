@@ -52,19 +52,7 @@ type KoBuild struct {
 type stringList []string
 
 func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
-	if n.ShortTag() == "!!null" {
-		*l = nil
-		return nil
-	}
-	if n.Kind == yaml.ScalarNode {
-		var s string
-		if err := n.Decode(&s); err != nil {
-			return err
-		}
-		*l = []string{s}
-		return nil
-	}
-	return n.Decode((*[]string)(l))
+	return decodeList(n, (*[]string)(l), func(s string) []string { return []string{s} })
 }
 
 // flagList is a YAML list of go build arguments, or one string that ko
@@ -72,19 +60,25 @@ func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
 type flagList []string
 
 func (l *flagList) UnmarshalYAML(n *yaml.Node) error {
-	if n.ShortTag() == "!!null" {
+	return decodeList(n, (*[]string)(l), strings.Fields)
+}
+
+// decodeList decodes a YAML list of strings into l, a null into nil, and
+// one string into what split makes of it.
+func decodeList(n *yaml.Node, l *[]string, split func(string) []string) error {
+	switch {
+	case n.ShortTag() == "!!null":
 		*l = nil
 		return nil
-	}
-	if n.Kind == yaml.ScalarNode {
+	case n.Kind == yaml.ScalarNode:
 		var s string
 		if err := n.Decode(&s); err != nil {
 			return err
 		}
-		*l = strings.Fields(s)
+		*l = split(s)
 		return nil
 	}
-	return n.Decode((*[]string)(l))
+	return n.Decode(l)
 }
 
 // ReadKoConfig reads a .ko.yaml file.
