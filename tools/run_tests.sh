@@ -161,6 +161,17 @@ step_gazelle() {
   echo "docker run $image, then its base's /app/healthcheck: $out"
   grep -q "api: serving" <<<"$out" || { echo "the generated image did not run its binary"; return 1; }
   grep -q "healthcheck: ok" <<<"$out" || { echo "the generated image lacks its base, the healthcheck image"; return 1; }
+  # The release Gazelle keeps lists both services, and the YAML resolved at
+  # build time names the digests the images have.
+  local labels digest
+  labels=$(jq -r '.images[].label' bazel-bin/examples/gazelle/services/release.release.json | tr '\n' ' ')
+  [ "$labels" = "//examples/gazelle/services/api:image //examples/gazelle/services/worker:worker_image " ] ||
+    { echo "the release Gazelle keeps lists $labels, want both services"; return 1; }
+  for digest in services/api/image.digest services/worker/worker_image.digest; do
+    grep -qF "@$(cat "bazel-bin/examples/gazelle/$digest")" bazel-bin/examples/gazelle/services/deploy/deploy.yaml ||
+      { echo "deploy.yaml does not pin the digest of $digest"; return 1; }
+  done
+  echo "gazelle: the release lists both services; deploy.yaml pins both images by digest"
 }
 
 step_gazelle_bench() {
