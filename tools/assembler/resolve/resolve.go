@@ -51,9 +51,7 @@ func Key(s string) string {
 		return s
 	}
 	repo, rest, _ := strings.Cut(s, "//")
-	if strings.Trim(repo, "@") == "" {
-		repo = ""
-	}
+	repo = apparentRepo(repo)
 	if !strings.Contains(rest, ":") {
 		pkg := rest
 		if i := strings.LastIndex(pkg, "/"); i >= 0 {
@@ -62,6 +60,23 @@ func Key(s string) string {
 		rest += ":" + pkg
 	}
 	return repo + "//" + rest
+}
+
+// apparentRepo is the repository part of a label as a BUILD file of the
+// main module writes it: "" for the main repository, and "@name" for a
+// module's, which Bazel spells canonically as "@@name~" (Bazel 7) or
+// "@@name+" (Bazel 8) in the labels the rules hand over.
+func apparentRepo(repo string) string {
+	name := strings.TrimLeft(repo, "@")
+	if name == "" {
+		return ""
+	}
+	if base, ok := strings.CutSuffix(name, "~"); ok && !strings.ContainsAny(base, "~+") {
+		name = base
+	} else if base, ok := strings.CutSuffix(name, "+"); ok && !strings.ContainsAny(base, "~+") {
+		name = base
+	}
+	return "@" + name
 }
 
 // looksLikeOurs says whether an unknown value is still meant as an image

@@ -75,6 +75,10 @@ func TestKey(t *testing.T) {
 		"//app":                "//app:app",
 		"//a/b/c":              "//a/b/c:c",
 		"@other//app:image":    "@other//app:image",
+		"@@other//app:image":   "@other//app:image",
+		"@@other~//app:image":  "@other//app:image",
+		"@@other+//app:image":  "@other//app:image",
+		"@@_main~ext~r//a:b":   "@_main~ext~r//a:b",
 		"ko://example.com/cmd": "ko://example.com/cmd",
 		"worker":               "worker",
 	} {
