@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -287,38 +286,6 @@ func TestPushErrors(t *testing.T) {
 	}
 }
 
-// transportLog records the requests a push sends and the answers it gets.
-type transportLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *transportLog) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err == nil {
-		l.mu.Lock()
-		l.lines = append(l.lines, fmt.Sprintf("%s %s %d", req.Method, req.URL.RequestURI(), resp.StatusCode))
-		l.mu.Unlock()
-	}
-	return resp, err
-}
-
-func (l *transportLog) matching(parts ...string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, line := range l.lines {
-		all := true
-		for _, p := range parts {
-			all = all && strings.Contains(line, p)
-		}
-		if all {
-			n++
-		}
-	}
-	return n
-}
-
 func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 	reg := testenv.StartRegistry(t, false)
 	base := randomImage(t, 4096, 3)
@@ -329,7 +296,7 @@ func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &transportLog{}
+	log := &testenv.RequestLog{}
 	got, err := pushDir(t, writeLayout(t, app), Options{
 		Repository: reg.Host + "/team/app", Tags: []string{"v1"}, MountFrom: reg.Host + "/base/static",
 		Registry: goregistry.Options{Transport: log},
@@ -337,11 +304,11 @@ func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := log.matching("POST", "mount=", "from=base%2Fstatic", " 201"); n != 3 {
-		t.Errorf("%d blobs were mounted from base/static, want the 3 base layers; requests:\n%s", n, strings.Join(log.lines, "\n"))
+	if n := log.Count("POST", "mount=", "from=base%2Fstatic", " 201"); n != 3 {
+		t.Errorf("%d blobs were mounted from base/static, want the 3 base layers; requests:\n%s", n, log)
 	}
-	if n := log.matching("PATCH", "/team/app/blobs/uploads/"); n != 2 {
-		t.Errorf("%d blobs were uploaded, want 2 (the app layer and the config); requests:\n%s", n, strings.Join(log.lines, "\n"))
+	if n := log.Count("PATCH", "/team/app/blobs/uploads/"); n != 2 {
+		t.Errorf("%d blobs were uploaded, want 2 (the app layer and the config); requests:\n%s", n, log)
 	}
 	pulled, err := remote.Image(got)
 	if err != nil {

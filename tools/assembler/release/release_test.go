@@ -28,51 +28,6 @@ import (
 
 var fastBackoff = remote.Backoff{Duration: time.Millisecond, Factor: 2, Steps: 2}
 
-// requestLog is the transport of the release's registry client: it notes
-// every request with its answer's status, as a logging proxy would.
-type requestLog struct {
-	mu    sync.Mutex
-	lines []string
-	// before, when set, runs before each request is sent.
-	before func(*http.Request)
-}
-
-func (l *requestLog) RoundTrip(req *http.Request) (*http.Response, error) {
-	if l.before != nil {
-		l.before(req)
-	}
-	resp, err := http.DefaultTransport.RoundTrip(req)
-	if err == nil {
-		l.mu.Lock()
-		l.lines = append(l.lines, fmt.Sprintf("%s %s %d", req.Method, req.URL.RequestURI(), resp.StatusCode))
-		l.mu.Unlock()
-	}
-	return resp, err
-}
-
-// count counts the requests whose line holds every part.
-func (l *requestLog) count(parts ...string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, line := range l.lines {
-		all := true
-		for _, p := range parts {
-			all = all && strings.Contains(line, p)
-		}
-		if all {
-			n++
-		}
-	}
-	return n
-}
-
-func (l *requestLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
 func writeLayout(t *testing.T, img v1.Image) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -125,12 +80,12 @@ func digestOf(t *testing.T, x interface{ Digest() (v1.Hash, error) }) string {
 
 // uploads counts the uploads of a blob that the registry accepted: the PUT
 // that ends each, which names the blob's digest.
-func uploads(log *requestLog, digest string) int {
-	return log.count("PUT ", "/blobs/uploads/", "digest="+url.QueryEscape(digest), " 201")
+func uploads(log *testenv.RequestLog, digest string) int {
+	return log.Count("PUT ", "/blobs/uploads/", "digest="+url.QueryEscape(digest), " 201")
 }
 
-func mounts(log *requestLog, digest string) int {
-	return log.count("POST ", "mount="+url.QueryEscape(digest), " 201")
+func mounts(log *testenv.RequestLog, digest string) int {
+	return log.Count("POST ", "mount="+url.QueryEscape(digest), " 201")
 }
 
 func TestReleaseSendsSharedBlobsOnce(t *testing.T) {
@@ -145,7 +100,7 @@ func TestReleaseSendsSharedBlobsOnce(t *testing.T) {
 	mirror := targets[0]
 	mirror.Repository = reg.Host + "/mirror/a"
 	targets = append(targets, mirror)
-	log := &requestLog{}
+	log := &testenv.RequestLog{}
 	results, stats := Run(context.Background(), targets, Options{Jobs: 2, Registry: registry.Options{Transport: log, Backoff: fastBackoff}})
 
 	for i, r := range results {
@@ -214,8 +169,8 @@ func TestReleasePushesAFewAtATime(t *testing.T) {
 		two            = make(chan struct{})
 		twoOnce        sync.Once
 	)
-	log := &requestLog{}
-	log.before = func(req *http.Request) {
+	log := &testenv.RequestLog{}
+	log.Before = func(req *http.Request) {
 		if req.Method != http.MethodPut || !strings.Contains(req.URL.Path, "/manifests/") {
 			return
 		}
