@@ -31,15 +31,13 @@ func Artifact(subject v1.Image, artifactType types.MediaType, content []byte, an
 	if err != nil {
 		return nil, err
 	}
-	cd, _, err := v1.SHA256(bytes.NewReader([]byte(emptyConfig)))
-	if err != nil {
-		return nil, err
-	}
+	config, _ := EmptyConfig()
+	config.Data = []byte(emptyConfig)
 	m := v1.Manifest{
 		SchemaVersion: 2,
 		MediaType:     types.OCIManifestSchema1,
 		ArtifactType:  string(artifactType),
-		Config:        v1.Descriptor{MediaType: emptyConfigMediaType, Digest: cd, Size: int64(len(emptyConfig)), Data: []byte(emptyConfig)},
+		Config:        config,
 		Layers:        []v1.Descriptor{{MediaType: bd.MediaType, Digest: bd.Digest, Size: bd.Size}},
 		Subject:       &v1.Descriptor{MediaType: sd.MediaType, Digest: sd.Digest, Size: sd.Size},
 		Annotations:   annotations,
@@ -49,6 +47,13 @@ func Artifact(subject v1.Image, artifactType types.MediaType, content []byte, an
 		return nil, err
 	}
 	return partial.CompressedToImage(&artifact{raw: raw, blob: blob, blobDigest: bd.Digest})
+}
+
+// EmptyConfig is the OCI 1.1 empty descriptor and its content, "{}": the
+// config of artifacts that have no config of their own.
+func EmptyConfig() (v1.Descriptor, []byte) {
+	h, size, _ := v1.SHA256(bytes.NewReader([]byte(emptyConfig)))
+	return v1.Descriptor{MediaType: emptyConfigMediaType, Digest: h, Size: size}, []byte(emptyConfig)
 }
 
 // artifact is the minimal image core of an artifact manifest.

@@ -1,16 +1,14 @@
 package sign
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 )
-
-const emptyJSON = "{}"
 
 // referrer is the OCI 1.1 referrer of subject that holds the layers of a
 // signature image, shaped as cosign writes it: for signatures, the
@@ -33,12 +31,7 @@ func referrer(sigs v1.Image, subject v1.Descriptor, k kind) (v1.Image, error) {
 	rm.ArtifactType = k.artifactType
 	rm.Config.MediaType = types.MediaType(k.artifactType)
 	if k.emptyConfig {
-		config = []byte(emptyJSON)
-		h, size, err := v1.SHA256(bytes.NewReader(config))
-		if err != nil {
-			return nil, err
-		}
-		rm.Config = v1.Descriptor{MediaType: "application/vnd.oci.empty.v1+json", Digest: h, Size: size}
+		rm.Config, config = image.EmptyConfig()
 	}
 	rm.Subject = &v1.Descriptor{MediaType: subject.MediaType, Digest: subject.Digest, Size: subject.Size}
 	raw, err := json.Marshal(rm)
