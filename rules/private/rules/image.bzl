@@ -10,6 +10,7 @@ load("//rules/private:actions/pack.bzl", "emit_pack")
 load("//rules/private:actions/provenance.bzl", "declare_provenance")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:aspects/base_import.bzl", "base_import_aspect", "import_image")
+load("//rules/private:healthcheck_options.bzl", "HEALTHCHECK_OPTIONS")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
@@ -150,8 +151,6 @@ def _check_port(port):
     if not number.isdigit() or not (int(number) > 0 and int(number) < 65536) or protocol not in ["", "tcp", "udp", "sctp"]:
         fail("exposed_ports has {}, which is not port[/tcp|/udp|/sctp] with a port from 1 to 65535, such as \"8080/tcp\"".format(repr(port)))
 
-_HEALTHCHECK_OPTIONS = ["interval", "timeout", "start_period", "start_interval", "retries"]
-
 def _healthcheck_flags(ctx):
     if ctx.attr.healthcheck_options and not ctx.attr.healthcheck:
         fail("healthcheck_options without healthcheck: give the check's command in healthcheck")
@@ -159,8 +158,8 @@ def _healthcheck_flags(ctx):
     for arg in ctx.attr.healthcheck:
         flags += ["--healthcheck-cmd", arg]
     for key, value in sorted(ctx.attr.healthcheck_options.items()):
-        if key not in _HEALTHCHECK_OPTIONS:
-            fail("healthcheck_options has {}; the options are {}".format(repr(key), ", ".join(_HEALTHCHECK_OPTIONS)))
+        if key not in HEALTHCHECK_OPTIONS:
+            fail("healthcheck_options has {}; the options are {}".format(repr(key), ", ".join(HEALTHCHECK_OPTIONS)))
         flags += ["--healthcheck-" + key.replace("_", "-"), value]
     return flags
 

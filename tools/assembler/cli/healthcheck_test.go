@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
@@ -146,5 +148,19 @@ func TestDockerInspectsHealthcheck(t *testing.T) {
 	}
 	if _, ok := got.Volumes["/var/lib/app"]; !ok || got.StopSignal != "SIGQUIT" {
 		t.Errorf("docker's config has volumes %v and stop signal %q, want /var/lib/app and SIGQUIT", got.Volumes, got.StopSignal)
+	}
+}
+
+// Each healthcheck option go_image takes (image.HealthcheckOptions, which
+// the rules load as HEALTHCHECK_OPTIONS) is a flag of build.
+func TestHealthcheckOptionsAreBuildFlags(t *testing.T) {
+	var stdout, stderr strings.Builder
+	Run(context.Background(), []string{"build", "--help"}, &stdout, &stderr)
+	usage := stdout.String() + stderr.String()
+	for _, o := range image.HealthcheckOptions {
+		flag := "-healthcheck-" + strings.ReplaceAll(o, "_", "-") + " "
+		if !strings.Contains(usage, flag) {
+			t.Errorf("build has no flag %s for the healthcheck option %q:\n%s", flag, o, usage)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bazel-contrib/bazel-gazelle/v2/label"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
@@ -30,8 +31,9 @@ func Files() (map[string]string, error) {
 		return nil, err
 	}
 	return map[string]string{
-		platform.StarlarkFile: platform.Starlark(),
-		depsFile:              depsStarlark(deps),
+		platform.StarlarkFile:         platform.Starlark(),
+		image.HealthcheckStarlarkFile: image.HealthcheckStarlark(),
+		depsFile:                      depsStarlark(deps),
 	}, nil
 }
 
