@@ -10,15 +10,19 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
 )
 
-// signFlags choose how push signs: a key file or an external command.
+// signFlags choose how push signs: a key file, with or without its
+// certificate, or an external command.
 type signFlags struct {
 	key, passwordFile, command string
+	certificate, chain         string
 }
 
 func (f *signFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.key, "sign-key", "", "sign the pushed image, its platform images and its attached statements with this private key file, as cosign does: cosign's encrypted cosign.key (password from $COSIGN_PASSWORD or --sign-key-password-file) or a PEM PKCS#8, SEC1 EC or PKCS#1 RSA key")
 	fs.StringVar(&f.passwordFile, "sign-key-password-file", "", "a file whose first line is the password of an encrypted --sign-key (default: $COSIGN_PASSWORD)")
-	fs.StringVar(&f.command, "signer-command", "", "sign by running this shell command instead of with a key: it reads the payload on stdin and prints its base64 signature on stdout (see docs/assembler.md, Signing)")
+	fs.StringVar(&f.certificate, "sign-certificate", "", "the PEM certificate a CA issued for --sign-key, stored with each signature so that cosign verifies by identity (--certificate-identity, --certificate-oidc-issuer)")
+	fs.StringVar(&f.chain, "sign-certificate-chain", "", "the PEM certificates from the issuer of --sign-certificate up to the root, stored with each signature")
+	fs.StringVar(&f.command, "signer-command", "", "sign by running this shell command instead of with a key: it reads the payload on stdin and prints its base64 signature, or a JSON object with the signature, certificate and chain, on stdout (see docs/assembler.md, Signing)")
 }
 
 // check reports flag combinations that cannot work.
@@ -28,6 +32,10 @@ func (f *signFlags) check() string {
 		return "--sign-key and --signer-command are two ways to sign; give one"
 	case f.passwordFile != "" && f.key == "":
 		return "--sign-key-password-file is the password of a --sign-key; give the key too"
+	case f.certificate != "" && f.key == "":
+		return "--sign-certificate is the certificate of a --sign-key; give the key too (a --signer-command prints its certificate itself)"
+	case f.chain != "" && f.certificate == "":
+		return "--sign-certificate-chain is the chain of a --sign-certificate; give the certificate too"
 	}
 	return ""
 }
@@ -43,6 +51,13 @@ func (f *signFlags) signer(stderr io.Writer) (sign.Signer, error) {
 	s, err := sign.LoadKey(fromWorkingDir(f.key), f.password)
 	if err != nil {
 		return nil, fmt.Errorf("--sign-key: %w", err)
+	}
+	if f.certificate == "" {
+		return s, nil
+	}
+	s, err = sign.Certify(s, fromWorkingDir(f.certificate), fromWorkingDir(f.chain))
+	if err != nil {
+		return nil, fmt.Errorf("--sign-certificate: %w", err)
 	}
 	return s, nil
 }

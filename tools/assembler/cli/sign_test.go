@@ -22,6 +22,9 @@ func TestPushSigningFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--sign-key", key, "--signer-command", "cat"},
 		{"--sign-key-password-file", key},
+		{"--sign-certificate", key},
+		{"--signer-command", "cat", "--sign-certificate", key},
+		{"--sign-key", key, "--sign-certificate-chain", key},
 	} {
 		var stdout, stderr bytes.Buffer
 		all := append([]string{"push", "--layout", dir, "--repository", "127.0.0.1:1/app"}, args...)

@@ -100,7 +100,7 @@ func pushAttestations(ctx context.Context, signer Signer, t Target, d v1.Hash, a
 		if err != nil {
 			return fmt.Errorf("signing the %s statement about %s: %w", a.predicateType, d, err)
 		}
-		env, err := envelope(a.statement, sig)
+		env, err := envelope(a.statement, sig.Raw)
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func pushAttestations(ctx context.Context, signer Signer, t Target, d v1.Hash, a
 			mediaType:     DSSEMediaType,
 			predicateType: a.predicateType,
 			payload:       a.statement,
-			signature:     sig,
+			sig:           sig,
 		})
 	}
 	desc, err := describe(t, d)

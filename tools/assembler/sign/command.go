@@ -4,25 +4,44 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os/exec"
+	"time"
 )
 
 // Command returns a signer that runs an external program, for keys that
-// never leave a KMS, a hardware token or a keyless flow. The contract:
+// never leave a KMS or a hardware token, and for signers that get a
+// certificate for each key they sign with. The contract:
 //   - command is run by /bin/sh -c, with the assembler's environment;
 //   - it reads the bytes to sign on stdin: a simple signing payload, or a
 //     DSSE pre-authentication encoding of a statement;
-//   - it prints the signature, base64 (standard alphabet), on stdout; the
-//     signature is what cosign's verifier for the public key checks:
+//   - it prints on stdout either the signature, base64 (standard alphabet),
+//     or a JSON object CommandOutput: the signature with the certificate of
+//     its key and the certificate chain;
+//   - the signature is what cosign's verifier for the public key checks:
 //     ECDSA ASN.1 or RSA PKCS#1 v1.5 over the SHA-256 of the input, or
 //     Ed25519 over the input;
 //   - it exits 0; its stderr goes to stderr.
 //
-// The command line is not repeated in errors, since it may carry a token.
+// A certificate is checked as Certify checks one, and the signature
+// against the certificate's key, so that a signer that mixes them up
+// fails here rather than at verification. The command line is not
+// repeated in errors, since it may carry a token.
 func Command(command string, stderr io.Writer) Signer {
 	return &commandSigner{command: command, stderr: stderr}
+}
+
+// CommandOutput is what a signer command that has a certificate prints.
+type CommandOutput struct {
+	// Signature is the signature, base64 (standard alphabet).
+	Signature string `json:"signature"`
+	// Certificate is the PEM certificate of the key that signed.
+	Certificate string `json:"certificate"`
+	// Chain is the PEM certificates from the certificate's issuer up to the
+	// root; it may be empty.
+	Chain string `json:"chain,omitempty"`
 }
 
 type commandSigner struct {
@@ -30,24 +49,63 @@ type commandSigner struct {
 	stderr  io.Writer
 }
 
-// maxSignature bounds what a signer command may print: signatures are at
-// most a few kilobytes.
-const maxSignature = 64 << 10
+// maxOutput bounds what a signer command may print: a signature and a few
+// certificates are a few kilobytes.
+const maxOutput = 256 << 10
 
-func (c *commandSigner) Sign(ctx context.Context, payload []byte) ([]byte, error) {
+const commandContract = "it must read the payload on stdin, print its base64 signature (or a JSON object with \"signature\", \"certificate\" and \"chain\") on stdout and exit 0"
+
+func (c *commandSigner) Sign(ctx context.Context, payload []byte) (Signature, error) {
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", c.command)
 	cmd.Stdin = bytes.NewReader(payload)
 	var out bytes.Buffer
-	cmd.Stdout = &limitedWriter{w: &out, left: maxSignature}
+	cmd.Stdout = &limitedWriter{w: &out, left: maxOutput}
 	cmd.Stderr = c.stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("the signer command failed (%v); it must read the payload on stdin, print its base64 signature on stdout and exit 0", err)
+		return Signature{}, fmt.Errorf("the signer command failed (%v); %s", err, commandContract)
 	}
-	sig, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(out.Bytes())))
-	if err != nil || len(sig) == 0 {
-		return nil, fmt.Errorf("the signer command printed no base64 signature on stdout (%d bytes printed)", out.Len())
+	printed := bytes.TrimSpace(out.Bytes())
+	if bytes.HasPrefix(printed, []byte("{")) {
+		return certifiedOutput(payload, printed)
 	}
-	return sig, nil
+	sig, err := decodeSignature(string(printed))
+	if err != nil {
+		return Signature{}, fmt.Errorf("the signer command printed no base64 signature on stdout (%d bytes printed); %s", out.Len(), commandContract)
+	}
+	return Signature{Raw: sig}, nil
+}
+
+func decodeSignature(s string) ([]byte, error) {
+	sig, err := base64.StdEncoding.DecodeString(s)
+	if err == nil && len(sig) == 0 {
+		err = fmt.Errorf("empty")
+	}
+	return sig, err
+}
+
+// certifiedOutput reads and checks the JSON a signer command printed.
+func certifiedOutput(payload, printed []byte) (Signature, error) {
+	var o CommandOutput
+	dec := json.NewDecoder(bytes.NewReader(printed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		return Signature{}, fmt.Errorf("reading the JSON the signer command printed: %w; it has the fields \"signature\" (base64), \"certificate\" (PEM) and \"chain\" (PEM, optional)", err)
+	}
+	sig, err := decodeSignature(o.Signature)
+	if err != nil {
+		return Signature{}, fmt.Errorf("the \"signature\" the signer command printed is not base64 (%v)", err)
+	}
+	if o.Certificate == "" {
+		return Signature{}, fmt.Errorf("the signer command printed JSON with no \"certificate\"; print the bare base64 signature when there is none")
+	}
+	leaf, err := checkCertificate([]byte(o.Certificate), []byte(o.Chain), time.Now())
+	if err != nil {
+		return Signature{}, fmt.Errorf("the certificate the signer command printed: %w", err)
+	}
+	if !verifies(leaf.PublicKey, payload, sig) {
+		return Signature{}, fmt.Errorf("the signature the signer command printed does not verify with the key of the certificate it printed (%q); sign with the key the certificate was issued for", leaf.Subject)
+	}
+	return Signature{Raw: sig, Certificate: []byte(o.Certificate), Chain: []byte(o.Chain)}, nil
 }
 
 // Signed is false: the command's public key is not known here, so only a
@@ -61,7 +119,7 @@ type limitedWriter struct {
 
 func (l *limitedWriter) Write(p []byte) (int, error) {
 	if len(p) > l.left {
-		return 0, fmt.Errorf("the signer command printed more than %d bytes", maxSignature)
+		return 0, fmt.Errorf("the signer command printed more than %d bytes", maxOutput)
 	}
 	l.left -= len(p)
 	return l.w.Write(p)

@@ -46,32 +46,45 @@ type entry struct {
 	mediaType types.MediaType
 	// predicateType annotates attestations.
 	predicateType string
-	// payload is what was signed, with signature.
-	payload, signature []byte
+	// payload is what was signed, with sig.
+	payload []byte
+	sig     Signature
 }
 
+// annotations are cosign's: the signature of a simple signing payload
+// (an envelope holds its own), and the certificate and chain as cosign
+// writes them, the chain even when empty.
 func (e entry) annotations() map[string]string {
 	a := map[string]string{SignatureAnnotation: ""}
 	if e.mediaType == SimpleSigningMediaType {
-		a[SignatureAnnotation] = base64.StdEncoding.EncodeToString(e.signature)
+		a[SignatureAnnotation] = base64.StdEncoding.EncodeToString(e.sig.Raw)
 	}
 	if e.predicateType != "" {
 		a[PredicateTypeAnnotation] = e.predicateType
+	}
+	if len(e.sig.Certificate) > 0 {
+		a[CertificateAnnotation] = string(e.sig.Certificate)
+		a[ChainAnnotation] = string(e.sig.Chain)
 	}
 	return a
 }
 
 // holds reports whether a layer of a tag already carries the entry: the
-// same payload, signed with the same signature or by the same key.
+// same payload, signed with the same signature or by the same key, under
+// the same certificate (a renewed certificate adds a signature that
+// carries it).
 func (e entry) holds(signer Signer, content []byte, ann map[string]string) bool {
+	if ann[CertificateAnnotation] != string(e.sig.Certificate) {
+		return false
+	}
 	if e.mediaType == DSSEMediaType {
-		return ann[PredicateTypeAnnotation] == e.predicateType && signedBy(signer, content, e.payload, e.signature)
+		return ann[PredicateTypeAnnotation] == e.predicateType && signedBy(signer, content, e.payload, e.sig.Raw)
 	}
 	if string(content) != string(e.payload) {
 		return false
 	}
 	sig, err := base64.StdEncoding.DecodeString(ann[SignatureAnnotation])
-	return err == nil && (string(sig) == string(e.signature) || signer.Signed(e.payload, sig))
+	return err == nil && (string(sig) == string(e.sig.Raw) || signer.Signed(e.payload, sig))
 }
 
 // attach adds entries to the kind's tag of subject, unless it holds them,

@@ -402,3 +402,92 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// identityVerify runs cosign verify (or verify-attestation, with its
+// --type) by certificate identity, trusting only the root in rootPEM: the
+// intermediate has to come from the chain stored with the signature.
+func identityVerify(t *testing.T, verb, ref, identity, issuer, rootPEM string, extra ...string) (string, error) {
+	t.Helper()
+	args := append([]string{verb, "--certificate-identity", identity, "--certificate-oidc-issuer", issuer,
+		"--certificate-chain", rootPEM, "--insecure-ignore-sct", "--insecure-ignore-tlog=true", "--allow-http-registry"}, extra...)
+	out, err := testenv.CosignRun(t, append(args, ref)...)
+	t.Logf("cosign %s %s:\n%s", strings.Join(args, " "), ref, firstLines(out, 5))
+	return out, err
+}
+
+func wantIdentityVerified(t *testing.T, verb, ref, identity, issuer, rootPEM string, extra ...string) {
+	t.Helper()
+	out, err := identityVerify(t, verb, ref, identity, issuer, rootPEM, extra...)
+	if err != nil || !strings.Contains(out, "The code-signing certificate was verified using trusted certificate authority certificates") {
+		t.Fatalf("cosign %s by identity %s of %s: %v\n%s", verb, identity, ref, err, out)
+	}
+}
+
+func wantIdentityRefused(t *testing.T, ref, identity, issuer, rootPEM string) {
+	t.Helper()
+	if out, err := identityVerify(t, "verify", ref, identity, issuer, rootPEM); err == nil {
+		t.Fatalf("cosign verify by identity %s, issuer %s, root %s passed, want it refused:\n%s", identity, issuer, rootPEM, out)
+	}
+}
+
+// A key with the certificate a private CA issued for it, and a signer
+// command that prints a certificate with each signature, sign so that
+// cosign verifies by identity: the certificate's email address or URI and
+// its OIDC issuer, chained to the CA's root. Another identity, another
+// issuer and another CA's root are refused.
+func TestCosignVerifiesCertificateSignatures(t *testing.T) {
+	f := newFixture(t)
+	ca, otherCA := sign.NewCA(t), sign.NewCA(t)
+	root := sign.WriteTestFile(t, "ca.pem", ca.RootPEM)
+	otherRoot := sign.WriteTestFile(t, "other-ca.pem", otherCA.RootPEM)
+	chain := sign.WriteTestFile(t, "chain.pem", ca.ChainPEM())
+	const issuer = "https://issuer.example.com"
+
+	t.Run("key and certificate", func(t *testing.T) {
+		const identity = "builder@example.com"
+		key, pub := sign.NewSigningKey(t)
+		cert := sign.WriteTestFile(t, "cert.pem", ca.Issue(t, sign.Leaf{Identity: identity, Issuer: issuer}, pub))
+		repo := f.registry.Host + "/certified"
+		args := []string{"--layout", f.single, "--repository", repo, "--sign-key", key, "--sign-certificate", cert, "--sign-certificate-chain", chain}
+		ref, _ := f.push(t, nil, args...)
+		wantIdentityVerified(t, "verify", ref, identity, issuer, root)
+		wantIdentityVerified(t, "verify-attestation", ref, identity, issuer, root, "--type", "spdxjson")
+		wantIdentityRefused(t, ref, "someone@example.com", issuer, root)
+		wantIdentityRefused(t, ref, identity, "https://other-issuer.example.com", root)
+		wantIdentityRefused(t, ref, identity, issuer, otherRoot)
+		// Pushing again adds nothing: the same key's signature under the
+		// same certificate is there.
+		f.push(t, nil, args...)
+		wantSignatureLayers(t, ref, "sig", 1)
+		wantSignatureLayers(t, ref, "att", 1)
+	})
+
+	t.Run("signer command", func(t *testing.T) {
+		const identity = "https://ci.example.com/workflows/release.yaml@refs/heads/main"
+		key, pub := sign.NewSigningKey(t)
+		cert := sign.WriteTestFile(t, "cert.pem", ca.Issue(t, sign.Leaf{Identity: identity, Issuer: issuer}, pub))
+		// What a signer that holds a key and its certificate prints: the
+		// signature, the certificate and the chain, as JSON.
+		script := sign.WriteTestFile(t, "sign.sh", []byte(`#!/bin/sh
+set -e
+sig=$(openssl dgst -sha256 -sign "$SIGNING_KEY" | base64 -w0)
+pem() { awk '{printf "%s\\n", $0}' "$1"; }
+printf '{"signature":"%s","certificate":"%s","chain":"%s"}\n' "$sig" "$(pem "$SIGNING_CERT")" "$(pem "$SIGNING_CHAIN")"
+`))
+		if err := os.Chmod(script, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		testenv.Tool(t, "openssl")
+		env := []string{"SIGNING_KEY=" + key, "SIGNING_CERT=" + cert, "SIGNING_CHAIN=" + chain}
+		repo := f.registry.Host + "/command"
+		index, _ := f.push(t, env, "--layout", f.index.Layout, "--repository", repo, "--signer-command", script)
+		wantIdentityVerified(t, "verify", index, identity, issuer, root)
+		for platform, d := range f.index.Images {
+			t.Run(platform, func(t *testing.T) {
+				wantIdentityVerified(t, "verify", repo+"@"+d.Digest.String(), identity, issuer, root)
+			})
+		}
+		wantIdentityRefused(t, index, "https://ci.example.com/workflows/other.yaml@refs/heads/main", issuer, root)
+		wantIdentityRefused(t, index, identity, issuer, otherRoot)
+	})
+}

@@ -104,17 +104,29 @@ func newKeySigner(path string, key any) (*keySigner, error) {
 
 // Sign is deterministic: a nil random source makes ECDSA follow RFC 6979,
 // and PKCS#1 v1.5 and Ed25519 use none.
-func (s *keySigner) Sign(_ context.Context, payload []byte) ([]byte, error) {
+func (s *keySigner) Sign(_ context.Context, payload []byte) (Signature, error) {
+	var sig []byte
+	var err error
 	if _, ok := s.key.(ed25519.PrivateKey); ok {
-		return s.key.Sign(nil, payload, crypto.Hash(0))
+		sig, err = s.key.Sign(nil, payload, crypto.Hash(0))
+	} else {
+		h := sha256.Sum256(payload)
+		sig, err = s.key.Sign(nil, h[:], crypto.SHA256)
 	}
-	h := sha256.Sum256(payload)
-	return s.key.Sign(nil, h[:], crypto.SHA256)
+	return Signature{Raw: sig}, err
 }
 
-func (s *keySigner) Signed(payload, sig []byte) bool {
+func (s *keySigner) Signed(payload, sig []byte) bool { return verifies(s.key.Public(), payload, sig) }
+
+// Public is the key's public half, which a certificate must certify.
+func (s *keySigner) Public() crypto.PublicKey { return s.key.Public() }
+
+// verifies reports whether sig is a signature of payload by pub's private
+// key, as cosign checks it: ECDSA and RSA PKCS#1 v1.5 over SHA-256,
+// Ed25519 over the payload itself.
+func verifies(pub crypto.PublicKey, payload, sig []byte) bool {
 	h := sha256.Sum256(payload)
-	switch pub := s.key.Public().(type) {
+	switch pub := pub.(type) {
 	case *ecdsa.PublicKey:
 		return ecdsa.VerifyASN1(pub, h[:], sig)
 	case *rsa.PublicKey:

@@ -87,7 +87,7 @@ func TestLoadKeyErrorsKeepSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	sig, err := s.Sign(context.Background(), []byte("payload"))
-	if err != nil || !s.Signed([]byte("payload"), sig) || s.Signed([]byte("other"), sig) {
+	if err != nil || !s.Signed([]byte("payload"), sig.Raw) || s.Signed([]byte("other"), sig.Raw) {
 		t.Fatalf("the decrypted key's signature does not verify (err %v)", err)
 	}
 }
@@ -123,7 +123,7 @@ func TestKeySignaturesAreDeterministic(t *testing.T) {
 			}
 			a, _ := s.Sign(context.Background(), []byte("payload"))
 			b, _ := s.Sign(context.Background(), []byte("payload"))
-			if string(a) != string(b) || !s.Signed([]byte("payload"), a) {
+			if string(a.Raw) != string(b.Raw) || !s.Signed([]byte("payload"), a.Raw) {
 				t.Errorf("two signatures of one payload differ or do not verify")
 			}
 		})

@@ -17,6 +17,8 @@ const (
 	DSSEMediaType           types.MediaType = "application/vnd.dsse.envelope.v1+json"
 	InTotoPayloadType                       = "application/vnd.in-toto+json"
 	SignatureAnnotation                     = "dev.cosignproject.cosign/signature"
+	CertificateAnnotation                   = "dev.sigstore.cosign/certificate"
+	ChainAnnotation                         = "dev.sigstore.cosign/chain"
 	PredicateTypeAnnotation                 = "predicateType"
 )
 

@@ -50,11 +50,29 @@ import (
 
 // Signer signs payloads: a key from a file, or an external command.
 type Signer interface {
-	// Sign returns the raw signature of payload.
-	Sign(ctx context.Context, payload []byte) ([]byte, error)
+	// Sign returns the signature of payload, with the certificate that
+	// vouches for the signing key when the signer has one.
+	Sign(ctx context.Context, payload []byte) (Signature, error)
 	// Signed reports whether sig is this signer's signature of payload;
 	// signers that cannot check (commands) say false.
 	Signed(payload, sig []byte) bool
+}
+
+// Signature is a signature and what vouches for its key.
+type Signature struct {
+	// Raw is the signature: what cosign's verifier for the public key
+	// checks.
+	Raw []byte
+	// Certificate is the PEM certificate of the signing key, empty for a
+	// bare key. cosign reads it from the layer annotation
+	// dev.sigstore.cosign/certificate and checks the signature with its
+	// key, its identity (--certificate-identity) and its issuer
+	// (--certificate-oidc-issuer).
+	Certificate []byte
+	// Chain is the PEM certificates from the certificate's issuer up to
+	// the root, in the annotation dev.sigstore.cosign/chain, where cosign
+	// finds the intermediates to the root it trusts.
+	Chain []byte
 }
 
 // Target is what a push wrote, to be signed.
@@ -130,7 +148,7 @@ func pushSignature(ctx context.Context, signer Signer, t Target, d v1.Descriptor
 	if err != nil {
 		return fmt.Errorf("signing %s: %w", d.Digest, err)
 	}
-	e := entry{content: payload, mediaType: SimpleSigningMediaType, payload: payload, signature: sig}
+	e := entry{content: payload, mediaType: SimpleSigningMediaType, payload: payload, sig: sig}
 	return attach(ctx, signer, t, d, signatureKind, []entry{e})
 }
 
