@@ -460,6 +460,11 @@ func TestCosignVerifiesCertificateSignatures(t *testing.T) {
 		f.push(t, nil, args...)
 		wantSignatureLayers(t, ref, "sig", 1)
 		wantSignatureLayers(t, ref, "att", 1)
+		// A renewed certificate adds the key's signature under it.
+		renewed := sign.WriteTestFile(t, "renewed.pem", ca.Issue(t, sign.Leaf{Identity: identity, Issuer: issuer}, pub))
+		f.push(t, nil, "--layout", f.single, "--repository", repo, "--sign-key", key, "--sign-certificate", renewed, "--sign-certificate-chain", chain)
+		wantSignatureLayers(t, ref, "sig", 2)
+		wantIdentityVerified(t, "verify", ref, identity, issuer, root)
 	})
 
 	t.Run("signer command", func(t *testing.T) {
