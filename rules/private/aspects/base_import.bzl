@@ -1,6 +1,7 @@
 """Makes an image built by another rule set a go_image base: an aspect on `base`."""
 
 load("//rules/private:actions/import.bzl", "emit_import")
+load("//rules/private:aspects/base_output.bzl", "image_output")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
 
@@ -11,20 +12,15 @@ def import_image(ctx, *, assembler, target, name):
       ctx: the rule or aspect context.
       assembler: the assembler's FilesToRunProvider.
       target: the Target whose one output is an OCI layout directory or an
-        image tarball.
+        image tarball, or whose outputs hold one such (see image_output).
       name: the name of the outputs, relative to the package.
 
     Returns:
       GoImageInfo of the imported image, a complete layout.
     """
-    files = target[DefaultInfo].files.to_list()
-    if len(files) != 1:
-        fail("""base {} gives {} files; a base is a go_image, a goimage.pull/goimage.local :image,
-or a target whose one output is an OCI layout directory or an image tarball (OCI archive,
-docker save, go-containerregistry tarball).""".format(target.label, len(files)))
     layout = ctx.actions.declare_directory(name + "/layout")
     digest = ctx.actions.declare_file(name + "/digest")
-    emit_import(ctx, assembler = assembler, source = files[0], layout = layout, digest = digest)
+    emit_import(ctx, assembler = assembler, source = image_output(target), layout = layout, digest = digest)
     return GoImageInfo(
         layout = layout,
         layout_files = depset([layout]),

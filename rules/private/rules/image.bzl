@@ -414,8 +414,11 @@ docs/assembler.md.""",
 * the `:image` target of a base from the `goimage` module extension (`@distroless_static//:image`);
 * another `go_image`;
 * any target whose one output is an OCI image layout directory or an image tarball (OCI
-  archive, `docker save`, go-containerregistry tarball): an image built by rules_oci, rules_img,
-  apko or a genrule, or a checked-in tarball. It is imported by an action, checked as a
+  archive, `docker save`, go-containerregistry tarball), such as a go_image's `NAME.layout` or
+  a checked-in tarball; of a target with several outputs, the one that is a directory or an
+  image tarball (`.tar`, `.tar.gz`, `.tgz`, `.tar.zst`), else the build fails naming them and
+  the output group to pick with a `filegroup(output_group = ...)` (rules_img's `image_manifest`:
+  `"oci_layout"`). It is imported by an action, checked as a
   `goimage.local` base is (every blob against its digest, every layer against its diff_id),
   once per target however many images use it (a checked-in file: once per image; for a file
   that many images share, `goimage.local` imports it once per workspace).
