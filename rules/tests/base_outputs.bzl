@@ -66,7 +66,7 @@ def _on_rules_img_shape_test_impl(ctx):
     asserts.expect_failure(env, "rules_img_shaped_manifest.json")
     asserts.expect_failure(env, "rules_img_shaped_config.json")
     asserts.expect_failure(env, "and none of them may be an image")
-    asserts.expect_failure(env, "output_group = \"oci_layout\"")
+    asserts.expect_failure(env, "filegroup(name = \"rules_img_shaped_image\", srcs = [\"//rules/tests:rules_img_shaped\"], output_group = \"oci_layout\")")
     return analysistest.end(env)
 
 _on_rules_img_shape_test = analysistest.make(_on_rules_img_shape_test_impl, expect_failure = True)

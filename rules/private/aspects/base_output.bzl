@@ -29,20 +29,24 @@ def image_output(target):
     images = [f for f in files if _may_be_image(f)]
     if len(images) == 1:
         return images[0]
+    label = str(target.label)
+    if not target.label.workspace_name:
+        # As the user writes it in a BUILD file of the main repository.
+        label = "//{}:{}".format(target.label.package, target.label.name)
     fail("""base {label} gives {n} files, and {k} of them may be an image (an OCI layout directory, or an
 image tarball: {suffixes}):
   {files}
 Give base the output that holds the image, through an output group:
   filegroup(name = "{name}_image", srcs = ["{label}"], output_group = "{group}")
 {groups}""".format(
-        label = target.label,
+        label = label,
         n = len(files),
         k = "none" if not images else len(images),
         suffixes = ", ".join(_ARCHIVE_SUFFIXES),
         files = "\n  ".join([f.short_path + ("/" if f.is_directory else "") for f in files]),
         name = target.label.name,
         group = (_image_groups(target) or ["GROUP"])[0],
-        groups = _describe_groups(target),
+        groups = _describe_groups(target, label),
     ))
 
 def _image_groups(target):
@@ -60,8 +64,8 @@ def _image_groups(target):
             out.append(group)
     return out
 
-def _describe_groups(target):
+def _describe_groups(target, label):
     groups = _image_groups(target)
     if not groups:
-        return "{} has no output group of one such file; a rule of your own can give its image as one.".format(target.label)
-    return "Output groups of {} that hold one such file: {}.".format(target.label, ", ".join(groups))
+        return "{} has no output group of one such file; a rule of your own can give its image as one.".format(label)
+    return "Output groups of {} that hold one such file: {}.".format(label, ", ".join(groups))
