@@ -20,6 +20,11 @@
 //   - the tag sha256-<hex>.att, the same for attestations: layers of media
 //     type application/vnd.dsse.envelope.v1+json, annotated with their
 //     predicateType. This is what `cosign verify-attestation` reads;
+//   - with a certificate (Certify, or a signer command that prints one),
+//     each layer also carries it and its chain in the annotations
+//     dev.sigstore.cosign/certificate and dev.sigstore.cosign/chain, where
+//     `cosign verify --certificate-identity ... --certificate-chain` finds
+//     them;
 //   - OCI 1.1 referrers of the digest holding the same layers (artifactType
 //     application/vnd.dev.cosign.artifact.sig.v1+json, which
 //     `cosign verify --experimental-oci11` reads, and
