@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -52,9 +53,12 @@ type buildFlags struct {
 	provenance, provenanceLabel                  string
 	compr                                        string
 	workdir, user, stopSignal, binaryMode        string
+	created                                      string
+	createdAt                                    time.Time
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	volumes, healthCmd, provenanceStatus         stringList
+	capabilities                                 stringList
 	labels, annotations                          keyValues
 	health                                       image.Healthcheck
 	checks                                       check.Levels
@@ -145,6 +149,10 @@ func (f *buildFlags) checkConfigFlags() error {
 			return err
 		}
 	}
+	var err error
+	if f.createdAt, err = parseCreated(f.created); err != nil {
+		return err
+	}
 	test, err := image.HealthcheckTest(f.healthCmd)
 	switch {
 	case err != nil:
@@ -166,7 +174,8 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.Var(&f.layers, "layer", "a layer descriptor written by 'assembler layer', appended before the binary; repeated")
 	fs.Var(&f.entrypoint, "entrypoint", "an entrypoint argument, repeated (default: the binary; an empty value clears it)")
 	fs.Var(&f.cmd, "cmd", "a cmd argument, repeated (default: the base's, or none when the entrypoint is set)")
-	fs.Var(&f.env, "env", "KEY=VALUE set over the base's environment, repeated")
+	fs.Var(&f.env, "env", "KEY=VALUE set over the base's environment, repeated; $NAME, ${NAME}, ${NAME:-WORD} and ${NAME:+WORD} in VALUE expand to the base's variables, as Docker's ENV does (\\$ is a $)")
+	fs.StringVar(&f.created, "created", "", createdUsage)
 	fs.StringVar(&f.workdir, "workdir", "", "the working directory (default: the base's)")
 	fs.StringVar(&f.user, "user", "", "the user, e.g. 65532:65532 or nonroot (default: the base's)")
 	fs.Var(f.labels, "label", "KEY=VALUE config label, repeated")
@@ -435,7 +444,7 @@ func (f *buildFlags) inImagePath() string {
 func (f *buildFlags) config(b *base.Base) image.Config {
 	cfg := image.Config{
 		Env: f.env, WorkingDir: f.workdir, User: f.user, Labels: f.labels,
-		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: epochTime(*f.epoch),
+		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: f.createdTime(),
 		Annotations: f.annotations, BaseName: b.Name, BaseDigest: b.Digest,
 	}
 	if f.health.Test != nil {
