@@ -244,6 +244,9 @@ func build(ctx context.Context, f *buildFlags, stderr io.Writer) (v1.Image, erro
 		return nil, err
 	}
 	defer b.Close()
+	for _, n := range b.Notes {
+		fmt.Fprintf(stderr, "warning: base %s: %s\n", f.base, n)
+	}
 	a, err := assemble(f, b, work, stderr)
 	if err != nil {
 		return nil, err
@@ -447,6 +450,7 @@ func (f *buildFlags) config(b *base.Base) image.Config {
 		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: f.createdTime(),
 		Annotations: f.annotations, BaseName: b.Name, BaseDigest: b.Digest,
 	}
+	cfg.Platform, _ = platform.Parse(f.platform)
 	if f.health.Test != nil {
 		health := f.health
 		cfg.Healthcheck = &health
