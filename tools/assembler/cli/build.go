@@ -54,7 +54,7 @@ type buildFlags struct {
 	compr                                        string
 	workdir, user, stopSignal, binaryMode        string
 	created                                      string
-	createdAt                                    time.Time
+	createdAt                                    time.Time // from created
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	volumes, healthCmd, provenanceStatus         stringList
@@ -149,8 +149,7 @@ func (f *buildFlags) checkConfigFlags() error {
 			return err
 		}
 	}
-	var err error
-	if f.createdAt, err = parseCreated(f.created); err != nil {
+	if err := f.checkCreatedAndCapabilities(); err != nil {
 		return err
 	}
 	test, err := image.HealthcheckTest(f.healthCmd)
@@ -180,6 +179,7 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.user, "user", "", "the user, e.g. 65532:65532 or nonroot (default: the base's)")
 	fs.Var(f.labels, "label", "KEY=VALUE config label, repeated")
 	fs.Var(f.annotations, "annotation", "KEY=VALUE manifest annotation, repeated (org.opencontainers.image.base.name and .base.digest are set from the base)")
+	registerCapabilities(fs, &f.capabilities)
 	fs.Var(&f.expose, "expose", "a port to expose, PORT[/tcp|/udp], repeated")
 	fs.StringVar(&f.stopSignal, "stop-signal", "", "the signal that stops the container: a name such as SIGTERM or TERM, or a number from 1 to 64")
 	fs.Var(&f.volumes, "volume", "an absolute path the runtime mounts a volume at, added to the base's volumes; repeated")
@@ -417,7 +417,11 @@ func binaryLayer(f *buildFlags, work string) (*image.Layer, *layer.Info, error) 
 	if err != nil || mode <= 0 || mode > 0o7777 {
 		return nil, nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
 	}
-	entries := []layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode}}
+	xattrs, err := capabilityXattrs(f.capabilities)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := []layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode, Xattrs: xattrs}}
 	l, err := layer.Build(entries, filepath.Join(work, "binary.layer"), layer.WithCompression(layer.Compression(f.compr)),
 		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
 	if err != nil {
