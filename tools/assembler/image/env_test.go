@@ -29,6 +29,7 @@ func TestExpandEnv(t *testing.T) {
 		{"${EMPTY:+set}", ""},
 		{"${UNSET:-$HOME/x}", "/root/x"},
 		{"no variables", "no variables"},
+		{`'$HOME' "$HOME"`, `'/root' "/root"`},
 	} {
 		got, err := ExpandEnv(tc.value, base)
 		if err != nil || got != tc.want {

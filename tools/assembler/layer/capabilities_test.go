@@ -49,6 +49,7 @@ func TestFileCapabilities(t *testing.T) {
 		{[]string{"net_bind_service,net_admin=pie"}, decodedCaps{Revision: rev2, Effective: true, Permitted: bind | admin, Inheritable: bind | admin}},
 		{[]string{"net_bind_service,net_admin=p", "net_admin-p"}, decodedCaps{Revision: rev2, Permitted: bind}},
 		{[]string{"bpf=ep", "bpf=p"}, decodedCaps{Revision: rev2, Permitted: bpf}},
+		{[]string{"all"}, decodedCaps{Revision: rev2, Permitted: 1<<41 - 1}},
 	} {
 		b, err := FileCapabilities(tc.terms)
 		if err != nil {
