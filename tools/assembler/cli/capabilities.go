@@ -8,6 +8,7 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 )
 
+// registerCapabilities registers --capability, of build and layer.
 func registerCapabilities(fs *flag.FlagSet, terms *stringList) {
 	fs.Var(terms, "capability", "a Linux file capability of each --binary, as ko's linux_capabilities takes it: a name such as "+
 		"cap_net_bind_service (or NET_BIND_SERVICE), which the binary gets as permitted, or a setcap clause such as "+
