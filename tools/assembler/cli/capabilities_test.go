@@ -166,7 +166,6 @@ func TestCapabilitiesInContainer(t *testing.T) {
 	}
 }
 
-
 func TestCapabilityFlagErrors(t *testing.T) {
 	dir := t.TempDir()
 	bin := testenv.HostBinary(t)
