@@ -48,7 +48,8 @@ def emit_layer(
         compression = "gzip",
         created_by = "",
         mnemonic = "GoImageLayer",
-        binary_for = ""):
+        binary_for = "",
+        capabilities = []):
     """Writes one deterministic layer as a compressed blob and its JSON descriptor.
 
     Each layer is its own action, so an image rebuild after a Go change
@@ -73,6 +74,8 @@ def emit_layer(
       binary_for: a platform, "os/arch[/variant]": the files are executables
         that the assembler checks to run on it (a script or a binary for
         another platform is refused), with mode 0755.
+      capabilities: Linux file capabilities of the binary_for files, as
+        ko's linux_capabilities takes them; checked by the assembler.
 
     Returns:
       GoImageLayerInfo of the new layer.
@@ -86,6 +89,7 @@ def emit_layer(
     if binary_for:
         args.add_all(files, map_each = _binary_arg, before_each = "--binary")
         args.add("--platform", binary_for)
+        args.add_all(capabilities, before_each = "--capability")
     else:
         args.add_all(files, map_each = _file_arg, before_each = "--file")
     args.add_all(files, map_each = _tree_arg, before_each = "--tree")

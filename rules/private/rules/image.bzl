@@ -70,6 +70,7 @@ def _binary_layer(ctx, assembler, platform, binary, binary_path):
         # The binary is checked here, for every image: a script or a binary
         # for another platform makes an image that fails only when it runs.
         binary_for = platform,
+        capabilities = ctx.attr.capabilities,
     )
 
 def _data_image_path(ctx, file):
@@ -222,6 +223,8 @@ def _go_image_impl(ctx):
     stamp = should_stamp(ctx)
     repo_tags = ctx.attr.repo_tags or [default_repo_tag(ctx.label)]
     labels = _pairs("--label", ctx.attr.labels) + _pairs("--annotation", ctx.attr.annotations)
+    if ctx.attr.created:
+        labels += ["--created", ctx.attr.created]
     single = len(platforms) == 1
     shared_layers = _tar_layers(ctx, assembler) + _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
 
@@ -442,7 +445,25 @@ several make one OCI image index with an image per platform.""",
         doc = "The image's default arguments, appended to the entrypoint.",
     ),
     "env": attr.string_dict(
-        doc = "Environment variables, set over the base's.",
+        doc = """Environment variables, set over the base's. A value may use the base's variables, as
+Docker's `ENV` does: `{"PATH": "/app/bin:$PATH"}` (or `${PATH}`) puts `/app/bin` before the
+base's `PATH`. A variable the base does not set is empty; `${NAME:-WORD}` and `${NAME:+WORD}`
+work as in Docker, and `\\$` is a literal `$`.""",
+    ),
+    "capabilities": attr.string_list(
+        doc = """Linux file capabilities of the binary, as ko's `linux_capabilities` takes them:
+names such as `"cap_net_bind_service"` (also `"CAP_NET_BIND_SERVICE"` or `"net_bind_service"`),
+which the binary gets as permitted (the program raises them to effective), or setcap clauses
+such as `"cap_net_bind_service+ep"`, effective from the start. Written as the binary's
+`security.capability` extended attribute, byte for byte as ko writes it; an unknown name fails
+the build, naming it. They let a process that does not run as root, such as user `65532`, use
+what the container grants: `docker run` grants `NET_BIND_SERVICE` by default.""",
+    ),
+    "created": attr.string(
+        doc = """The image's creation time, in its config and history: an RFC 3339 time such as
+`"2024-05-01T12:00:00Z"`, or `"{BUILD_TIMESTAMP}"`, the time of a build with `--stamp` (see
+`stamp`; a build that does not stamp keeps the default), which the assembler checks.
+Default: the Unix epoch, so that images are reproducible.""",
     ),
     "workdir": attr.string(
         doc = "The working directory of the image's process. Default: the base's.",

@@ -52,7 +52,10 @@ type Base struct {
 	// FSIndex is the index of the base's file system that its import wrote,
 	// or an empty one for scratch; nil when no import indexed the base.
 	FSIndex *fsindex.Index
-	close   func() error
+	// Notes say how the base was read where it is not what was asked for:
+	// an image whose config names no platform, used for the one wanted.
+	Notes []string
+	close func() error
 }
 
 // Close releases files the base reads from.
@@ -133,6 +136,9 @@ func (src *source) open(want v1.Platform, o options) (*Base, error) {
 		return nil, err
 	}
 	b := &Base{Image: img, Name: c.name}
+	if c.note != "" {
+		b.Notes = append(b.Notes, c.note)
+	}
 	if b.Name == "" {
 		b.Name = src.name
 	}

@@ -43,6 +43,9 @@ type Imported struct {
 	// image's file system (package fsindex), for the checks of images built
 	// on it.
 	FSIndexes []string `json:"fs_indexes"`
+	// Notes say how the base was read where it is not what was asked for,
+	// as Base.Notes do.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // FSIndexFile is where a layout keeps the file system index of the image
@@ -106,6 +109,9 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 			im.Name = c.name
 		}
 		im.Images = append(im.Images, ImportedImage{Platform: platform.String(c.platform), Digest: d.Digest.String()})
+		if c.note != "" {
+			im.Notes = append(im.Notes, c.note)
+		}
 	}
 	if im.Digest == "" && len(im.Images) == 1 {
 		im.Digest = im.Images[0].Digest

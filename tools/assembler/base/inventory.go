@@ -23,6 +23,10 @@ type candidate struct {
 	madeUp bool
 	// load reads the image; an inventory of files has read it already.
 	load func() (v1.Image, error)
+	// single marks an image the base holds by itself, not in an index.
+	single bool
+	// note is why the image serves a platform its config does not name.
+	note string
 }
 
 // inventory is what a base holds: the images that can be used, and what it
@@ -73,7 +77,7 @@ func (inv *inventory) addNode(n store.Node) error {
 	name := n.Top.Annotations[store.AnnotationImageName]
 	load := func() (v1.Image, error) { return n.Parent.Image(d.Digest) }
 	if inv.lazy && d.Platform != nil && d.Platform.OS != "" {
-		inv.images = append(inv.images, candidate{platform: *d.Platform, desc: d, name: name, load: load})
+		inv.images = append(inv.images, candidate{platform: *d.Platform, desc: d, name: name, load: load, single: n.Depth == 0})
 		return nil
 	}
 	img, err := load()
@@ -89,7 +93,7 @@ func (inv *inventory) addNode(n store.Node) error {
 	if err != nil || p == nil {
 		return err
 	}
-	inv.images = append(inv.images, candidate{platform: *p, desc: d, name: name, load: loaded(img)})
+	inv.images = append(inv.images, candidate{platform: *p, desc: d, name: name, load: loaded(img), single: n.Depth == 0})
 	return nil
 }
 
@@ -157,6 +161,6 @@ func (inv *inventory) addImage(img v1.Image, d v1.Descriptor) error {
 	if err != nil || p == nil {
 		return err
 	}
-	inv.images = append(inv.images, candidate{platform: *p, desc: d, load: loaded(img)})
+	inv.images = append(inv.images, candidate{platform: *p, desc: d, load: loaded(img), single: true})
 	return nil
 }

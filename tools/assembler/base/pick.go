@@ -28,7 +28,28 @@ func (inv *inventory) pick(want v1.Platform) (*candidate, error) {
 	case len(distinct) > 1:
 		return nil, fmt.Errorf("it holds %d different %s images; keep one image per platform (save or copy just the one you want)", len(distinct), platform.String(want))
 	}
+	if c := inv.platformless(want); c != nil {
+		return c, nil
+	}
 	return nil, inv.absent(want)
+}
+
+// platformless is the base's one image, for want, when it holds nothing
+// but a single image (no index) whose config names no os and architecture,
+// as `crane append --oci-empty-base` writes it: it can only have been meant
+// for the platform asked for. Nil otherwise.
+func (inv *inventory) platformless(want v1.Platform) *candidate {
+	if len(inv.images) != 1 || len(inv.missing) > 0 {
+		return nil
+	}
+	c := inv.images[0]
+	if !c.single || c.platform.OS != "" || c.platform.Architecture != "" {
+		return nil
+	}
+	c.platform = want
+	c.note = fmt.Sprintf("the base image's config names no os and architecture; it is used as the %s image, and the image's config says %s",
+		platform.String(want), platform.String(want))
+	return &c
 }
 
 // pickAll returns the images for the platforms wanted, in that order, or
@@ -41,14 +62,20 @@ func (inv *inventory) pickAll(wants []v1.Platform) ([]candidate, error) {
 		return inv.images, nil
 	}
 	var out []candidate
-	seen := map[v1.Hash]bool{}
+	seen := map[string]bool{}
 	for _, w := range wants {
 		c, err := inv.pick(w)
 		if err != nil {
 			return nil, err
 		}
-		if !seen[c.desc.Digest] {
-			seen[c.desc.Digest] = true
+		// An image that names its platform is written once, however many
+		// spellings of it are wanted; one that names none, once for each.
+		key := c.desc.Digest.String()
+		if c.note != "" {
+			key += " " + platform.String(c.platform)
+		}
+		if !seen[key] {
+			seen[key] = true
 			out = append(out, *c)
 		}
 	}

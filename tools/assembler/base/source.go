@@ -110,7 +110,7 @@ func (inv *inventory) fromDockerArchive(s *store.Store) error {
 		if err != nil {
 			return err
 		}
-		c := candidate{platform: *p, desc: *d, load: loaded(di.Image), madeUp: true}
+		c := candidate{platform: *p, desc: *d, load: loaded(di.Image), madeUp: true, single: true}
 		if len(di.RepoTags) > 0 {
 			c.name = di.RepoTags[0]
 		}

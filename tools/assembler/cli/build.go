@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -52,9 +53,12 @@ type buildFlags struct {
 	provenance, provenanceLabel                  string
 	compr                                        string
 	workdir, user, stopSignal, binaryMode        string
+	created                                      string
+	createdAt                                    time.Time // from created
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	volumes, healthCmd, provenanceStatus         stringList
+	capabilities                                 stringList
 	labels, annotations                          keyValues
 	health                                       image.Healthcheck
 	checks                                       check.Levels
@@ -145,6 +149,9 @@ func (f *buildFlags) checkConfigFlags() error {
 			return err
 		}
 	}
+	if err := f.checkCreatedAndCapabilities(); err != nil {
+		return err
+	}
 	test, err := image.HealthcheckTest(f.healthCmd)
 	switch {
 	case err != nil:
@@ -166,11 +173,13 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.Var(&f.layers, "layer", "a layer descriptor written by 'assembler layer', appended before the binary; repeated")
 	fs.Var(&f.entrypoint, "entrypoint", "an entrypoint argument, repeated (default: the binary; an empty value clears it)")
 	fs.Var(&f.cmd, "cmd", "a cmd argument, repeated (default: the base's, or none when the entrypoint is set)")
-	fs.Var(&f.env, "env", "KEY=VALUE set over the base's environment, repeated")
+	fs.Var(&f.env, "env", "KEY=VALUE set over the base's environment, repeated; $NAME, ${NAME}, ${NAME:-WORD} and ${NAME:+WORD} in VALUE expand to the base's variables, as Docker's ENV does (\\$ is a $)")
+	fs.StringVar(&f.created, "created", "", createdUsage)
 	fs.StringVar(&f.workdir, "workdir", "", "the working directory (default: the base's)")
 	fs.StringVar(&f.user, "user", "", "the user, e.g. 65532:65532 or nonroot (default: the base's)")
 	fs.Var(f.labels, "label", "KEY=VALUE config label, repeated")
 	fs.Var(f.annotations, "annotation", "KEY=VALUE manifest annotation, repeated (org.opencontainers.image.base.name and .base.digest are set from the base)")
+	registerCapabilities(fs, &f.capabilities)
 	fs.Var(&f.expose, "expose", "a port to expose, PORT[/tcp|/udp], repeated")
 	fs.StringVar(&f.stopSignal, "stop-signal", "", "the signal that stops the container: a name such as SIGTERM or TERM, or a number from 1 to 64")
 	fs.Var(&f.volumes, "volume", "an absolute path the runtime mounts a volume at, added to the base's volumes; repeated")
@@ -235,6 +244,9 @@ func build(ctx context.Context, f *buildFlags, stderr io.Writer) (v1.Image, erro
 		return nil, err
 	}
 	defer b.Close()
+	for _, n := range b.Notes {
+		fmt.Fprintf(stderr, "warning: base %s: %s\n", f.base, n)
+	}
 	a, err := assemble(f, b, work, stderr)
 	if err != nil {
 		return nil, err
@@ -405,7 +417,11 @@ func binaryLayer(f *buildFlags, work string) (*image.Layer, *layer.Info, error) 
 	if err != nil || mode <= 0 || mode > 0o7777 {
 		return nil, nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
 	}
-	entries := []layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode}}
+	xattrs, err := capabilityXattrs(f.capabilities)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries := []layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode, Xattrs: xattrs}}
 	l, err := layer.Build(entries, filepath.Join(work, "binary.layer"), layer.WithCompression(layer.Compression(f.compr)),
 		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
 	if err != nil {
@@ -435,9 +451,10 @@ func (f *buildFlags) inImagePath() string {
 func (f *buildFlags) config(b *base.Base) image.Config {
 	cfg := image.Config{
 		Env: f.env, WorkingDir: f.workdir, User: f.user, Labels: f.labels,
-		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: epochTime(*f.epoch),
+		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: f.createdTime(),
 		Annotations: f.annotations, BaseName: b.Name, BaseDigest: b.Digest,
 	}
+	cfg.Platform, _ = platform.Parse(f.platform)
 	if f.health.Test != nil {
 		health := f.health
 		cfg.Healthcheck = &health

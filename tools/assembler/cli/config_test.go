@@ -11,13 +11,15 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
-// The flags set the config over the base's: env merges by key, labels
-// merge, the rest replaces; the manifest names the base.
+// The flags set the config over the base's: env merges by key, its values
+// expanded against the base's (PATH=/bin), labels merge, the rest replaces;
+// the manifest names the base.
 func TestBuildConfigOverBase(t *testing.T) {
 	bases := testenv.SaveBases(t)
 	out := filepath.Join(t.TempDir(), "layout")
 	runOK(t, "build", "--base", bases.Docker25, "--binary", testenv.HostBinary(t), "--binary-path", "/usr/bin/hello",
 		"--platform", "linux/"+hostArch(), "--cmd", "--verbose", "--env", "GREETING=over", "--env", "NEW=1",
+		"--env", "PATH=/usr/bin:$PATH", "--env", "FROM_BASE=${BASE_ENV}/${UNSET:-none}",
 		"--workdir", "/srv", "--user", "65532:65532", "--label", "team=core", "--annotation", "org.opencontainers.image.source=https://example.com/app",
 		"--expose", "8080", "--expose", "53/udp", "--stop-signal", "SIGINT", "--source-date-epoch", "1700000000", "--layout", out)
 	img := testenv.LayoutImage(t, out)
@@ -28,7 +30,7 @@ func TestBuildConfigOverBase(t *testing.T) {
 	want := v1.Config{
 		Entrypoint:   []string{"/usr/bin/hello"},
 		Cmd:          []string{"--verbose"},
-		Env:          []string{"PATH=/bin", "BASE_ENV=from-base", "GREETING=over", "NEW=1"},
+		Env:          []string{"PATH=/usr/bin:/bin", "BASE_ENV=from-base", "GREETING=over", "NEW=1", "FROM_BASE=from-base/none"},
 		WorkingDir:   "/srv",
 		User:         "65532:65532",
 		Labels:       map[string]string{"org.example.base": "yes", "team": "core"},

@@ -119,6 +119,9 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 	if err := out.Commit(); err != nil {
 		return err
 	}
+	for _, n := range im.Notes {
+		fmt.Fprintf(stderr, "warning: base %s: %s\n", f.base, n)
+	}
 	for _, i := range im.Images {
 		fmt.Fprintf(stderr, "imported %s image %s\n", i.Platform, i.Digest)
 	}

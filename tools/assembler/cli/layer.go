@@ -40,6 +40,7 @@ type layerFlags struct {
 	output, descriptor, compr string
 	createdBy, platform       string
 	binaries, tars            stringList
+	capabilities              stringList
 	keepTarMTimes             bool
 	// dynamic holds the facts of each --binary (what it needs to run, if
 	// dynamically linked, and what its Go code reads from the image), by
@@ -57,6 +58,7 @@ func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.BoolVar(&f.keepTarMTimes, "keep-tar-mtimes", false, "keep the modification times of --tar entries as they are")
 	fs.Var(&f.binaries, "binary", "an executable SRC put at DEST in the image with mode 0755, checked to run on --platform; repeated")
 	fs.StringVar(&f.platform, "platform", "", "the platform each --binary must run on, os/arch[/variant]")
+	registerCapabilities(fs, &f.capabilities)
 	fs.Var(&f.specs.files, "file", "a host file SRC put at DEST in the image, with octal MODE (default 0644); repeated")
 	fs.Var(&f.specs.dirs, "dir", "an empty directory DEST, with octal MODE (default 0755); repeated")
 	fs.Var(&f.specs.symlinks, "symlink", "a symlink at DEST pointing at TARGET; repeated")
@@ -77,6 +79,11 @@ func runLayer(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError(fs, "--output and --descriptor are required, and there are no positional arguments")
 	case (len(f.binaries) > 0) != (f.platform != ""):
 		return usageError(fs, "--binary and --platform go together: a binary is checked against the platform")
+	case len(f.capabilities) > 0 && len(f.binaries) == 0:
+		return usageError(fs, "--capability gives capabilities to each --binary: give --binary")
+	}
+	if _, err := capabilityXattrs(f.capabilities); err != nil {
+		return usageError(fs, err.Error())
 	}
 	if err := f.checkBinaries(); err != nil {
 		return err
@@ -126,6 +133,13 @@ func writeLayer(f *layerFlags, stdout io.Writer) error {
 	}
 	if len(entries) == 0 && len(f.tars) == 0 {
 		return fmt.Errorf("the layer would be empty; give --tar, --file, --dir, --symlink or --tree")
+	}
+	binaries := map[string]bool{}
+	for p := range f.dynamic {
+		binaries[p] = true
+	}
+	if err := setCapabilities(entries, binaries, f.capabilities); err != nil {
+		return err
 	}
 	fs := &fsindex.Layer{}
 	opts := []layer.Option{layer.WithCompression(layer.Compression(f.compr)), layer.WithCompressionLevel(f.level),

@@ -22,8 +22,8 @@ func TestUsageErrors(t *testing.T) {
 // Every verb documents its flags in --help, which exits 0.
 func TestHelp(t *testing.T) {
 	for verb, flags := range map[string][]string{
-		"build":   {"-base", "-binary", "-layer", "-platform", "-output", "-layout", "-sbom", "-source-date-epoch", "REGISTRY/REPO[:TAG]@sha256"},
-		"layer":   {"-file", "-dir", "-symlink", "-tree", "-owner", "-output", "-descriptor", "-compression"},
+		"build":   {"-base", "-binary", "-layer", "-platform", "-output", "-layout", "-sbom", "-source-date-epoch", "-created", "-capability", "REGISTRY/REPO[:TAG]@sha256"},
+		"layer":   {"-file", "-dir", "-symlink", "-tree", "-owner", "-output", "-descriptor", "-compression", "-capability"},
 		"index":   {"-image", "-output", "-layout", "-tag", "-docker-platform", "manifest.json"},
 		"inspect": {"IMAGE"},
 	} {

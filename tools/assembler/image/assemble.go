@@ -44,7 +44,9 @@ func Assemble(base v1.Image, layers []Layer, cfg Config) (v1.Image, error) {
 	if err := img.append(manifest, cf, layers, cfg); err != nil {
 		return nil, err
 	}
-	cfg.apply(cf)
+	if err := cfg.apply(cf); err != nil {
+		return nil, err
+	}
 	if err := img.finish(manifest, cf, cfg); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@
 package image
 
 import (
+	"fmt"
 	"path"
 	"strings"
 	"time"
@@ -16,7 +17,8 @@ import (
 type Config struct {
 	Entrypoint []string
 	Cmd        []string
-	// Env entries are KEY=VALUE; a key the base also sets is replaced in place.
+	// Env entries are KEY=VALUE; a key the base also sets is replaced in
+	// place. Values may name the base's variables (ExpandEnv).
 	Env          []string
 	WorkingDir   string
 	User         string
@@ -30,6 +32,10 @@ type Config struct {
 	// Created is the image creation time; the zero value means the Unix epoch,
 	// so outputs stay reproducible.
 	Created time.Time
+	// Platform is written into the config when the base's names no os and
+	// architecture (a base made with crane append --oci-empty-base), so
+	// that the image says what it runs on.
+	Platform v1.Platform
 	// Annotations go on the image manifest.
 	Annotations map[string]string
 	// BaseName and BaseDigest identify the base image in the standard
@@ -58,9 +64,11 @@ func (c Config) annotations() map[string]string {
 	return out
 }
 
-func (c Config) apply(cf *v1.ConfigFile) {
+func (c Config) apply(cf *v1.ConfigFile) error {
 	cfg := &cf.Config
-	c.applyProcess(cfg)
+	if err := c.applyProcess(cfg); err != nil {
+		return err
+	}
 	if len(c.Labels) > 0 && cfg.Labels == nil {
 		cfg.Labels = map[string]string{}
 	}
@@ -86,10 +94,14 @@ func (c Config) apply(cf *v1.ConfigFile) {
 		cfg.Healthcheck = c.Healthcheck.config()
 	}
 	cf.Created = v1.Time{Time: c.created()}
+	if cf.OS == "" && cf.Architecture == "" {
+		cf.OS, cf.Architecture, cf.Variant = c.Platform.OS, c.Platform.Architecture, c.Platform.Variant
+	}
+	return nil
 }
 
 // applyProcess sets how the container's process starts.
-func (c Config) applyProcess(cfg *v1.Config) {
+func (c Config) applyProcess(cfg *v1.Config) error {
 	if c.Entrypoint != nil {
 		cfg.Entrypoint = c.Entrypoint
 		// A new entrypoint makes the base's cmd meaningless, as in Dockerfiles.
@@ -98,13 +110,18 @@ func (c Config) applyProcess(cfg *v1.Config) {
 	if c.Cmd != nil {
 		cfg.Cmd = c.Cmd
 	}
-	cfg.Env = mergeEnv(cfg.Env, c.Env)
+	env, err := mergeEnv(cfg.Env, c.Env)
+	if err != nil {
+		return err
+	}
+	cfg.Env = env
 	if c.WorkingDir != "" {
 		cfg.WorkingDir = c.WorkingDir
 	}
 	if c.User != "" {
 		cfg.User = c.User
 	}
+	return nil
 }
 
 func (c Config) created() time.Time {
@@ -115,10 +132,12 @@ func (c Config) created() time.Time {
 }
 
 // mergeEnv overlays KEY=VALUE pairs on base, keeping base's order and
-// appending new keys in the order given.
-func mergeEnv(base, over []string) []string {
+// appending new keys in the order given. Each value is expanded against
+// base (ExpandEnv), as the one ENV instruction of a Dockerfile that set
+// them all would: a value sees the base's variables, not the others given.
+func mergeEnv(base, over []string) ([]string, error) {
 	if len(over) == 0 {
-		return base
+		return base, nil
 	}
 	out := append([]string(nil), base...)
 	index := map[string]int{}
@@ -126,6 +145,12 @@ func mergeEnv(base, over []string) []string {
 		index[envKey(kv)] = i
 	}
 	for _, kv := range over {
+		k, v, _ := strings.Cut(kv, "=")
+		v, err := ExpandEnv(v, base)
+		if err != nil {
+			return nil, fmt.Errorf("env %s: %w", k, err)
+		}
+		kv = k + "=" + v
 		if i, ok := index[envKey(kv)]; ok {
 			out[i] = kv
 			continue
@@ -133,7 +158,7 @@ func mergeEnv(base, over []string) []string {
 		index[envKey(kv)] = len(out)
 		out = append(out, kv)
 	}
-	return out
+	return out, nil
 }
 
 func envKey(kv string) string {

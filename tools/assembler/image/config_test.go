@@ -10,8 +10,12 @@ import (
 )
 
 func TestMergeEnv(t *testing.T) {
-	got := mergeEnv([]string{"PATH=/bin", "A=1", "B=2"}, []string{"A=one", "C=3", "PATH=/usr/bin"})
-	want := []string{"PATH=/usr/bin", "A=one", "B=2", "C=3"}
+	got, err := mergeEnv([]string{"PATH=/bin", "A=1", "B=2"}, []string{"A=one", "C=3", "PATH=/usr/bin:$PATH", "D=${A}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Values see the base's variables, not the ones given beside them.
+	want := []string{"PATH=/usr/bin:/bin", "A=one", "B=2", "C=3", "D=1"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mergeEnv (-want +got):\n%s", diff)
 	}
@@ -22,7 +26,9 @@ func TestApplyKeepsBaseValuesNotGiven(t *testing.T) {
 		Entrypoint: []string{"/bin/sh"}, Cmd: []string{"-c", "x"}, User: "root", WorkingDir: "/",
 		Labels: map[string]string{"base": "yes"},
 	}}
-	Config{Entrypoint: []string{"/app/server"}, Labels: map[string]string{"app": "server"}, ExposedPorts: []string{"8080", "53/udp"}}.apply(cf)
+	if err := (Config{Entrypoint: []string{"/app/server"}, Labels: map[string]string{"app": "server"}, ExposedPorts: []string{"8080", "53/udp"}}).apply(cf); err != nil {
+		t.Fatal(err)
+	}
 	want := v1.Config{
 		Entrypoint: []string{"/app/server"}, User: "root", WorkingDir: "/",
 		Labels:       map[string]string{"base": "yes", "app": "server"},

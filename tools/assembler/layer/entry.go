@@ -39,6 +39,9 @@ type Entry struct {
 	Mode int64
 	UID  int
 	GID  int
+	// Xattrs are extended attributes by name, such as CapabilityXattr,
+	// written as SCHILY.xattr.NAME PAX records, as GNU tar and ko write them.
+	Xattrs map[string][]byte
 }
 
 // cleanPath turns an in-image path into the relative, slash-separated form

@@ -60,6 +60,13 @@ func writeEntry(tw *indexingWriter, e Entry, mtime time.Time) error {
 		ModTime: mtime,
 		Format:  tar.FormatPAX,
 	}
+	for name, value := range e.Xattrs {
+		if hdr.PAXRecords == nil {
+			hdr.PAXRecords = map[string]string{}
+		}
+		// archive/tar writes PAX records sorted by name.
+		hdr.PAXRecords["SCHILY.xattr."+name] = string(value)
+	}
 	switch e.Kind {
 	case Dir:
 		hdr.Typeflag = tar.TypeDir

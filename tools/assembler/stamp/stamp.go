@@ -79,3 +79,7 @@ func keys(values map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// HasPlaceholder reports whether s holds a {KEY} placeholder: a value that
+// a build without stamping left as it is.
+func HasPlaceholder(s string) bool { return placeholder.MatchString(s) }
