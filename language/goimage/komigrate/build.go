@@ -57,7 +57,7 @@ func newBuild(i int, kb KoBuild, c *KoConfig, koDir string) (Build, error) {
 	if b.Dir == "." {
 		b.Dir = ""
 	}
-	cgo := b.addEnv(orDefault(kb.Env, c.DefaultEnv))
+	cgo := b.addEnv(orDefault(kb.Env, stringList(c.DefaultEnv)))
 	t := &templates{}
 	b.addFlags(orDefault(kb.Flags, c.DefaultFlags), cgo, t)
 	b.addLdflags(orDefault(kb.Ldflags, c.DefaultLdflags), t)

@@ -240,7 +240,7 @@ func TestDefaults(t *testing.T) {
 	c := &KoConfig{
 		DefaultFlags:   flagList{"-tags=default"},
 		DefaultLdflags: stringList{"-s"},
-		DefaultEnv:     stringList{"CGO_ENABLED=1"},
+		DefaultEnv:     flagList{"CGO_ENABLED=1"},
 	}
 	b, err := newBuild(0, KoBuild{Flags: flagList{"-race"}, Ldflags: stringList{"-w"}}, c, "")
 	if err != nil {
@@ -291,7 +291,7 @@ func TestNewPlanBuilds(t *testing.T) {
 			{ID: "second", Main: "cmd/app/", Ldflags: stringList{"-w"}},
 		},
 		DefaultLdflags: stringList{"-s -w"},
-		DefaultEnv:     stringList{"CGO_ENABLED=0"},
+		DefaultEnv:     flagList{"CGO_ENABLED=0"},
 	}
 	p, err := NewPlan(c, Layout{ModulePath: "example.com/mono", ModuleDir: "go", KoDir: "go"})
 	if err != nil {
