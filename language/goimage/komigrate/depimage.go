@@ -86,9 +86,10 @@ func ensureLoad(f *bzl.File, module, symbol string) {
 		}
 	}
 	load := &bzl.LoadStmt{
-		Module: &bzl.StringExpr{Value: module},
-		From:   []*bzl.Ident{{Name: symbol}},
-		To:     []*bzl.Ident{{Name: symbol}},
+		Module:       &bzl.StringExpr{Value: module},
+		From:         []*bzl.Ident{{Name: symbol}},
+		To:           []*bzl.Ident{{Name: symbol}},
+		ForceCompact: true,
 	}
 	f.Stmt = slices.Insert(f.Stmt, at, bzl.Expr(load))
 }

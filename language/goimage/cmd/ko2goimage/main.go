@@ -20,6 +20,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -43,7 +44,10 @@ func run(args []string, out io.Writer) error {
 	pin := fs.Bool("pin", false, "ask the registries for the digests of the tags ko used, to pin them in MODULE.bazel")
 	koPaths := fs.Bool("ko_paths", false, "keep ko's paths in the images: the binary at /ko-app/<name>, the data at /var/run/ko (binary_path, data_path)")
 	digest := fs.String("digest", "", "print the digest an image tag points to now, and do nothing else")
-	if err := fs.Parse(args); err != nil {
+	fs.SetOutput(out)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil // the usage is printed
+	} else if err != nil {
 		return err
 	}
 	if *digest != "" {
