@@ -33,9 +33,9 @@ type Plan struct {
 
 // Layout says where a ko configuration is in the repository.
 type Layout struct {
-	ModulePath string // the Go module whose go.mod is in the .ko.yaml's folder or above it
-	ModuleDir  string // the go.mod's folder, slash-separated, relative to the repository root; "" is the root
-	KoDir      string // the .ko.yaml's folder, where ko runs: builds' dir and main are relative to it
+	ModulePath string   // the Go module whose go.mod is in the .ko.yaml's folder or above it
+	ModuleDir  string   // the go.mod's folder, slash-separated, relative to the repository root; "" is the root
+	KoDir      string   // the .ko.yaml's folder, where ko runs: builds' dir and main are relative to it
 	Requires   []string // the module paths go.mod requires: baseImageOverrides may name their main packages
 }
 

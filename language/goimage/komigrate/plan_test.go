@@ -132,7 +132,7 @@ func TestNewPlanDependencies(t *testing.T) {
 		DefaultPlatforms: []string{"linux/amd64"},
 		BaseImageOverrides: map[string]string{
 			"knative.dev/serving/vendor/github.com/tsenart/vegeta/v12": "ubuntu:latest",
-			"ko://github.com/google/ko/cmd/ko-tool":                     "ubuntu:latest",
+			"ko://github.com/google/ko/cmd/ko-tool":                    "ubuntu:latest",
 		},
 	}
 	l := Layout{ModulePath: "knative.dev/serving", Requires: []string{"github.com/tsenart/vegeta/v12", "github.com/google/ko", "github.com/google"}}
