@@ -149,6 +149,8 @@ func TestApplyEnv(t *testing.T) {
 		"KO_DEFAULTBASEIMAGE":   "registry.example.com/base:v2",
 		"KO_DEFAULTPLATFORMS":   "linux/amd64,linux/arm64",
 		"KO_DEFAULTLDFLAGS":     "",
+		"KO_DEFAULTFLAGS":       "-tags netgo",
+		"KO_DEFAULTENV":         "CGO_ENABLED=0 GOFLAGS=-mod=mod",
 		"KO_BASEIMAGEOVERRIDES": `{"example.com/mono/cmd/a": "alpine"}`,
 	}
 	c := &KoConfig{DefaultBaseImage: "gcr.io/distroless/static", DefaultLdflags: stringList{"-s"}}
@@ -159,8 +161,11 @@ func TestApplyEnv(t *testing.T) {
 		DefaultBaseImage: "registry.example.com/base:v2", DefaultBaseImageSet: true,
 		DefaultPlatforms:   []string{"linux/amd64,linux/arm64"},
 		DefaultLdflags:     stringList{"-s"},
+		DefaultFlags:       flagList{"-tags", "netgo"},
+		DefaultEnv:         flagList{"CGO_ENABLED=0", "GOFLAGS=-mod=mod"},
 		BaseImageOverrides: map[string]string{"example.com/mono/cmd/a": "alpine"},
-		FromEnv:            []string{"KO_DEFAULTBASEIMAGE=registry.example.com/base:v2", "KO_DEFAULTPLATFORMS=linux/amd64,linux/arm64", `KO_BASEIMAGEOVERRIDES={"example.com/mono/cmd/a": "alpine"}`},
+		FromEnv: []string{"KO_DEFAULTBASEIMAGE=registry.example.com/base:v2", "KO_DEFAULTPLATFORMS=linux/amd64,linux/arm64",
+			"KO_DEFAULTFLAGS=-tags netgo", "KO_DEFAULTENV=CGO_ENABLED=0 GOFLAGS=-mod=mod", `KO_BASEIMAGEOVERRIDES={"example.com/mono/cmd/a": "alpine"}`},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("config (-want +got):\n%s", diff)

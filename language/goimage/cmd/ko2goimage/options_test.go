@@ -14,7 +14,7 @@ func koPathsRepository() map[string]string {
 	for k, v := range koRepository {
 		files[k] = v
 	}
-	files["go/.ko.yaml"] = "defaultBaseImage: gcr.io/distroless/static:nonroot\nbuilds:\n- id: api\n  main: ./cmd/api\n  linux_capabilities: [CAP_NET_BIND_SERVICE, chown, cap_chown+ep]\n"
+	files["go/.ko.yaml"] = "defaultBaseImage: gcr.io/distroless/static:nonroot\nbuilds:\n- id: api\n  main: ./cmd/api\n  linux_capabilities: [CAP_NET_BIND_SERVICE, chown, cap_chown+ep, 12]\n"
 	files["go/BUILD.bazel"] = "# gazelle:prefix example.com/mono\n# gazelle:goimage_data kodata\n"
 	files["go/cmd/api/kodata/index.html"] = "<p>hello</p>\n"
 	return files
@@ -41,6 +41,7 @@ func TestCapabilitiesAndKoPaths(t *testing.T) {
 		`go_image "image" in `+filepath.Join(root, "go/cmd/debug/BUILD.bazel")+":",
 		`    set binary_path = "/ko-app/debug"`,
 		"    not carried: linux_capabilities: cap_chown+ep: capabilities takes capability names, such as cap_net_bind_service; list the names",
+		"    not carried: linux_capabilities: 12: capabilities takes capability names, such as cap_net_bind_service; list the names",
 	)
 	if !strings.Contains(out.String(), "The images keep ko's paths (-ko_paths)") {
 		t.Errorf("output does not say the images keep ko's paths:\n%s", out.String())
@@ -128,4 +129,45 @@ func TestIgnoredKeysReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantLines(t, out.String(), "not carried: builds[0].goos (line 4): a GoReleaser build setting that ko does not use either")
+}
+
+// TestHelp checks that -help prints the flags and is no error.
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"-help"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, flag := range []string{"-ko_config", "-ko_paths", "-pin", "-digest", "-mode", "-repo_root"} {
+		if !strings.Contains(out.String(), flag) {
+			t.Errorf("-help does not list %s:\n%s", flag, out.String())
+		}
+	}
+}
+
+// TestWithoutModuleFiles checks what a repository without MODULE.bazel,
+// and one whose MODULE.bazel has no go_deps, are told.
+func TestWithoutModuleFiles(t *testing.T) {
+	t.Setenv("BUILD_WORKSPACE_DIRECTORY", "")
+	files := map[string]string{}
+	for k, v := range koRepository {
+		files[k] = v
+	}
+	files["go/go.mod"] = "module example.com/mono\n\ngo 1.24\n\nrequire github.com/tsenart/vegeta/v12 v12.11.1\n"
+	files["go/.ko.yaml"] = "baseImageOverrides:\n  github.com/tsenart/vegeta/v12: ubuntu:latest\n"
+	root := writeRepository(t, files)
+	var out bytes.Buffer
+	if err := run([]string{"-mode", "print", "-ko_config", filepath.Join(root, "go/.ko.yaml")}, &out); err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, out.String(), `    not carried: use_repo(go_deps, "com_github_tsenart_vegeta_v12"): MODULE.bazel has no go_deps extension, `+
+		`which makes the repositories of the modules go.mod requires: add go_deps = use_extension("@gazelle//:extensions.bzl", "go_deps") and go_deps.from_file(go_mod = "//:go.mod")`)
+
+	delete(files, "MODULE.bazel")
+	files["WORKSPACE"] = ""
+	root = writeRepository(t, files)
+	out.Reset()
+	if err := run([]string{"-mode", "print", "-ko_config", filepath.Join(root, "go/.ko.yaml")}, &out); err != nil {
+		t.Fatal(err)
+	}
+	wantLines(t, out.String(), "The repository has no MODULE.bazel; add to it:", `use_repo(goimage, "chainguard_static", "ubuntu")`)
 }

@@ -188,6 +188,11 @@ func TestKnativeServingVegeta(t *testing.T) {
 	p.config, p.text = "", "baseImageOverrides:\n  github.com/tsenart/vegeta/v12: ubuntu:latest\n"
 	root, _ = migrateProject(t, p)
 	wantAttrs(t, filepath.Join(root, "BUILD.bazel"), "vegeta_image", map[string]string{"binary": "@com_github_tsenart_vegeta_v12//:v12"})
+
+	// With ko's paths: ko names the binary after its import path.
+	root, _ = migrateProject(t, p, "-ko_paths")
+	wantAttrs(t, filepath.Join(root, "BUILD.bazel"), "vegeta_image", map[string]string{"binary_path": "/ko-app/v12", "data_path": "/var/run/ko"})
+	wantAttrs(t, filepath.Join(root, "cmd/activator/BUILD.bazel"), "image", map[string]string{"binary_path": "/ko-app/activator"})
 }
 
 // TestDependencyBinaryIsGazelles runs Gazelle on a module laid out as
