@@ -55,6 +55,7 @@ func TestLdflags(t *testing.T) {
 		want    wantBuild
 	}{
 		{"strip", []string{"-s -w"}, wantBuild{GcLinkopts: []string{"-s", "-w"}}},
+		{"whole flags from a template", []string{"-s", "{{ .Env.LDFLAGS }}"}, wantBuild{GcLinkopts: []string{"-s"}, Notes: []Note{notCarried("{{.Env.LDFLAGS}}", "the template gives link flags only when ko builds")}}},
 		{"strip, one a line", []string{"-s", "-w"}, wantBuild{GcLinkopts: []string{"-s", "-w"}}},
 		{"-X", []string{"-X main.version=1.2.3", "-X=example.com/mono/version.Commit=abc", "--X 'main.say=hello world'"}, wantBuild{
 			XDefs: map[string]string{"main.version": "1.2.3", "example.com/mono/version.Commit": "abc", "main.say": "hello world"},

@@ -1,20 +1,28 @@
 // Package komigrate turns a ko configuration (.ko.yaml) into the
-// directives of the goimage Gazelle language and the attributes of rules_go's
-// go_binary, so that a repository built with ko gets the same images from
-// go_image:
+// directives of the goimage Gazelle language, the attributes of rules_go's
+// go_binary and of go_image, and the base images of MODULE.bazel, so that
+// a repository built with ko gets the same images from go_image:
 //
-//   - defaultBaseImage becomes "# gazelle:goimage_base" in the BUILD file
-//     of the Go module's root folder;
-//   - each baseImageOverrides entry becomes "# gazelle:goimage_base" in the
-//     BUILD file of the package it names;
+//   - defaultBaseImage, or ko's own default base when there is none (as ko
+//     reads it, KO_DEFAULTBASEIMAGE first), becomes "# gazelle:goimage_base"
+//     in the BUILD file of the Go module's root folder;
+//   - each baseImageOverrides entry of a package of the module becomes
+//     "# gazelle:goimage_base" in the BUILD file of the package; one of a
+//     main package of a required module becomes a go_image of the
+//     go_binary go_deps' repository has for it (dependency.go);
 //   - defaultPlatforms becomes "# gazelle:goimage_platforms" at the root;
 //   - each builds entry (with defaultFlags, defaultLdflags and defaultEnv
 //     where it has none of its own) becomes attributes of the go_binary of
-//     its main package: x_defs, gotags, gc_goopts, gc_linkopts, race. What
-//     has no equivalent is reported, with why, never dropped silently.
+//     its main package: x_defs, gotags, gc_goopts, gc_linkopts, race; its
+//     linux_capabilities become the capabilities of its go_image;
+//   - with Plan.KoPaths, the go_image rules get ko's binary_path and
+//     data_path (image.go).
 //
-// Each image reference becomes a base repository of the goimage module
-// extension, "@<name>//:image", which the plan lists for MODULE.bazel.
+// The configuration is read strictly (keys.go): a key ko does not read is
+// an error naming it and its line; what has no equivalent is reported,
+// with why, never dropped silently. Each image reference becomes a base
+// repository of the goimage module extension, "@<name>//:image", which is
+// merged into MODULE.bazel (modulefile.go).
 package komigrate
 
 import (

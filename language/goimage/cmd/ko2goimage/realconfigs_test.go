@@ -278,7 +278,15 @@ func TestSigstoreRekor(t *testing.T) {
 		mains:  []string{"cmd/rekor-server", "cmd/rekor-cli", "cmd/backfill-index"},
 	}
 	root, out := migrateProject(t, p)
-	t.Log(out)
+	for _, want := range []string{
+		"    not carried: -tags {{ .Env.GIT_HASH }}: only x_defs take values known when building; gotags cannot\n",
+		"    not carried: {{.Env.LDFLAGS}}: the template gives link flags only when ko builds",
+		"    nothing to carry: CGO_ENABLED=0: go_image builds its binary as pure Go, without cgo\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
 	for _, cmd := range []string{"rekor-server", "rekor-cli", "backfill-index"} {
 		wantAttrs(t, filepath.Join(root, "cmd", cmd, "BUILD.bazel"), "image", map[string]string{"base": "@distroless_static_debian12_nonroot//:image"})
 		wantIn(t, filepath.Join(root, "cmd", cmd, "BUILD.bazel"), "    # keep: from the ko build\n    gc_linkopts = [\n        \"-extldflags\",\n        \"-static\",\n    ],\n")
