@@ -54,6 +54,10 @@ func editModule(repoRoot string, p *Plan) (*ModuleEdit, error) {
 	m := &ModuleEdit{Edit: Edit{Path: path, Content: data, Original: data}}
 	proxies := bzlmod.Proxies(f, goimageExtension, "goimage", false)
 	if len(proxies) == 0 {
+		// A dev_dependency use is one still: declaring another breaks the file.
+		proxies = bzlmod.Proxies(f, goimageExtension, "goimage", true)
+	}
+	if len(proxies) == 0 {
 		proxies = []string{"goimage"}
 		f.Stmt = append(f.Stmt, parseStmts(fmt.Sprintf("goimage = use_extension(%q, \"goimage\")\n", goimageExtension))...)
 	}

@@ -90,3 +90,25 @@ bazel_dep(name = "rules_go", version = "0.59.0")
 		t.Errorf("a second run changed MODULE.bazel:\n%s", got)
 	}
 }
+
+// TestModuleMergeDevDependency checks that a goimage extension used as a
+// dev_dependency is used too, not declared again.
+func TestModuleMergeDevDependency(t *testing.T) {
+	t.Setenv("BUILD_WORKSPACE_DIRECTORY", "")
+	files := map[string]string{}
+	for k, v := range koRepository {
+		files[k] = v
+	}
+	files["MODULE.bazel"] = "module(name = \"mono\")\n\ngoimage = use_extension(\"@rules_goimage//rules:extensions.bzl\", \"goimage\", dev_dependency = True)\n"
+	root := writeRepository(t, files)
+	if err := run([]string{"-ko_config", filepath.Join(root, "go/.ko.yaml")}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	content := readFile(t, filepath.Join(root, "MODULE.bazel"))
+	if n := strings.Count(content, "goimage = use_extension("); n != 1 {
+		t.Errorf("MODULE.bazel declares goimage %d times:\n%s", n, content)
+	}
+	if !strings.Contains(content, `use_repo(goimage, "distroless_static_nonroot", "distroless_base_debug")`) {
+		t.Errorf("MODULE.bazel lacks the use_repo:\n%s", content)
+	}
+}
