@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	bzl "github.com/bazelbuild/buildtools/build"
 )
@@ -31,6 +32,9 @@ func (c *Changes) editDependencies(repoRoot string, p *Plan) error {
 	changed := false
 	for _, d := range p.Dependencies {
 		e := ImageEdit{Path: c.Files[i].Path, For: fmt.Sprintf("baseImageOverrides[%q]", d.Key), Rule: d.Name}
+		if _, vendored := dependencyPath(strings.TrimPrefix(d.Key, "ko://")); vendored {
+			e.Note = fmt.Sprintf("the key names the vendored copy of %s, which go_deps provides from the module %s", d.ImportPath, d.Module)
+		}
 		r := findImage(f, d)
 		if r == nil {
 			r = bzl.NewRule(&bzl.CallExpr{X: &bzl.Ident{Name: "go_image"}, ForceMultiLine: true})

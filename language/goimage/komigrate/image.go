@@ -21,6 +21,7 @@ type ImageEdit struct {
 	For     string // what asks for it: "ko build api", "baseImageOverrides[...]"; "" for ko's paths alone
 	Created bool   // the migration writes the go_image
 	Problem string // why nothing is carried: the package has no go_image yet
+	Note    string // how the migration read ko's setting, when it is not as written
 	Attrs   []AttrEdit
 }
 

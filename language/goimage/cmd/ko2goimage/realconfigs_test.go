@@ -166,7 +166,10 @@ func TestKnativeServingVegeta(t *testing.T) {
 	root, out := migrateProject(t, p)
 	wantLines(t, out,
 		`baseImageOverrides["knative.dev/serving/vendor/github.com/tsenart/vegeta/v12"]: created go_image "vegeta_image" in `+filepath.Join(root, "BUILD.bazel")+":",
+		"    the key names the vendored copy of github.com/tsenart/vegeta/v12, which go_deps provides from the module github.com/tsenart/vegeta/v12",
 		`    set binary = "@com_github_tsenart_vegeta_v12//:v12"`,
+		`    set goimage.pull(name = "chainguard_static") of cgr.dev/chainguard/static`,
+		"        ko's default base: the ko configuration names none",
 		`    set base = "@ubuntu//:image"`,
 		`    use_repo(go_deps, "com_github_tsenart_vegeta_v12"): the repositories of the dependencies' go_binary rules`,
 	)

@@ -11,10 +11,6 @@ import (
 // report tells what the migration did or would do, and what is left to
 // the user: MODULE.bazel, the workspace status script and a Gazelle run.
 func report(out io.Writer, p *komigrate.Plan, c *komigrate.Changes, written bool) {
-	if len(p.Packages) == 0 && len(p.Builds) == 0 {
-		fmt.Fprintln(out, "The ko configuration has no base image settings and no builds: nothing to migrate.")
-		return
-	}
 	for _, v := range p.FromEnv {
 		fmt.Fprintf(out, "from the environment, over the ko configuration, as ko reads it: %s\n", v)
 	}
@@ -135,6 +131,9 @@ func reportImages(out io.Writer, edits []komigrate.ImageEdit, written bool) {
 		default:
 			fmt.Fprintf(out, "%sgo_image %q in %s:\n", what, e.Rule, e.Path)
 		}
+		if e.Note != "" {
+			fmt.Fprintf(out, "    %s\n", e.Note)
+		}
 		reportAttrs(out, "go_image", e.Attrs, written)
 	}
 }
@@ -167,6 +166,9 @@ func reportModule(out io.Writer, m *komigrate.ModuleEdit, written bool) {
 			fmt.Fprintf(out, "    already set goimage.pull(name = %q)\n", pe.Base.Name)
 		case komigrate.AttrKept:
 			fmt.Fprintf(out, "    kept goimage.pull(name = %q) of %s, as MODULE.bazel has it; ko used %s\n", pe.Base.Name, pe.Kept, pe.Base.Image)
+		}
+		if pe.Base.KoDefault {
+			fmt.Fprintln(out, "        ko's default base: the ko configuration names none")
 		}
 		if pe.State != komigrate.AttrKept && pe.Base.Digest == "" {
 			fmt.Fprintf(out, "        not pinned: the digest to pin prints with %s%s:%s\n", komigrate.DigestCommand, pe.Base.Image, pe.Base.Tag)
