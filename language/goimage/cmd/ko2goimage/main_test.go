@@ -80,6 +80,9 @@ func TestPrintModeWritesNothing(t *testing.T) {
 	if got := readFile(t, filepath.Join(root, "go/BUILD.bazel")); got != koRepository["go/BUILD.bazel"] {
 		t.Errorf("print mode changed go/BUILD.bazel:\n%s", got)
 	}
+	if got := readFile(t, filepath.Join(root, "MODULE.bazel")); got != koRepository["MODULE.bazel"] {
+		t.Errorf("print mode changed MODULE.bazel:\n%s", got)
+	}
 	if _, err := os.Stat(filepath.Join(root, "go/cmd/debug/BUILD.bazel")); !os.IsNotExist(err) {
 		t.Errorf("print mode created go/cmd/debug/BUILD.bazel")
 	}
