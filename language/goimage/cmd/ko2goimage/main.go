@@ -40,7 +40,7 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("ko2goimage", flag.ContinueOnError)
 	koConfig := fs.String("ko_config", ".ko.yaml", "the ko configuration, relative to the folder ko2goimage runs in")
 	repoRoot := fs.String("repo_root", "", "the repository root (default: the Bazel workspace, or found from the go.mod)")
-	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files; print: print the changes, make none")
+	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files and MODULE.bazel; print: print the changes, make none")
 	pin := fs.Bool("pin", false, "ask the registries for the digests of the tags ko used, to pin them in MODULE.bazel")
 	koPaths := fs.Bool("ko_paths", false, "keep ko's paths in the images: the binary at /ko-app/<name>, the data at /var/run/ko (binary_path, data_path)")
 	digest := fs.String("digest", "", "print the digest an image tag points to now, and do nothing else")
