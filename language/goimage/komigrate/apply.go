@@ -18,15 +18,23 @@ var buildFileNames = []string{"BUILD.bazel", "BUILD"}
 
 // Edit is the new content of one BUILD file.
 type Edit struct {
-	Path    string // absolute
-	Content []byte
-	Created bool
+	Path     string // absolute
+	Content  []byte
+	Original []byte // the file as it is; nil when Created
+	Created  bool
 }
 
-// Changes is what a migration does to the BUILD files.
+// Changed says whether writing the edit changes the file.
+func (e Edit) Changed() bool { return e.Created || !bytes.Equal(e.Content, e.Original) }
+
+// Changes is what a migration does to the BUILD files and MODULE.bazel.
 type Changes struct {
-	Files  []Edit      // Files[i] is the BUILD file of Plan.Packages[i]; the files only builds change follow
+	// Files[i] is the BUILD file of Plan.Packages[i], changed or not; the
+	// other files the migration changes follow.
+	Files  []Edit
 	Builds []BuildEdit // Builds[i] is what Plan.Builds[i] does to its go_binary
+	Images []ImageEdit // what the migration does to go_image rules
+	Module *ModuleEdit // MODULE.bazel; nil when the repository has none
 }
 
 // Edits computes the BUILD files of the plan's packages under repoRoot with
@@ -50,50 +58,61 @@ func Edits(repoRoot string, p *Plan) (*Changes, error) {
 			return nil, err
 		}
 	}
+	if err := c.editImages(repoRoot, p); err != nil {
+		return nil, err
+	}
+	if err := c.editDependencies(repoRoot, p); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.Module, err = editModule(repoRoot, p); err != nil {
+		return nil, err
+	}
+	// Only the files of the plan's packages are listed unchanged.
+	c.Files = append(c.Files[:len(p.Packages)], slices.DeleteFunc(c.Files[len(p.Packages):], func(e Edit) bool { return !e.Changed() })...)
 	return c, nil
+}
+
+// fileIn returns the index in c.Files of the BUILD file of the package
+// folder dir, reading it first when no edit has it yet. found is false
+// when the folder has no BUILD file.
+func (c *Changes) fileIn(dir string) (i int, found bool, err error) {
+	if i := slices.IndexFunc(c.Files, func(e Edit) bool { return filepath.Dir(e.Path) == dir }); i >= 0 {
+		return i, true, nil
+	}
+	e, found, err := readBuildFile(dir)
+	if err != nil || !found {
+		return -1, found, err
+	}
+	c.Files = append(c.Files, e)
+	return len(c.Files) - 1, true, nil
 }
 
 // editBuild sets a build's attributes on the go_binary in the BUILD file
 // of its main package, as the directives left it.
 func (c *Changes) editBuild(repoRoot string, b *Build) error {
-	dir := filepath.Join(repoRoot, filepath.FromSlash(b.Dir))
-	info, err := os.Stat(dir)
-	if err == nil && info.Mode().IsRegular() {
-		// As in ko, main may name the source file of the main function.
-		dir = filepath.Dir(dir)
-	} else if err != nil {
-		return fmt.Errorf("ko build %s: main package folder %s: not found", b.ID, dir)
+	dir, err := mainFolder(repoRoot, b)
+	if err != nil {
+		return err
 	}
 	if !b.hasAttrs() {
 		c.Builds = append(c.Builds, BuildEdit{Build: b})
 		return nil
 	}
-	i := slices.IndexFunc(c.Files, func(e Edit) bool { return filepath.Dir(e.Path) == dir })
-	var e Edit
-	if i >= 0 {
-		e = c.Files[i]
-	} else {
-		var found bool
-		if e, found, err = readBuildFile(dir); err != nil {
-			return err
-		}
-		if !found {
-			c.Builds = append(c.Builds, BuildEdit{Build: b, Path: e.Path, Problem: "the package has no BUILD file; run Gazelle first (bazel run //:gazelle), then ko2goimage again"})
-			return nil
-		}
+	i, found, err := c.fileIn(dir)
+	if err != nil {
+		return err
 	}
-	content, be, err := editGoBinary(e.Path, e.Content, b)
+	if !found {
+		c.Builds = append(c.Builds, BuildEdit{Build: b, Path: filepath.Join(dir, buildFileNames[0]), Problem: "the package has no BUILD file; run Gazelle first (bazel run //:gazelle), then ko2goimage again"})
+		return nil
+	}
+	content, be, err := editGoBinary(c.Files[i].Path, c.Files[i].Content, b)
 	if err != nil {
 		return err
 	}
 	c.Builds = append(c.Builds, be)
-	switch {
-	case i >= 0:
-		c.Files[i].Content = content
-	case !bytes.Equal(content, e.Content):
-		e.Content = content
-		c.Files = append(c.Files, e)
-	}
+	c.Files[i].Content = content
 	return nil
 }
 
@@ -103,7 +122,7 @@ func readBuildFile(dir string) (Edit, bool, error) {
 	for _, n := range buildFileNames {
 		data, err := os.ReadFile(filepath.Join(dir, n))
 		if err == nil {
-			return Edit{Path: filepath.Join(dir, n), Content: data}, true, nil
+			return Edit{Path: filepath.Join(dir, n), Content: data, Original: data}, true, nil
 		}
 		if !os.IsNotExist(err) {
 			return Edit{}, false, fmt.Errorf("reading the BUILD file: %w", err)
@@ -152,6 +171,9 @@ func setDirective(content []byte, d Directive) []byte {
 // place, so that no BUILD file is ever half-written.
 func Write(edits []Edit) error {
 	for _, e := range edits {
+		if !e.Changed() {
+			continue
+		}
 		tmp := e.Path + ".ko2goimage.tmp"
 		if err := os.WriteFile(tmp, e.Content, 0o644); err != nil {
 			return fmt.Errorf("writing %s: %w", e.Path, err)

@@ -91,6 +91,12 @@ var gazelleMerges = []string{"gc_goopts", "gc_linkopts"}
 
 // set sets an attribute the go_binary does not have.
 func (e *BuildEdit) set(r *bzl.Rule, name string, value bzl.Expr) {
+	e.Attrs = append(e.Attrs, setAttr(r, name, value))
+}
+
+// setAttr sets an attribute the rule does not have, and says what it did:
+// a value the user set that differs stays.
+func setAttr(r *bzl.Rule, name string, value bzl.Expr) AttrEdit {
 	a := AttrEdit{Name: name, Value: oneLine(value)}
 	switch own := r.Attr(name); {
 	case own == nil:
@@ -103,7 +109,7 @@ func (e *BuildEdit) set(r *bzl.Rule, name string, value bzl.Expr) {
 	default:
 		a.State, a.Kept = AttrKept, oneLine(own)
 	}
-	e.Attrs = append(e.Attrs, a)
+	return a
 }
 
 // setXDefs adds ko's x_defs entries the go_binary does not have.

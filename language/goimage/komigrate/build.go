@@ -3,6 +3,7 @@ package komigrate
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +20,8 @@ type Build struct {
 	GcGoopts   []string          // from -gcflags
 	GcLinkopts []string          // from the other ldflags that mean the same to rules_go
 	Race       bool              // from -race
+
+	Capabilities []string // from linux_capabilities: the go_image's capabilities
 
 	Notes []Note // the settings that are not attributes, in the order ko has them
 }
@@ -57,10 +60,11 @@ func newBuild(i int, kb KoBuild, c *KoConfig, koDir string) (Build, error) {
 	if b.Dir == "." {
 		b.Dir = ""
 	}
-	cgo := b.addEnv(orDefault(kb.Env, c.DefaultEnv))
+	cgo := b.addEnv(orDefault(kb.Env, stringList(c.DefaultEnv)))
 	t := &templates{}
 	b.addFlags(orDefault(kb.Flags, c.DefaultFlags), cgo, t)
 	b.addLdflags(orDefault(kb.Ldflags, c.DefaultLdflags), t)
+	b.addCapabilities(kb.LinuxCapabilities)
 	return b, nil
 }
 
@@ -310,5 +314,21 @@ func splitQuoted(s string) ([]string, error) {
 		}
 		fields = append(fields, s[:end])
 		s = s[end:]
+	}
+}
+
+var capabilityName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+// addCapabilities carries ko's linux_capabilities to the go_image's
+// capabilities, lower-case, as ko's configuration spells them
+// (cap_net_bind_service or net_bind_service). ko also takes numbers and
+// cap_from_text(3) clauses (cap_chown+ep), which name no capability alone.
+func (b *Build) addCapabilities(caps []string) {
+	for _, c := range caps {
+		if !capabilityName.MatchString(c) {
+			b.notCarried("linux_capabilities: "+c, "capabilities takes capability names, such as cap_net_bind_service; list the names")
+			continue
+		}
+		b.Capabilities = append(b.Capabilities, strings.ToLower(c))
 	}
 }

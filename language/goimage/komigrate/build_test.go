@@ -55,6 +55,7 @@ func TestLdflags(t *testing.T) {
 		want    wantBuild
 	}{
 		{"strip", []string{"-s -w"}, wantBuild{GcLinkopts: []string{"-s", "-w"}}},
+		{"whole flags from a template", []string{"-s", "{{ .Env.LDFLAGS }}"}, wantBuild{GcLinkopts: []string{"-s"}, Notes: []Note{notCarried("{{.Env.LDFLAGS}}", "the template gives link flags only when ko builds")}}},
 		{"strip, one a line", []string{"-s", "-w"}, wantBuild{GcLinkopts: []string{"-s", "-w"}}},
 		{"-X", []string{"-X main.version=1.2.3", "-X=example.com/mono/version.Commit=abc", "--X 'main.say=hello world'"}, wantBuild{
 			XDefs: map[string]string{"main.version": "1.2.3", "example.com/mono/version.Commit": "abc", "main.say": "hello world"},
@@ -240,7 +241,7 @@ func TestDefaults(t *testing.T) {
 	c := &KoConfig{
 		DefaultFlags:   flagList{"-tags=default"},
 		DefaultLdflags: stringList{"-s"},
-		DefaultEnv:     stringList{"CGO_ENABLED=1"},
+		DefaultEnv:     flagList{"CGO_ENABLED=1"},
 	}
 	b, err := newBuild(0, KoBuild{Flags: flagList{"-race"}, Ldflags: stringList{"-w"}}, c, "")
 	if err != nil {
@@ -291,7 +292,7 @@ func TestNewPlanBuilds(t *testing.T) {
 			{ID: "second", Main: "cmd/app/", Ldflags: stringList{"-w"}},
 		},
 		DefaultLdflags: stringList{"-s -w"},
-		DefaultEnv:     stringList{"CGO_ENABLED=0"},
+		DefaultEnv:     flagList{"CGO_ENABLED=0"},
 	}
 	p, err := NewPlan(c, Layout{ModulePath: "example.com/mono", ModuleDir: "go", KoDir: "go"})
 	if err != nil {

@@ -1,20 +1,28 @@
 // Package komigrate turns a ko configuration (.ko.yaml) into the
-// directives of the goimage Gazelle language and the attributes of rules_go's
-// go_binary, so that a repository built with ko gets the same images from
-// go_image:
+// directives of the goimage Gazelle language, the attributes of rules_go's
+// go_binary and of go_image, and the base images of MODULE.bazel, so that
+// a repository built with ko gets the same images from go_image:
 //
-//   - defaultBaseImage becomes "# gazelle:goimage_base" in the BUILD file
-//     of the Go module's root folder;
-//   - each baseImageOverrides entry becomes "# gazelle:goimage_base" in the
-//     BUILD file of the package it names;
+//   - defaultBaseImage, or ko's own default base when there is none (as ko
+//     reads it, KO_DEFAULTBASEIMAGE first), becomes "# gazelle:goimage_base"
+//     in the BUILD file of the Go module's root folder;
+//   - each baseImageOverrides entry of a package of the module becomes
+//     "# gazelle:goimage_base" in the BUILD file of the package; one of a
+//     main package of a required module becomes a go_image of the
+//     go_binary go_deps' repository has for it (dependency.go);
 //   - defaultPlatforms becomes "# gazelle:goimage_platforms" at the root;
 //   - each builds entry (with defaultFlags, defaultLdflags and defaultEnv
 //     where it has none of its own) becomes attributes of the go_binary of
-//     its main package: x_defs, gotags, gc_goopts, gc_linkopts, race. What
-//     has no equivalent is reported, with why, never dropped silently.
+//     its main package: x_defs, gotags, gc_goopts, gc_linkopts, race; its
+//     linux_capabilities become the capabilities of its go_image;
+//   - with Plan.KoPaths, the go_image rules get ko's binary_path and
+//     data_path (image.go).
 //
-// Each image reference becomes a base repository of the goimage module
-// extension, "@<name>//:image", which the plan lists for MODULE.bazel.
+// The configuration is read strictly (keys.go): a key ko does not read is
+// an error naming it and its line; what has no equivalent is reported,
+// with why, never dropped silently. Each image reference becomes a base
+// repository of the goimage module extension, "@<name>//:image", which is
+// merged into MODULE.bazel (modulefile.go).
 package komigrate
 
 import (
@@ -25,26 +33,45 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// KoConfig holds the settings of a .ko.yaml that the migration reads.
+// KoConfig holds the settings of a .ko.yaml.
 type KoConfig struct {
-	DefaultBaseImage   string            `yaml:"defaultBaseImage"`
-	BaseImageOverrides map[string]string `yaml:"baseImageOverrides"`
-	DefaultPlatforms   []string          `yaml:"defaultPlatforms"`
-	Builds             []KoBuild         `yaml:"builds"`
-	DefaultFlags       flagList          `yaml:"defaultFlags"`
-	DefaultLdflags     stringList        `yaml:"defaultLdflags"`
-	DefaultEnv         stringList        `yaml:"defaultEnv"`
+	DefaultBaseImage   string
+	BaseImageOverrides map[string]string
+	DefaultPlatforms   []string
+	Builds             []KoBuild
+	DefaultFlags       flagList
+	DefaultLdflags     stringList
+	DefaultEnv         flagList
+
+	// Ignored are the keys of builds entries that ko reads and does not
+	// use, the GoReleaser settings it lists for reference: the migration
+	// reports them.
+	Ignored []IgnoredKey
+	// FromEnv are the KO_ variables that set a value over the file, as ko
+	// reads them: "KO_DEFAULTBASEIMAGE=gcr.io/distroless/static".
+	FromEnv []string
+	// DefaultBaseImageSet says whether defaultBaseImage is in the file or
+	// the environment; without it, ko builds on its own default.
+	DefaultBaseImageSet bool
 }
 
 // KoBuild is one entry of ko's builds: how ko runs go build for the main
 // package at Dir/Main. An empty Flags, Ldflags or Env takes ko's default.
 type KoBuild struct {
-	ID      string     `yaml:"id"`
-	Dir     string     `yaml:"dir"`
-	Main    string     `yaml:"main"`
-	Flags   flagList   `yaml:"flags"`
-	Ldflags stringList `yaml:"ldflags"`
-	Env     stringList `yaml:"env"`
+	ID                string
+	Dir               string
+	Main              string
+	Flags             flagList
+	Ldflags           stringList
+	Env               stringList
+	LinuxCapabilities flagList
+}
+
+// IgnoredKey is a key ko reads and does not use.
+type IgnoredKey struct {
+	Key  string // builds[2].goos
+	Line int
+	Why  string
 }
 
 // stringList is a YAML list of strings, or one string for a list of one,
@@ -81,15 +108,25 @@ func decodeList(n *yaml.Node, l *[]string, split func(string) []string) error {
 	return n.Decode(l)
 }
 
-// ReadKoConfig reads a .ko.yaml file.
+// ReadKoConfig reads a .ko.yaml file. Every key must be one ko reads;
+// another is an error naming it and its line, so that no setting is
+// dropped without a word. As ko (viper, mapstructure) does, keys match
+// whatever their case.
 func ReadKoConfig(path string) (*KoConfig, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the ko configuration: %w", err)
 	}
-	var c KoConfig
-	if err := yaml.Unmarshal(data, &c); err != nil {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("reading the ko configuration %s: %w", path, err)
 	}
-	return &c, nil
+	c := &KoConfig{}
+	if len(doc.Content) == 0 {
+		return c, nil
+	}
+	if err := decodeKeys(path, doc.Content[0], "the ko configuration", topKeys, c); err != nil {
+		return nil, fmt.Errorf("reading the ko configuration: %w", err)
+	}
+	return c, nil
 }

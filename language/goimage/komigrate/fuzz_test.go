@@ -16,6 +16,8 @@ func FuzzKoConfig(f *testing.F) {
 	f.Add([]byte("defaultPlatforms: all\n"))
 	f.Add([]byte("builds:\n- id: foo\n  dir: .\n  main: ./foobar/foo\n  env:\n  - GOPRIVATE=git.internal.example.com\n  - CGO_ENABLED=1\n  flags:\n  - -tags\n  - netgo\n  - -race\n  - -gcflags=-N -l\n  ldflags:\n  - -s -w\n  - -extldflags \"-static\"\n  - -X main.version={{.Env.VERSION}}\n  - -X 'main.commit={{ .Git.FullCommit }}'\n"))
 	f.Add([]byte("defaultEnv: [FOO=foo]\ndefaultFlags: -v -trimpath\ndefaultLdflags: -s -X main.ts={{.Timestamp}}\nbuilds:\n- id: bar\n  dir: ./bar\n  main: .\n- main: cmd/x/main.go\n  ldflags: '{{if .Git.IsDirty}}-X main.dirty=yes{{end}}'\n"))
+	f.Add([]byte("baseImageOverrides:\n  example.com/app/vendor/github.com/tsenart/vegeta/v12: ubuntu:latest\n  ko://github.com/x/y/cmd/z: alpine\nbuilds:\n- ID: a\n  Main: ./cmd/a\n  linux_capabilities: cap_net_bind_service chown+ep 12\n  goos: [linux]\n"))
+	f.Add([]byte("defaultbaseimage: ''\nunknown: 1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(t.TempDir(), ".ko.yaml")
 		os.WriteFile(path, data, 0o644)
@@ -26,7 +28,7 @@ func FuzzKoConfig(f *testing.F) {
 			}
 			return
 		}
-		p, err := NewPlan(c, Layout{ModulePath: "example.com/app", ModuleDir: "app", KoDir: "app/deploy"})
+		p, err := NewPlan(c, Layout{ModulePath: "example.com/app", ModuleDir: "app", KoDir: "app/deploy", Requires: []string{"github.com/tsenart/vegeta/v12", "github.com/x/y"}})
 		if err != nil {
 			return
 		}

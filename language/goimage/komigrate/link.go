@@ -49,6 +49,9 @@ func (b *Build) addLdflags(ldflags []string, t *templates) {
 		}
 		setting := t.show(showArgs(opts))
 		switch {
+		case name == "" && hasMark(args[i]):
+			b.notCarried(setting, "the template gives link flags only when ko builds; only x_defs take values known when building, "+
+				"so list the flags it gives here, or set them as x_defs from a workspace status key")
 		case name == "":
 			b.notCarried(setting, "not a linker flag")
 		case slices.Contains(linkFlagsWithValue, name) && !hasValue:

@@ -18,15 +18,25 @@ func (p *Plan) PinDigests(ctx context.Context) error {
 		if b.Digest != "" {
 			continue
 		}
-		ref, err := name.NewTag(b.Image + ":" + b.Tag)
+		digest, err := TagDigest(ctx, b.Image+":"+b.Tag)
 		if err != nil {
-			return fmt.Errorf("pinning %s:%s: %w", b.Image, b.Tag, err)
+			return fmt.Errorf("pinning %w; without -pin the digest is left for bazel to show", err)
 		}
-		desc, err := remote.Head(ref, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain))
-		if err != nil {
-			return fmt.Errorf("pinning %s: %w; without -pin the digest is left for bazel to show", ref, err)
-		}
-		p.Bases[i].Digest = desc.Digest.String()
+		p.Bases[i].Digest = digest
 	}
 	return nil
+}
+
+// TagDigest asks the registry for the digest a tag points to now, with
+// docker's credentials.
+func TagDigest(ctx context.Context, tag string) (string, error) {
+	ref, err := name.NewTag(tag)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", tag, err)
+	}
+	desc, err := remote.Head(ref, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", ref, err)
+	}
+	return desc.Digest.String(), nil
 }

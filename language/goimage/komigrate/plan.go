@@ -18,13 +18,25 @@ type Plan struct {
 	Bases    []Base              // in the order the ko configuration names them
 	Builds   []Build             // in the order of ko's builds, one per main package
 	Defaults []string            // the defaultFlags, defaultLdflags and defaultEnv that are set
+
+	// Dependencies are the main packages of other modules that ko builds
+	// on the bases baseImageOverrides gives them.
+	Dependencies []Dependency
+	// KoPaths asks for ko's paths in the images: binary_path and data_path.
+	KoPaths bool
+	// ModulePath and ModuleDir are the Go module's, from the Layout.
+	ModulePath, ModuleDir string
+	// Ignored and FromEnv are the KoConfig's, for the report.
+	Ignored []IgnoredKey
+	FromEnv []string
 }
 
 // Layout says where a ko configuration is in the repository.
 type Layout struct {
-	ModulePath string // the Go module whose go.mod is in the .ko.yaml's folder or above it
-	ModuleDir  string // the go.mod's folder, slash-separated, relative to the repository root; "" is the root
-	KoDir      string // the .ko.yaml's folder, where ko runs: builds' dir and main are relative to it
+	ModulePath string   // the Go module whose go.mod is in the .ko.yaml's folder or above it
+	ModuleDir  string   // the go.mod's folder, slash-separated, relative to the repository root; "" is the root
+	KoDir      string   // the .ko.yaml's folder, where ko runs: builds' dir and main are relative to it
+	Requires   []string // the module paths go.mod requires: baseImageOverrides may name their main packages
 }
 
 // PackageDirectives are the directives of one package's BUILD file.
@@ -42,6 +54,9 @@ type Base struct {
 	Image  string // the image reference without tag or digest
 	Tag    string // the tag ko used, when the reference had no digest
 	Digest string // sha256:..., from the reference or pinned by PinDigests
+	// KoDefault says that ko used it because the configuration names no
+	// base: KoDefaultBaseImage.
+	KoDefault bool
 }
 
 // Label is the label directives use for the base.
@@ -50,31 +65,45 @@ func (b Base) Label() string { return "@" + b.Name + "//:image" }
 // NewPlan computes the migration of a ko configuration.
 func NewPlan(c *KoConfig, l Layout) (*Plan, error) {
 	modulePath, moduleDir := l.ModulePath, l.ModuleDir
-	p := &Plan{}
+	p := &Plan{ModulePath: modulePath, ModuleDir: moduleDir, Ignored: c.Ignored, FromEnv: c.FromEnv}
 	byDir := map[string][]Directive{}
-	if c.DefaultBaseImage != "" {
-		b, err := p.base(c.DefaultBaseImage)
-		if err != nil {
-			return nil, fmt.Errorf("defaultBaseImage: %w", err)
-		}
-		byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_base", b.Label()})
+	ref := c.DefaultBaseImage
+	if !c.DefaultBaseImageSet {
+		ref = KoDefaultBaseImage
 	}
-	if len(c.DefaultPlatforms) > 0 {
-		if slices.Contains(c.DefaultPlatforms, "all") {
+	b, err := p.base(ref)
+	if err != nil {
+		return nil, fmt.Errorf("defaultBaseImage: %w", err)
+	}
+	if !c.DefaultBaseImageSet {
+		p.Bases[len(p.Bases)-1].KoDefault = true
+	}
+	byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_base", b.Label()})
+	platforms := koPlatforms(c.DefaultPlatforms)
+	if len(platforms) > 0 {
+		if slices.Contains(platforms, "all") {
 			return nil, fmt.Errorf("defaultPlatforms: %q has no equivalent: list the platforms, such as linux/amd64 and linux/arm64", "all")
 		}
-		byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_platforms", strings.Join(c.DefaultPlatforms, " ")})
+		byDir[moduleDir] = append(byDir[moduleDir], Directive{"goimage_platforms", strings.Join(platforms, " ")})
 	}
-	for _, importPath := range slices.Sorted(maps.Keys(c.BaseImageOverrides)) {
-		dir, err := packageDir(strings.TrimPrefix(importPath, "ko://"), modulePath, moduleDir)
+	for _, key := range slices.Sorted(maps.Keys(c.BaseImageOverrides)) {
+		b, err := p.base(c.BaseImageOverrides[key])
+		if err != nil {
+			return nil, fmt.Errorf("baseImageOverrides[%q]: %w", key, err)
+		}
+		importPath, vendored := dependencyPath(strings.TrimPrefix(key, "ko://"))
+		if !vendored {
+			if dir, ok := packageDir(importPath, modulePath, moduleDir); ok {
+				byDir[dir] = append(byDir[dir], Directive{"goimage_base", b.Label()})
+				continue
+			}
+		}
+		d, err := newDependency(key, importPath, l, b, platforms)
 		if err != nil {
 			return nil, fmt.Errorf("baseImageOverrides: %w", err)
 		}
-		b, err := p.base(c.BaseImageOverrides[importPath])
-		if err != nil {
-			return nil, fmt.Errorf("baseImageOverrides[%q]: %w", importPath, err)
-		}
-		byDir[dir] = append(byDir[dir], Directive{"goimage_base", b.Label()})
+		d.Name = p.uniqueImageName(d.Name)
+		p.Dependencies = append(p.Dependencies, d)
 	}
 	for _, dir := range slices.Sorted(maps.Keys(byDir)) {
 		p.Packages = append(p.Packages, PackageDirectives{dir, byDir[dir]})
@@ -114,15 +143,24 @@ func (p *Plan) addBuilds(c *KoConfig, koDir string) error {
 }
 
 // packageDir is the repository folder of a package of the module.
-func packageDir(importPath, modulePath, moduleDir string) (string, error) {
+func packageDir(importPath, modulePath, moduleDir string) (string, bool) {
 	if importPath == modulePath {
-		return moduleDir, nil
+		return moduleDir, true
 	}
 	rel, ok := strings.CutPrefix(importPath, modulePath+"/")
 	if !ok {
-		return "", fmt.Errorf("%q is not a package of the module %s", importPath, modulePath)
+		return "", false
 	}
-	return path.Join(moduleDir, rel), nil
+	return path.Join(moduleDir, rel), true
+}
+
+// koPlatforms reads platforms as ko does: one entry may list several,
+// separated by commas (ko v0.19, build.WithPlatforms).
+func koPlatforms(platforms []string) []string {
+	if len(platforms) == 1 {
+		return strings.Split(platforms[0], ",")
+	}
+	return platforms
 }
 
 // base returns the base repository for an image reference, adding it to

@@ -18,6 +18,7 @@ type migration struct {
 	modulePath string
 	moduleDir  string // slash-separated, relative to repoRoot
 	koDir      string // the .ko.yaml's folder, slash-separated, relative to repoRoot
+	requires   []string
 }
 
 func locate(koConfig, repoRoot string) (*migration, error) {
@@ -38,8 +39,16 @@ func locate(koConfig, repoRoot string) (*migration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the Go module: %w", err)
 	}
-	if m.modulePath = modfile.ModulePath(data); m.modulePath == "" {
+	mf, err := modfile.ParseLax(goMod, data, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading the Go module: %w", err)
+	}
+	if mf.Module == nil || mf.Module.Mod.Path == "" {
 		return nil, fmt.Errorf("%s has no module line", goMod)
+	}
+	m.modulePath = mf.Module.Mod.Path
+	for _, r := range mf.Require {
+		m.requires = append(m.requires, r.Mod.Path)
 	}
 	m.repoRoot = repoRoot
 	if m.repoRoot == "" {
@@ -67,7 +76,7 @@ func locate(koConfig, repoRoot string) (*migration, error) {
 }
 
 func (m *migration) layout() komigrate.Layout {
-	return komigrate.Layout{ModulePath: m.modulePath, ModuleDir: m.moduleDir, KoDir: m.koDir}
+	return komigrate.Layout{ModulePath: m.modulePath, ModuleDir: m.moduleDir, KoDir: m.koDir, Requires: m.requires}
 }
 
 // findUp returns the path of the file name in dir or the nearest folder

@@ -5,8 +5,13 @@
 // their go_binary rules where rules_go has an equivalent, and prints what
 // MODULE.bazel needs for the bases and what could not be carried, with why:
 //
-//	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- [-ko_config .ko.yaml] [-mode fix|print] [-pin]
+//	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- [-ko_config .ko.yaml] [-mode fix|print] [-pin] [-ko_paths]
 //	bazel run //:gazelle
+//	bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- -digest IMAGE:TAG
+//
+// As ko does, it reads KO_DEFAULTBASEIMAGE, KO_DEFAULTPLATFORMS and the
+// other KO_ variables of the configuration's keys over the file, and
+// builds on ko's default base when neither names one.
 //
 // The Go module is the one whose go.mod is in the folder of the .ko.yaml or
 // above it; the repository root is the workspace bazel runs in, or else
@@ -15,6 +20,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,10 +40,23 @@ func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("ko2goimage", flag.ContinueOnError)
 	koConfig := fs.String("ko_config", ".ko.yaml", "the ko configuration, relative to the folder ko2goimage runs in")
 	repoRoot := fs.String("repo_root", "", "the repository root (default: the Bazel workspace, or found from the go.mod)")
-	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files; print: print the changes, make none")
+	mode := fs.String("mode", "fix", "fix: rewrite the BUILD files and MODULE.bazel; print: print the changes, make none")
 	pin := fs.Bool("pin", false, "ask the registries for the digests of the tags ko used, to pin them in MODULE.bazel")
-	if err := fs.Parse(args); err != nil {
+	koPaths := fs.Bool("ko_paths", false, "keep ko's paths in the images: the binary at /ko-app/<name>, the data at /var/run/ko (binary_path, data_path)")
+	digest := fs.String("digest", "", "print the digest an image tag points to now, and do nothing else")
+	fs.SetOutput(out)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		return nil // the usage is printed
+	} else if err != nil {
 		return err
+	}
+	if *digest != "" {
+		d, err := komigrate.TagDigest(context.Background(), *digest)
+		if err != nil {
+			return fmt.Errorf("asking the registry for the digest of %w", err)
+		}
+		fmt.Fprintln(out, d)
+		return nil
 	}
 	if *mode != "fix" && *mode != "print" {
 		return fmt.Errorf("-mode %q: use fix or print", *mode)
@@ -50,10 +69,14 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := c.ApplyEnv(os.LookupEnv); err != nil {
+		return fmt.Errorf("reading ko's variables: %w", err)
+	}
 	plan, err := komigrate.NewPlan(c, m.layout())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.koConfig, err)
 	}
+	plan.KoPaths = *koPaths
 	if *pin {
 		if err := plan.PinDigests(context.Background()); err != nil {
 			return err
@@ -64,7 +87,11 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	if *mode == "fix" {
-		if err := komigrate.Write(changes.Files); err != nil {
+		files := changes.Files
+		if changes.Module != nil {
+			files = append(files, changes.Module.Edit)
+		}
+		if err := komigrate.Write(files); err != nil {
 			return err
 		}
 	}

@@ -42,13 +42,13 @@ func TestMigrationThenGazelle(t *testing.T) {
 	for _, want := range []string{
 		"set in " + filepath.Join(root, "go/BUILD.bazel"),
 		"created " + filepath.Join(root, "go/cmd/debug/BUILD.bazel"),
-		`name = "distroless_static_nonroot"`,
-		`use_repo(goimage, "distroless_static_nonroot", "distroless_base_debug")`,
+		"set in " + filepath.Join(root, "MODULE.bazel"),
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output does not contain %q:\n%s", want, out.String())
 		}
 	}
+	t.Logf("MODULE.bazel:\n%s", readFile(t, filepath.Join(root, "MODULE.bazel")))
 
 	langs := []language.Language{golang.NewLanguage(), goimage.NewLanguage()}
 	if err := update.Run(context.Background(), langs, root, nil); err != nil {
@@ -79,6 +79,9 @@ func TestPrintModeWritesNothing(t *testing.T) {
 	}
 	if got := readFile(t, filepath.Join(root, "go/BUILD.bazel")); got != koRepository["go/BUILD.bazel"] {
 		t.Errorf("print mode changed go/BUILD.bazel:\n%s", got)
+	}
+	if got := readFile(t, filepath.Join(root, "MODULE.bazel")); got != koRepository["MODULE.bazel"] {
+		t.Errorf("print mode changed MODULE.bazel:\n%s", got)
 	}
 	if _, err := os.Stat(filepath.Join(root, "go/cmd/debug/BUILD.bazel")); !os.IsNotExist(err) {
 		t.Errorf("print mode created go/cmd/debug/BUILD.bazel")

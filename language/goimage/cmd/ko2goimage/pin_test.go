@@ -50,8 +50,17 @@ func TestPinDigests(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("    # ko used the tag \"v1\", which pointed to this digest.\n    image = %q,\n    digest = %q,\n", host+"/team/base", digest.String())
-	if !strings.Contains(out.String(), want) {
-		t.Errorf("output does not contain\n%s\n%s", want, out.String())
+	if module := readFile(t, filepath.Join(root, "MODULE.bazel")); !strings.Contains(module, want) {
+		t.Errorf("MODULE.bazel does not contain\n%s\n%s", want, module)
+	}
+
+	// The command the comments of unpinned bases name prints the same.
+	out.Reset()
+	if err := run([]string{"-digest", tag.String()}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != digest.String()+"\n" {
+		t.Errorf("-digest %s printed %q, want %q", tag, out.String(), digest.String()+"\n")
 	}
 
 	files["go/.ko.yaml"] = "defaultBaseImage: " + host + "/team/base:missing\n"
@@ -100,5 +109,29 @@ func startRegistry(t *testing.T) string {
 		if time.Now().After(deadline) {
 			t.Fatalf("docker-registry did not answer on %s within 20s:\n%s", host, logs.String())
 		}
+	}
+}
+
+// TestPinKoDefault checks that -pin asks the registry for ko's default
+// base when the configuration names none: it pins it, or, on a machine
+// that reaches no registry but its own, fails naming it.
+func TestPinKoDefault(t *testing.T) {
+	t.Setenv("BUILD_WORKSPACE_DIRECTORY", "")
+	t.Setenv("KO_DEFAULTBASEIMAGE", "")
+	files := map[string]string{}
+	for k, v := range koRepository {
+		files[k] = v
+	}
+	files["go/.ko.yaml"] = "builds:\n- main: ./cmd/api\n"
+	root := writeRepository(t, files)
+	err := run([]string{"-pin", "-ko_config", filepath.Join(root, "go/.ko.yaml")}, &bytes.Buffer{})
+	switch {
+	case err == nil:
+		want := "    # ko used the tag \"latest\", which pointed to this digest.\n    image = \"cgr.dev/chainguard/static\",\n    digest = \"sha256:"
+		if module := readFile(t, filepath.Join(root, "MODULE.bazel")); !strings.Contains(module, want) {
+			t.Errorf("MODULE.bazel does not pin ko's default base:\n%s", module)
+		}
+	case !strings.Contains(err.Error(), "pinning cgr.dev/chainguard/static:latest"):
+		t.Errorf("error %v, want one naming ko's default base", err)
 	}
 }
