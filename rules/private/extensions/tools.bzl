@@ -15,6 +15,7 @@ has no bzl_library for the reference docs of the public extension.
 load("@gazelle//internal:go_repository.bzl", "go_repository")
 load("@go_host_compatible_sdk_label//:defs.bzl", "HOST_COMPATIBLE_SDK")
 load("//rules/private:repositories/assembler_deps.bzl", "ASSEMBLER_MODULES")
+load("//rules/private:repositories/rules_go_compat.bzl", "rules_go_compat")
 load("//rules/private:repositories/tools.bzl", _goimage_tools_repository = "goimage_tools")
 
 def _goimage_tools_impl(module_ctx):
@@ -27,7 +28,9 @@ def _goimage_tools_impl(module_ctx):
             # Imports resolve to the repositories of this list, which
             # Gazelle names as the repositories above are named.
             build_config = Label("//rules/private:repositories/assembler_repos.star"),
+            build_file_proto_mode = "disable",
         )
+    rules_go_compat(name = "io_bazel_rules_go")
     _goimage_tools_repository(name = "goimage_tools", go_sdk_root = HOST_COMPATIBLE_SDK)
     return module_ctx.extension_metadata(reproducible = True)
 
