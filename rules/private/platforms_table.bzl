@@ -16,3 +16,17 @@ RULES_GO_PLATFORMS = {
     "linux/riscv64": "linux_riscv64",
     "linux/s390x": "linux_s390x",
 }
+
+# Image platform to the spelling it is compared in (Normalize): "linux/arm64" and "linux/arm64/v8" are one.
+NORMALIZED_PLATFORMS = {
+    "linux/386": "linux/386",
+    "linux/amd64": "linux/amd64",
+    "linux/arm": "linux/arm/v7",
+    "linux/arm/v7": "linux/arm/v7",
+    "linux/arm64": "linux/arm64/v8",
+    "linux/arm64/v8": "linux/arm64/v8",
+    "linux/mips64le": "linux/mips64le",
+    "linux/ppc64le": "linux/ppc64le",
+    "linux/riscv64": "linux/riscv64",
+    "linux/s390x": "linux/s390x",
+}

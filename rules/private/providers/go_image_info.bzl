@@ -21,6 +21,7 @@ turns this into the assembler's arguments.""",
         "tarball": "File or None: the image as one tarball that is both an OCI layout and a Docker archive (`manifest.json`).",
         "digest": "File or None: a text file holding the digest of the image's manifest (or index), `sha256:...`.",
         "platforms": "list of strings: the platforms the image is for, `os/arch[/variant]`; empty when unknown.",
+        "declared_as": "string: how the user declared the image, such as `goimage.pull(name = \"distroless\", image = \"...\")`, for messages; empty for images rules build.",
         "base_repository": "string: a registry repository that holds this image's base layers, so a push to the same registry can mount them instead of uploading; empty when unknown.",
     },
 )

@@ -3,27 +3,22 @@
 Regenerate with: go run ./tools/assembler/gen
 """
 
-# Module path to the name go_deps gives its repository. Most are indirect
-# dependencies, which a module cannot name in use_repo without a warning, so
-# the repositories are found next to GO_DEPS_ANCHOR, as Gazelle finds its own.
-ASSEMBLER_DEPS = {
-    "github.com/docker/cli": "com_github_docker_cli",
-    "github.com/docker/docker-credential-helpers": "com_github_docker_docker_credential_helpers",
-    "github.com/google/go-containerregistry": "com_github_google_go_containerregistry",
-    "github.com/klauspost/compress": "com_github_klauspost_compress",
-    "github.com/opencontainers/go-digest": "com_github_opencontainers_go_digest",
-    "github.com/opencontainers/image-spec": "com_github_opencontainers_image_spec",
-    "github.com/secure-systems-lab/go-securesystemslib": "com_github_secure_systems_lab_go_securesystemslib",
-    "github.com/sirupsen/logrus": "com_github_sirupsen_logrus",
-    "golang.org/x/crypto": "org_golang_x_crypto",
-    "golang.org/x/mod": "org_golang_x_mod",
-    "golang.org/x/sync": "org_golang_x_sync",
-    "golang.org/x/sys": "org_golang_x_sys",
-    "gopkg.in/yaml.v3": "in_gopkg_yaml_v3",
+# Repository name to the module it holds, at the version and go.sum hash
+# this module's go.mod selects. The goimage_tools extension makes one
+# repository of each: a graph of the assembler's own, apart from the go_deps
+# graph of the module that uses rules_goimage.
+ASSEMBLER_MODULES = {
+    "com_github_docker_cli": struct(importpath = "github.com/docker/cli", version = "v29.7.2+incompatible", sum = "h1:dlkwallR8XqfeVnA2ELEhdwvb4lsSwuB4IgsG8Q9cLY="),
+    "com_github_docker_docker_credential_helpers": struct(importpath = "github.com/docker/docker-credential-helpers", version = "v0.9.3", sum = "h1:gAm/VtF9wgqJMoxzT3Gj5p4AqIjCBS4wrsOh9yRqcz8="),
+    "com_github_google_go_containerregistry": struct(importpath = "github.com/google/go-containerregistry", version = "v0.22.1", sum = "h1:RZuuSYhTvlDvtsK+NkutoCZ//C0X2ebLK8X8l3ULs84="),
+    "com_github_klauspost_compress": struct(importpath = "github.com/klauspost/compress", version = "v1.20.4", sum = "h1:dD0v/bvxtjCBqQu6sx1TNWkalEY5lNTIe+HY9w8TeNI="),
+    "com_github_opencontainers_go_digest": struct(importpath = "github.com/opencontainers/go-digest", version = "v1.0.0", sum = "h1:apOUWs51W5PlhuyGyz9FCeeBIOUDA/6nW8Oi/yOhh5U="),
+    "com_github_opencontainers_image_spec": struct(importpath = "github.com/opencontainers/image-spec", version = "v1.1.1", sum = "h1:y0fUlFfIZhPF1W537XOLg0/fcx6zcHCJwooC2xJA040="),
+    "com_github_secure_systems_lab_go_securesystemslib": struct(importpath = "github.com/secure-systems-lab/go-securesystemslib", version = "v0.9.1", sum = "h1:nZZaNz4DiERIQguNy0cL5qTdn9lR8XKHf4RUyG1Sx3g="),
+    "com_github_sirupsen_logrus": struct(importpath = "github.com/sirupsen/logrus", version = "v1.9.4", sum = "h1:TsZE7l11zFCLZnZ+teH4Umoq5BhEIfIzfRDZ1Uzql2w="),
+    "in_gopkg_yaml_v3": struct(importpath = "gopkg.in/yaml.v3", version = "v3.0.1", sum = "h1:fxVm/GzAzEWqLHuvctI91KS9hhNmmWOoWu0XTYJS7CA="),
+    "org_golang_x_crypto": struct(importpath = "golang.org/x/crypto", version = "v0.40.0", sum = "h1:r4x+VvoG5Fm+eJcxMaY8CQM7Lb0l1lsmjGBQ6s8BfKM="),
+    "org_golang_x_mod": struct(importpath = "golang.org/x/mod", version = "v0.39.0", sum = "h1:UF5zwQdCRRUpHfyPwr7d4UrGiVeldIsogtzWVnczL74="),
+    "org_golang_x_sync": struct(importpath = "golang.org/x/sync", version = "v0.22.0", sum = "h1:SZjpbeLmrCk4xhRSZFNZW5gFUeCeFgjekvI/+gfScek="),
+    "org_golang_x_sys": struct(importpath = "golang.org/x/sys", version = "v0.47.0", sum = "h1:o7XGOvZQCADBQQ4Y7VNq2dRWQR7JmOUW8Kxx4ZsNgWs="),
 }
-
-# A go_deps repository this module names in use_repo.
-GO_DEPS_ANCHOR = "com_github_google_go_containerregistry"
-
-# The assembler's main package, built in GOPATH mode over those modules.
-ASSEMBLER_PACKAGE = "github.com/rules-goimage/rules_goimage/tools/assembler"

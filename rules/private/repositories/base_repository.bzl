@@ -41,11 +41,12 @@ def import_base(rctx, *, what, source, platforms, environment = {}):
     rctx.delete("import.json")
     return metadata
 
-def write_build_file(rctx, *, metadata, digest = "", repository = ""):
+def write_build_file(rctx, *, what, metadata, digest = "", repository = ""):
     """Writes the BUILD file that makes `:image` of the imported layout.
 
     Args:
       rctx: the repository context.
+      what: names the base as the user declared it, for messages.
       metadata: what import_base returned.
       digest: the digest the user pinned; default: the base's own.
       repository: the registry repository it came from, "" for local bases.
@@ -63,6 +64,7 @@ goimage_base(
     digest = {digest},
     platforms = {platforms},
     repository = {repository},
+    declared_as = {what},
     visibility = ["//visibility:public"],
 )
 """.format(
@@ -73,6 +75,7 @@ goimage_base(
         digest = repr(digest or metadata["digest"]),
         platforms = repr([i["platform"] for i in metadata["images"]]),
         repository = repr(repository),
+        what = repr(what),
     ))
 
 def _blob_path(digest):

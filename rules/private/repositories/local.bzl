@@ -22,13 +22,14 @@ def _source(rctx):
 
 def _goimage_local_impl(rctx):
     source = _source(rctx)
+    what = "goimage.local(name = \"{}\")".format(rctx.original_name)
     metadata = import_base(
         rctx,
-        what = "goimage.local(name = \"{}\")".format(rctx.original_name),
+        what = what,
         source = str(source),
         platforms = rctx.attr.platforms,
     )
-    write_build_file(rctx, metadata = metadata)
+    write_build_file(rctx, what = what, metadata = metadata)
 
 goimage_local = repository_rule(
     implementation = _goimage_local_impl,

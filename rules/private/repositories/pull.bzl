@@ -23,7 +23,7 @@ def _goimage_pull_impl(rctx):
         source = image + "@" + digest if digest else image,
         platforms = rctx.attr.platforms,
     )
-    write_build_file(rctx, metadata = metadata, digest = digest, repository = metadata["repository"])
+    write_build_file(rctx, what = what, metadata = metadata, digest = digest, repository = metadata["repository"])
 
 goimage_pull = repository_rule(
     implementation = _goimage_pull_impl,

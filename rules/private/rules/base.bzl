@@ -21,6 +21,7 @@ def _goimage_base_impl(ctx):
             digest = digest,
             platforms = ctx.attr.platforms,
             base_repository = ctx.attr.repository,
+            declared_as = ctx.attr.declared_as,
         ),
     ]
 
@@ -38,6 +39,7 @@ it is not meant to be written by hand.""",
         "fs_indexes": attr.label_list(doc = "The indexes of each image's file system (`fsindex/<manifest hex>.json`), which the checks of the images built on the base read.", allow_files = True),
         "digest": attr.string(doc = "The digest of the image or index the layout holds."),
         "platforms": attr.string_list(doc = "The platforms the layout holds an image for."),
+        "declared_as": attr.string(doc = "The base as the module declared it, such as `goimage.local(name = \"company_base\")`, for messages."),
         "repository": attr.string(doc = "The registry repository the base came from, for mounting its blobs on push; empty for local bases."),
     },
 )

@@ -13,6 +13,7 @@ load("//rules/private:aspects/base_import.bzl", "base_import_aspect", "import_im
 load("//rules/private:healthcheck_options.bzl", "HEALTHCHECK_OPTIONS")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
+load("//rules/private:rules/base_platforms.bzl", "check_base_platforms")
 load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
 load("//rules/private:transitions.bzl", "image_platforms_transition")
@@ -210,7 +211,9 @@ def _base(ctx, assembler):
     if not ctx.attr.base:
         return None
     if GoImageInfo in ctx.attr.base:
-        return ctx.attr.base[GoImageInfo]
+        base = ctx.attr.base[GoImageInfo]
+        check_base_platforms(base, ctx.attr.platforms)
+        return base
 
     # A source file (a checked-in tarball): aspects do not apply to files.
     return import_image(ctx, assembler = assembler, target = ctx.attr.base, name = "_{}/base".format(ctx.label.name))

@@ -3,9 +3,10 @@
 //
 //   - rules/private/platforms_table.bzl: the supported image platforms
 //     (package platform);
-//   - rules/private/repositories/assembler_deps.bzl: the Go modules the
-//     assembler is built from, which the goimage module extension compiles
-//     it with to fetch and import base images.
+//   - rules/private/repositories/assembler_deps.bzl and assembler_repos.star:
+//     the Go modules the assembler and ko2goimage are built from (version and
+//     go.sum hash), which the goimage_tools extension makes repositories of,
+//     apart from the go_deps graph of the module that uses rules_goimage.
 //
 // Run it from the repository root after changing either:
 //

@@ -24,6 +24,13 @@ RULES_GO_PLATFORMS = {
 	for _, t := range targets {
 		fmt.Fprintf(&b, "    %q: %q,\n", t.Image, t.RulesGo)
 	}
+	b.WriteString("}\n\n")
+	b.WriteString("# Image platform to the spelling it is compared in (Normalize): \"linux/arm64\" and \"linux/arm64/v8\" are one.\n")
+	b.WriteString("NORMALIZED_PLATFORMS = {\n")
+	for _, t := range targets {
+		p, _ := Parse(t.Image)
+		fmt.Fprintf(&b, "    %q: %q,\n", t.Image, String(Normalize(p)))
+	}
 	b.WriteString("}\n")
 	return b.String()
 }
