@@ -27,13 +27,23 @@ PIDFILE=$RUN/docker.pid
 LOGFILE=$RUN/dockerd.log
 BRIDGE=${GOIMAGE_DOCKER_BRIDGE:-goimage0}
 BIP=${GOIMAGE_DOCKER_BIP:-10.199.28.1/24}
-PACKAGES="docker.io docker-cli containerd ca-certificates"
+# docker-buildx: BuildKit's attestations, as `docker buildx build` stores them.
+PACKAGES="docker.io docker-cli docker-buildx containerd ca-certificates"
 
 # shellcheck source=tools/debian_mirror.sh
 . "$PROJECT/tools/debian_mirror.sh"
 
 ensure_chroot() {
-  [ -e "$ROOT/.goimage-docker-ready" ] && return 0
+  if [ -e "$ROOT/.goimage-docker-ready" ]; then
+    [ "$(cat "$ROOT/.goimage-docker-ready")" = "$PACKAGES" ] && return 0
+    log "installing $PACKAGES into $ROOT"
+    # shellcheck disable=SC2086 # a list of package names
+    { chroot "$ROOT" apt-get update && chroot "$ROOT" env DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y --no-install-recommends $PACKAGES; } >>"$ROOT.log" 2>&1 || {
+      log "installing packages failed; see $ROOT.log"; exit 1; }
+    echo "$PACKAGES" >"$ROOT/.goimage-docker-ready"
+    return 0
+  fi
   mkdir -p "$(dirname "$ROOT")"
   exec 9>"$ROOT.lock"
   flock 9
@@ -64,7 +74,7 @@ ensure_chroot() {
   }
   rm -rf "$ROOT"
   mv "$tmp" "$ROOT"
-  touch "$ROOT/.goimage-docker-ready"
+  echo "$PACKAGES" >"$ROOT/.goimage-docker-ready"
   flock -u 9
 }
 
