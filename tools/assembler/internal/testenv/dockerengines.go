@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,4 +63,20 @@ func orDefault(host string) string {
 		return "the default socket"
 	}
 	return host
+}
+
+// Buildx returns docker-buildx of the containerd-store engine's chroot
+// (tools/docker-containerd.sh installs it), which runs standalone, or skips
+// the test (fails it under CI).
+func Buildx(t testing.TB) string {
+	t.Helper()
+	root := os.Getenv("GOIMAGE_DOCKER_ROOT")
+	if root == "" {
+		root = "/opt/goimage-docker"
+	}
+	p := filepath.Join(root, "usr/libexec/docker/cli-plugins/docker-buildx")
+	if _, err := os.Stat(p); err != nil {
+		skipOrFail(t, "this test needs docker-buildx, which tools/docker-containerd.sh start installs in "+root+": "+err.Error())
+	}
+	return p
 }
