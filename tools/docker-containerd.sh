@@ -6,6 +6,7 @@
 #   tools/docker-containerd.sh start   create the engine if needed and start it
 #   tools/docker-containerd.sh stop    stop it (the chroot and its images stay)
 #   tools/docker-containerd.sh env     print DOCKER_HOST=... for it
+#   tools/docker-containerd.sh docker ARGS...   its own docker CLI (28)
 #
 # Once per machine (a few minutes) Debian's forky suite, which has docker.io 28
 # and containerd 2, is debootstrapped into $GOIMAGE_DOCKER_ROOT
@@ -33,6 +34,13 @@ PACKAGES="docker.io docker-cli docker-buildx containerd ca-certificates"
 # shellcheck source=tools/debian_mirror.sh
 . "$PROJECT/tools/debian_mirror.sh"
 
+# lock makes concurrent calls wait for each other (released at exit).
+lock() {
+  mkdir -p "$(dirname "$ROOT")"
+  exec 9>"$ROOT.lock"
+  flock 9
+}
+
 ensure_chroot() {
   if [ -e "$ROOT/.goimage-docker-ready" ]; then
     [ "$(cat "$ROOT/.goimage-docker-ready")" = "$PACKAGES" ] && return 0
@@ -44,10 +52,6 @@ ensure_chroot() {
     echo "$PACKAGES" >"$ROOT/.goimage-docker-ready"
     return 0
   fi
-  mkdir -p "$(dirname "$ROOT")"
-  exec 9>"$ROOT.lock"
-  flock 9
-  if [ -e "$ROOT/.goimage-docker-ready" ]; then flock -u 9; return 0; fi
   command -v debootstrap >/dev/null || {
     log "installing debootstrap"
     apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
@@ -75,7 +79,6 @@ ensure_chroot() {
   rm -rf "$ROOT"
   mv "$tmp" "$ROOT"
   echo "$PACKAGES" >"$ROOT/.goimage-docker-ready"
-  flock -u 9
 }
 
 running() {
@@ -134,7 +137,7 @@ start() {
     mkdir -p "$R$RUN"
     mount --bind "$RUN" "$R$RUN"
     exec chroot "$R" /usr/sbin/dockerd --config-file /etc/goimage-docker/daemon.json
-  ' sh "$ROOT" "$RUN" >"$LOGFILE" 2>&1 </dev/null &
+  ' sh "$ROOT" "$RUN" >"$LOGFILE" 2>&1 </dev/null 9>&- &
   local i
   for i in $(seq 1 120); do
     if [ -S "$SOCK" ] && docker_cli version >/dev/null 2>&1; then
@@ -173,9 +176,9 @@ docker_cli() {
 }
 
 case "${1:-}" in
-  install) ensure_chroot ;;
-  start) start ;;
-  stop) stop ;;
+  install) lock; ensure_chroot ;;
+  start) lock; start ;;
+  stop) lock; stop ;;
   env) echo "DOCKER_HOST=unix://$SOCK" ;;
   docker) shift; docker_cli "$@" ;;
   *) echo "usage: $0 start|stop|env|install|docker ARGS..." >&2; exit 2 ;;
