@@ -296,3 +296,23 @@ func loadDir(t *testing.T, dir string, o Options) error {
 	defer s.Close()
 	return Load(context.Background(), s, o)
 }
+
+// An image without names loads untagged: the engine knows it by its ID.
+func TestLoadUntagged(t *testing.T) {
+	for _, e := range engines()[:2] {
+		t.Run(e.name, func(t *testing.T) {
+			docker, keepsManifests := e.use(t)
+			img := platformImage(t, "amd64")
+			id := imageDigest(t, img, keepsManifests)
+			t.Cleanup(func() { exec.Command(docker, "rmi", "--force", id).Run() })
+			var stdout bytes.Buffer
+			if err := loadDir(t, writeLayout(t, img), Options{Stdout: &stdout}); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("docker load: %s", stdout.String())
+			if got := imageID(t, docker, id); got != id {
+				t.Errorf("loaded image ID %s, want %s", got, id)
+			}
+		})
+	}
+}
