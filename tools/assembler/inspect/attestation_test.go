@@ -15,7 +15,7 @@ import (
 // attestation manifests are described as attestations of their images, not
 // as images of platform unknown/unknown.
 func TestDescribeBuildKitAttestations(t *testing.T) {
-	docker, _ := testenv.DockerEngines()[1].Use(t)
+	docker, _ := testenv.ContainerdStore().Use(t)
 	buildx := testenv.Buildx(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "hello.txt"), []byte("hello\n"), 0o644); err != nil {

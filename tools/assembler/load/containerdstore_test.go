@@ -17,7 +17,7 @@ import (
 // other with the name it records and the fix; the image built on it loads
 // into the same engine by the digest that was built, with every tag, and runs.
 func TestSeedOnContainerdStore(t *testing.T) {
-	docker, _ := testenv.DockerEngines()[1].Use(t)
+	docker, _ := testenv.ContainerdStore().Use(t)
 	asm := testenv.Assembler(t)
 	src := testenv.PushSourceImage(t)
 	host, other := "linux/"+runtime.GOARCH, "linux/arm64"
@@ -75,7 +75,7 @@ func TestSeedOnContainerdStore(t *testing.T) {
 // unless told which platform to save (--platform), as the fix that the
 // assembler's missing-platform message gives says.
 func TestContainerdStoreSavesOtherPlatformsWithPlatform(t *testing.T) {
-	docker, _ := testenv.DockerEngines()[1].Use(t)
+	docker, _ := testenv.ContainerdStore().Use(t)
 	asm := testenv.Assembler(t)
 	src := testenv.PushSourceImage(t)
 	other := "arm64"

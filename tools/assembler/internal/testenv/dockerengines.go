@@ -25,7 +25,13 @@ type DockerEngine struct {
 // one, whichever image store it has, and a Docker >= 25 with the containerd
 // image store (tools/docker-containerd.sh start).
 func DockerEngines() []DockerEngine {
-	return []DockerEngine{{Name: "default"}, {Name: "containerd-store", Host: ContainerdDockerHost}}
+	return []DockerEngine{{Name: "default"}, ContainerdStore()}
+}
+
+// ContainerdStore is the Docker engine with the containerd image store that
+// tools/docker-containerd.sh starts.
+func ContainerdStore() DockerEngine {
+	return DockerEngine{Name: "containerd-store", Host: ContainerdDockerHost}
 }
 
 // Use points the docker command at the engine for the rest of the test
