@@ -21,7 +21,7 @@ type engine struct {
 	platform v1.Platform
 	// containerdStore is set for Docker with the containerd image store
 	// (Docker 25+ with the containerd-snapshotter feature, the default from
-	// Docker 29), which keeps manifests and indexes as loaded.
+	// Docker 29 for new installs), which keeps manifests and indexes as loaded.
 	containerdStore bool
 }
 
