@@ -9,7 +9,9 @@
 #     that architecture and its SBOM (sbom = True) pushed beside it;
 #   * with --stamp, tags and labels take workspace status values, and
 #     without it they stay as written;
-#   * :image.load loads into Docker, where the images run;
+#   * :image.load loads into Docker, where the images run, and into Docker 28
+#     with the containerd image store (e2e/containerd_store.sh), keeping the
+#     built digests;
 #   * a second workspace (e2e/pull, copied and filled in with this run's
 #     registries and digests) pulls the pushed images back with goimage.pull
 #     (by digest; without one it must be refused with the digest to pin), and
@@ -538,6 +540,9 @@ step_pull_with_tokens() {
   ok "goimage.pull of $TOKEN_REGISTRY/private/hello with a token for $USER_NAME"
 }
 
+# shellcheck source=e2e/containerd_store.sh
+. "$E2E/containerd_store.sh"
+
 main() {
   install_prerequisites
   step_build
@@ -548,6 +553,7 @@ main() {
   step_stamp
   step_release
   step_load
+  step_containerd_store
   step_auth
   step_token_push
   step_pull

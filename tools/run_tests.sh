@@ -64,6 +64,9 @@ install_image_tools() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
   fi
+  # A Docker 28 with the containerd image store, beside the machine's engine,
+  # for the load tests (see tools/docker-containerd.sh; it needs root).
+  [ "$(id -u)" != 0 ] || "$ROOT_DIR/tools/docker-containerd.sh" start
   go_tool ko "$KO" >/dev/null
   go_tool cosign "$COSIGN" >/dev/null
   PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"

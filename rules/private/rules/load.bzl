@@ -36,7 +36,9 @@ image_load = rule(
 
 The `go_image` macro creates one as `NAME.load`. The image is streamed into
 `docker load` (or `podman load`) without a temporary tarball. Of a
-multi-platform image, the engine's own platform is loaded.
+multi-platform image, the engine's own platform is loaded; Docker with the
+containerd image store (Docker 25+) gets the whole index, and keeps the
+digest that was built as the image's ID.
 
 Arguments after `--` override the target's: `--tag` (repeated; replaces
 `repo_tags`), `--engine docker|podman`, `--platform linux/arm64`.""",

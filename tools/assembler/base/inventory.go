@@ -46,6 +46,8 @@ type inventory struct {
 	// lazy leaves images unread until they are picked: for a registry, where
 	// each read is a request, and which holds every blob it lists.
 	lazy bool
+	// name is the name the base records for its image, for messages.
+	name string
 }
 
 // addIndex takes the images of idx, walking nested indexes once each.
@@ -64,6 +66,9 @@ func (inv *inventory) addIndex(idx v1.ImageIndex) error {
 
 func (inv *inventory) addNode(n store.Node) error {
 	d := n.Descriptor
+	if inv.name == "" {
+		inv.name = recordedName(n.Top)
+	}
 	switch {
 	case n.Missing != nil:
 		inv.missing = append(inv.missing, "index "+d.Digest.String())

@@ -5,9 +5,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // pick returns the one image of the inventory for want.
@@ -97,13 +99,13 @@ func (inv *inventory) absent(want v1.Platform) error {
 		}
 		return err
 	}
-	return &IncompleteError{Want: want, Cause: inv.lacks, Present: inv.present(), Missing: unique(inv.missing)}
+	return &IncompleteError{Want: want, Name: inv.name, Cause: inv.lacks, Present: inv.present(), Missing: unique(inv.missing)}
 }
 
 // empty explains a base without a single complete image.
 func (inv *inventory) empty() error {
 	if len(inv.missing) > 0 {
-		return &IncompleteError{Cause: inv.lacks, Missing: unique(inv.missing)}
+		return &IncompleteError{Name: inv.name, Cause: inv.lacks, Missing: unique(inv.missing)}
 	}
 	return fmt.Errorf("it holds no image")
 }
@@ -111,24 +113,53 @@ func (inv *inventory) empty() error {
 // IncompleteError reports a base that lists images whose blobs it lacks.
 type IncompleteError struct {
 	// Want is the platform asked for; empty when any would do.
-	Want    v1.Platform
+	Want v1.Platform
+	// Name is the name the base records for the image; empty when none.
+	Name    string
 	Cause   error
 	Present []string
 	Missing []string
 }
 
 func (e *IncompleteError) Error() string {
+	image := e.Name
+	if image == "" {
+		image = "IMAGE"
+	}
 	what := "it lacks the blobs of every image it lists"
-	hint := "docker pull --platform os/arch IMAGE"
+	want := "os/arch"
 	if e.Want.OS != "" {
 		what = fmt.Sprintf("its %s image is incomplete", platform.String(e.Want))
-		hint = fmt.Sprintf("docker pull --platform %s IMAGE", platform.String(e.Want))
+		want = platform.String(e.Want)
 	}
 	return fmt.Sprintf("%s: %v. Complete images in it: %s; listed but missing: %s. "+
 		"`docker save` on engines that use the containerd image store (Docker 25+), like `ctr image export`, "+
 		"lists every platform of an image but saves only the platforms that were pulled. "+
-		"Fix: run `%s` and save it again, or use the registry reference IMAGE@sha256:... as the base (goimage.pull)",
-		what, e.Cause, listOrNone(e.Present), listOrNone(e.Missing), hint)
+		"Fix: run `docker pull --platform %s %s` and save it again "+
+		"(`docker save --platform %s %s` when the engine's own platform was not pulled: docker save fails without it then), "+
+		"or use the registry reference %s@sha256:... as the base (goimage.pull)",
+		what, e.Cause, listOrNone(e.Present), listOrNone(e.Missing), want, image, want, image, repository(image))
+}
+
+// recordedName is the name a layout's index.json gives an image:
+// containerd's full name, or the reference name when it is a full one (not
+// only a tag).
+func recordedName(d v1.Descriptor) string {
+	if n := d.Annotations[store.AnnotationImageName]; n != "" {
+		return n
+	}
+	if n := d.Annotations["org.opencontainers.image.ref.name"]; strings.ContainsAny(n, "/:") {
+		return n
+	}
+	return ""
+}
+
+// repository is image without its tag, to name a digest reference after.
+func repository(image string) string {
+	if t, err := name.NewTag(image); err == nil {
+		return strings.TrimSuffix(image, ":"+t.TagStr())
+	}
+	return image
 }
 
 func (e *IncompleteError) Unwrap() error { return e.Cause }

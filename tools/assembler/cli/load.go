@@ -12,8 +12,9 @@ var loadUsage = verbUsage{
 	name:     "load",
 	synopsis: "--layout DIR [--tag NAME:TAG]... [--engine docker|podman] [--platform OS/ARCH]",
 	description: `Streams an image into the local container engine's 'load', without a temporary
-tarball. Of an image index, the engine's platform is loaded unless --platform
-says else.`,
+tarball, named with every tag. Of an image index, the engine's platform is
+loaded unless --platform says else; Docker with the containerd image store gets
+the whole index when no --platform is given, and knows it by its digest.`,
 }
 
 type loadFlags struct {

@@ -15,6 +15,15 @@ import (
 type printer struct {
 	w   io.Writer
 	err error
+	// name is the name the archive records for what is being described.
+	name string
+}
+
+func (p *printer) nameOr(fallback string) string {
+	if p.name != "" {
+		return p.name
+	}
+	return fallback
 }
 
 func (p *printer) line(depth int, format string, args ...any) {

@@ -51,6 +51,7 @@ func (p *printer) layout(s *store.Store) error {
 	for _, d := range m.Manifests {
 		if names := tagsOf(m.Manifests, d.Digest); !described[d.Digest] && len(names) > 0 {
 			p.line(1, "names       %s", strings.Join(names, ", "))
+			p.name = names[0]
 		}
 		if described[d.Digest] {
 			continue
@@ -83,14 +84,19 @@ func (p *printer) manifest(idx v1.ImageIndex, d v1.Descriptor, depth int) error 
 	switch {
 	case store.IsArtifact(d):
 		return p.artifact(idx, d, depth)
+	case isAttestation(d):
+		return p.attestation(idx, d, depth)
 	case d.MediaType.IsIndex():
 		return p.index(idx, d, depth)
 	case d.MediaType.IsImage():
 		img, err := idx.Image(d.Digest)
 		var missing *store.MissingBlobError
 		if errors.As(err, &missing) {
-			// As engines with the containerd image store save them: listed, not there.
-			p.line(depth, "image       %s %s: not in the archive (it lacks %s)", d.Digest, describePlatform(d), missing.Digest)
+			// As engines with the containerd image store save them: listed, not
+			// there. docker save needs --platform when the engine's own is one.
+			want := platformOrArch(d)
+			p.line(depth, "image       %s %s: not in the archive (it lacks %s); to add it: docker pull --platform %s %s, then save again (docker save --platform %s %s when the engine's own platform was not pulled)",
+				d.Digest, describePlatform(d), missing.Digest, want, p.nameOr("IMAGE"), want, p.nameOr("IMAGE"))
 			return nil
 		}
 		if err != nil {

@@ -1,11 +1,20 @@
 // Package load hands an image from an OCI layout to a local container
 // engine (docker or podman) through the engine's own `load` command.
 //
-// The image is streamed to `docker load` / `podman load` on stdin as a
-// Docker archive, written on the fly: no temporary tarball is ever written, so
-// a load costs one pass over the blobs. For an image index, the manifest for
-// the engine's platform is loaded (or the one asked for), since an engine's
-// image store holds one platform per name.
+// The image is streamed to `docker load` / `podman load` on stdin as the
+// tarball the assembler writes for a build (package output): an OCI image
+// layout and a Docker archive at once, written on the fly, so no temporary
+// tarball is ever written and a load costs one pass over the blobs. Each
+// engine reads the form it knows: Docker with the containerd image store
+// (Docker 25+) reads index.json and keeps the image's manifest, so the
+// loaded image's ID is the digest that was built, named with every tag;
+// engines with the classic image store read manifest.json and know the
+// image by its config digest.
+//
+// For an image index, the manifest for the engine's platform is loaded (or
+// the one asked for), since a classic engine's image store holds one
+// platform per name. An engine with the containerd image store, which holds
+// indexes, gets the whole index when no platform is asked for.
 package load
 
 import (
@@ -19,8 +28,8 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -49,59 +58,54 @@ func Load(ctx context.Context, s *store.Store, o Options) error {
 	if err != nil {
 		return err
 	}
-	img, err := pick(ctx, root, o)
+	tags, err := checkTags(o.Tags, root.Names)
 	if err != nil {
 		return err
 	}
-	refs, err := references(o.Tags, root.Names, img)
+	c, err := content(ctx, root, o)
 	if err != nil {
 		return err
 	}
-	return stream(ctx, o, refs)
+	c.Tags = tags
+	return stream(ctx, o, c)
 }
 
-// pick returns the image itself, or the manifest of an index that fits the
-// requested platform or the engine's.
-func pick(ctx context.Context, root *store.Root, o Options) (v1.Image, error) {
+// content is what is streamed: the image itself, the manifest of an index
+// that fits the requested platform or the engine's, or, for an engine with
+// the containerd image store and no platform asked for, the whole index.
+func content(ctx context.Context, root *store.Root, o Options) (output.Content, error) {
 	if root.Image != nil {
-		return root.Image, nil
+		return output.Content{Image: root.Image}, nil
 	}
 	want := o.Platform
 	if want == nil {
-		p, err := enginePlatform(ctx, o.Engine)
+		e, err := inspectEngine(ctx, o.Engine)
 		if err != nil {
-			return nil, err
+			return output.Content{}, err
 		}
-		want = p
+		if e.containerdStore {
+			// manifest.json, which such an engine does not read, still names
+			// the engine's platform.
+			return output.Content{Index: root.Index, DockerPlatform: &e.platform}, nil
+		}
+		want = &e.platform
 	}
-	return indexImage(root.Index, *want)
+	img, err := indexImage(root.Index, *want)
+	return output.Content{Image: img}, err
 }
 
-func references(tags, names []string, img v1.Image) (map[name.Reference]v1.Image, error) {
+// checkTags returns the names to load the image with: tags, or the layout's
+// names when none are given.
+func checkTags(tags, names []string) ([]string, error) {
 	if len(tags) == 0 {
 		tags = names
 	}
-	refs := map[name.Reference]v1.Image{}
 	for _, t := range tags {
-		tag, err := name.NewTag(t)
-		if err != nil {
+		if _, err := name.NewTag(t); err != nil {
 			return nil, fmt.Errorf("tag %q is not an image name such as example.com/app:dev: %w%s", t, err, stampHint(t))
 		}
-		refs[tag] = img
 	}
-	if len(refs) == 0 {
-		// An untagged image: the engine knows it by its ID only.
-		d, err := img.Digest()
-		if err != nil {
-			return nil, err
-		}
-		ref, err := name.NewDigest("untagged@" + d.String())
-		if err != nil {
-			return nil, err
-		}
-		refs[ref] = img
-	}
-	return refs, nil
+	return tags, nil
 }
 
 // stampHint explains a name that still holds a {KEY} placeholder.
@@ -112,9 +116,9 @@ func stampHint(t string) string {
 	return ""
 }
 
-// stream runs `<engine> load` and writes the Docker archive into its stdin
-// while it reads.
-func stream(ctx context.Context, o Options, refs map[name.Reference]v1.Image) error {
+// stream runs `<engine> load` and writes the tarball into its stdin while
+// it reads.
+func stream(ctx context.Context, o Options, c output.Content) error {
 	cmd := exec.CommandContext(ctx, o.Engine, "load")
 	cmd.Stdout, cmd.Stderr = o.Stdout, o.Stderr
 	stdin, err := cmd.StdinPipe()
@@ -124,7 +128,7 @@ func stream(ctx context.Context, o Options, refs map[name.Reference]v1.Image) er
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s load: %w", o.Engine, err)
 	}
-	writeErr := tarball.MultiRefWrite(refs, stdin)
+	writeErr := output.WriteArchive(ctx, stdin, c)
 	closeErr := stdin.Close()
 	waitErr := cmd.Wait()
 	switch {

@@ -19,8 +19,34 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
-// engines are the container engines Load supports.
-var engines = []string{"docker", "podman"}
+// testEngine is a container engine Load supports, as a test uses it.
+type testEngine struct {
+	name   string
+	docker *testenv.DockerEngine
+}
+
+// engines are the engines the tests load into: every Docker engine of
+// testenv (the default one and one with the containerd image store), and
+// podman.
+func engines() []testEngine {
+	var out []testEngine
+	for _, e := range testenv.DockerEngines() {
+		out = append(out, testEngine{name: "docker/" + e.Name, docker: &e})
+	}
+	return append(out, testEngine{name: "podman"})
+}
+
+// use points the test at the engine, or skips it (fails under CI) when the
+// engine is missing; it returns the command, and whether the engine keeps
+// manifests (Docker's containerd image store).
+func (e testEngine) use(t *testing.T) (cmd string, keepsManifests bool) {
+	t.Helper()
+	if e.docker != nil {
+		return e.docker.Use(t)
+	}
+	needEngine(t, e.name)
+	return e.name, false
+}
 
 // needEngine skips when the engine is not installed (fails under CI, which
 // installs podman) or does not answer.
@@ -126,64 +152,94 @@ func configID(t *testing.T, img v1.Image) string {
 	return h.String()
 }
 
+// imageDigest is the digest an engine knows a loaded image by: its manifest
+// digest, the one that was built, on an engine that keeps manifests; its
+// config digest elsewhere.
+func imageDigest(t *testing.T, img v1.Image, keepsManifests bool) string {
+	t.Helper()
+	if keepsManifests {
+		d, err := img.Digest()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.String()
+	}
+	return configID(t, img)
+}
+
+// Every engine names the image with every tag, and knows it by the digest
+// that was built where it keeps manifests.
 func TestLoadImage(t *testing.T) {
-	for _, engine := range engines {
-		t.Run(engine, func(t *testing.T) {
-			needEngine(t, engine)
-			tag := uniqueTag(t, engine)
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			engine, keepsManifests := e.use(t)
+			tags := []string{uniqueTag(t, engine), uniqueTag(t, engine)}
 			img := platformImage(t, "amd64")
 			var stdout bytes.Buffer
-			if err := loadDir(t, writeLayout(t, img), Options{Engine: engine, Tags: []string{tag}, Stdout: &stdout}); err != nil {
+			if err := loadDir(t, writeLayout(t, img), Options{Engine: engine, Tags: tags, Stdout: &stdout}); err != nil {
 				t.Fatal(err)
 			}
-			// podman qualifies a name without a registry with localhost/.
-			if !strings.Contains(stdout.String(), tag) {
-				t.Errorf("%s load said %q, want it to name %s", engine, stdout.String(), tag)
-			}
-			if got := imageID(t, engine, tag); got != configID(t, img) {
-				t.Errorf("loaded image ID %s, want the config digest %s", got, configID(t, img))
+			for _, tag := range tags {
+				// podman qualifies a name without a registry with localhost/.
+				if !strings.Contains(stdout.String(), tag) {
+					t.Errorf("%s load said %q, want it to name %s", engine, stdout.String(), tag)
+				}
+				if got, want := imageID(t, engine, tag), imageDigest(t, img, keepsManifests); got != want {
+					t.Errorf("%s: loaded image ID %s, want %s", tag, got, want)
+				}
 			}
 		})
 	}
 }
 
 func TestLoadUsesTheLayoutsNames(t *testing.T) {
-	needEngine(t, "docker")
-	tag := uniqueTag(t, "docker")
-	img := platformImage(t, "amd64")
-	if err := loadDir(t, writeLayout(t, img, tag), Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if got := imageID(t, "docker", tag); got != configID(t, img) {
-		t.Errorf("loaded image ID %s, want %s", got, configID(t, img))
-	}
-}
-
-func TestLoadIndexPicksThePlatform(t *testing.T) {
-	for _, engine := range engines {
-		t.Run(engine, func(t *testing.T) {
-			needEngine(t, engine)
-			testLoadIndexPicksThePlatform(t, engine)
+	for _, e := range engines()[:2] {
+		t.Run(e.name, func(t *testing.T) {
+			docker, keepsManifests := e.use(t)
+			tag := uniqueTag(t, docker)
+			img := platformImage(t, "amd64")
+			if err := loadDir(t, writeLayout(t, img, tag), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := imageID(t, docker, tag), imageDigest(t, img, keepsManifests); got != want {
+				t.Errorf("loaded image ID %s, want %s", got, want)
+			}
 		})
 	}
 }
 
-func testLoadIndexPicksThePlatform(t *testing.T, engine string) {
-	host, err := enginePlatform(context.Background(), engine)
+// An index loads as its engine platform's image, or the one asked for; an
+// engine with the containerd image store gets the whole index, known by
+// the index's digest, and still runs its own platform's image.
+func TestLoadIndexPicksThePlatform(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) {
+			engine, keepsManifests := e.use(t)
+			testLoadIndexPicksThePlatform(t, engine, keepsManifests)
+		})
+	}
+}
+
+func testLoadIndexPicksThePlatform(t *testing.T, engine string, keepsManifests bool) {
+	host, err := inspectEngine(context.Background(), engine)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if host.containerdStore != keepsManifests {
+		t.Errorf("inspectEngine says containerd image store %v, docker info %v", host.containerdStore, keepsManifests)
+	}
 	other := "arm64"
-	if host.Architecture == "arm64" {
+	if host.platform.Architecture == "arm64" {
 		other = "amd64"
 	}
-	dir := writeLayout(t, index(t, "amd64", "arm64"))
+	idx := index(t, "amd64", "arm64")
+	dir := writeLayout(t, idx)
 	for _, tc := range []struct {
 		name     string
 		platform *v1.Platform
 		want     string
 	}{
-		{"engine's platform", nil, host.Architecture},
+		{"engine's platform", nil, host.platform.Architecture},
 		{"asked for", &v1.Platform{OS: "linux", Architecture: other}, other},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,6 +249,12 @@ func testLoadIndexPicksThePlatform(t *testing.T, engine string) {
 			}
 			if got := inspect(t, engine, tag, "{{.Architecture}}"); got != tc.want {
 				t.Errorf("loaded architecture %s, want %s", got, tc.want)
+			}
+			if keepsManifests && tc.platform == nil {
+				want, _ := idx.Digest()
+				if got := imageID(t, engine, tag); got != want.String() {
+					t.Errorf("loaded image ID %s, want the index's digest %s", got, want)
+				}
 			}
 		})
 	}
@@ -233,4 +295,24 @@ func loadDir(t *testing.T, dir string, o Options) error {
 	}
 	defer s.Close()
 	return Load(context.Background(), s, o)
+}
+
+// An image without names loads untagged: the engine knows it by its ID.
+func TestLoadUntagged(t *testing.T) {
+	for _, e := range engines()[:2] {
+		t.Run(e.name, func(t *testing.T) {
+			docker, keepsManifests := e.use(t)
+			img := platformImage(t, "amd64")
+			id := imageDigest(t, img, keepsManifests)
+			t.Cleanup(func() { exec.Command(docker, "rmi", "--force", id).Run() })
+			var stdout bytes.Buffer
+			if err := loadDir(t, writeLayout(t, img), Options{Stdout: &stdout}); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("docker load: %s", stdout.String())
+			if got := imageID(t, docker, id); got != id {
+				t.Errorf("loaded image ID %s, want %s", got, id)
+			}
+		})
+	}
 }

@@ -14,30 +14,63 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
-// enginePlatform asks the engine which platform it runs images for: with
-// Docker Desktop or a remote engine that is not the platform this tool runs on.
-func enginePlatform(ctx context.Context, engine string) (*v1.Platform, error) {
-	format := "{{.Server.Os}}/{{.Server.Arch}}"
-	if strings.Contains(engine, "podman") {
-		format = "{{.Host.OS}}/{{.Host.Arch}}"
+// engine is what load asks of the engine it loads into.
+type engine struct {
+	// platform is the platform the engine runs images for: with Docker
+	// Desktop or a remote engine that is not the platform this tool runs on.
+	platform v1.Platform
+	// containerdStore is set for Docker with the containerd image store
+	// (Docker 25+ with the containerd-snapshotter feature, the default from
+	// Docker 29 for new installs), which keeps manifests and indexes as loaded.
+	containerdStore bool
+}
+
+// containerdSnapshotter is the driver type `docker info` reports for an
+// engine with the containerd image store.
+const containerdSnapshotter = "io.containerd.snapshotter.v1"
+
+func inspectEngine(ctx context.Context, name string) (*engine, error) {
+	if strings.Contains(name, "podman") {
+		p, err := ask(ctx, name, "info", "{{.Host.OS}}/{{.Host.Arch}}")
+		if err != nil {
+			return nil, err
+		}
+		return &engine{platform: *p}, nil
 	}
-	verb := "version"
-	if strings.Contains(engine, "podman") {
-		verb = "info"
+	p, err := ask(ctx, name, "version", "{{.Server.Os}}/{{.Server.Arch}}")
+	if err != nil {
+		return nil, err
 	}
+	status, err := run(ctx, name, "info", "--format", "{{json .DriverStatus}}")
+	if err != nil {
+		return nil, err
+	}
+	return &engine{platform: *p, containerdStore: strings.Contains(status, containerdSnapshotter)}, nil
+}
+
+// ask asks the engine for its platform with verb (version or info).
+func ask(ctx context.Context, name, verb, format string) (*v1.Platform, error) {
+	out, err := run(ctx, name, verb, "--format", format)
+	if err != nil {
+		return nil, err
+	}
+	p, err := v1.ParsePlatform(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s reported platform %q: %w", name, out, err)
+	}
+	return p, nil
+}
+
+func run(ctx context.Context, name string, args ...string) (string, error) {
 	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, engine, verb, "--format", format)
+	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("asking %s for its platform (%s %s): %w: %s; is the engine running? Or pass --platform linux/%s",
-			engine, engine, verb, err, strings.TrimSpace(stderr.String()), runtime.GOARCH)
+		return "", fmt.Errorf("asking %s for its platform and image store (%s %s): %w: %s; is the engine running? Or pass --platform linux/%s",
+			name, name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()), runtime.GOARCH)
 	}
-	p, err := v1.ParsePlatform(strings.TrimSpace(string(out)))
-	if err != nil {
-		return nil, fmt.Errorf("%s reported platform %q: %w", engine, strings.TrimSpace(string(out)), err)
-	}
-	return p, nil
+	return strings.TrimSpace(string(out)), nil
 }
 
 // indexImage returns the image of idx for platform want, looking into

@@ -51,15 +51,18 @@ func writeContent(s sink, c Content) error {
 			return err
 		}
 	}
-	// A thin layout keeps manifest.json too: it holds every tag, which
-	// index.json names only the first of.
+	// A thin layout keeps manifest.json too: engines with the classic image
+	// store read only it.
 	return writeDockerManifest(s, c, refs)
 }
 
-// ociIndex lists the root once, named by the first tag, then the referrers.
-// Once: tools that read a layout without being told which image to take
-// (skopeo's oci-archive:, crane) need exactly one. docker load takes every
-// tag from manifest.json.
+// ociIndex lists the root once per tag, each entry named by its tag, then
+// the referrers. Engines that read index.json (Docker 25+ with the
+// containerd image store, podman) name an image with each entry's
+// annotations, so one entry per tag has them apply every tag; the entries
+// are the same descriptor, so tools that take a layout's one image (skopeo's
+// oci-archive:, crane) still find one. docker load on engines with the
+// classic image store takes every tag from manifest.json.
 func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (*v1.IndexManifest, error) {
 	desc, err := partial.Descriptor(root)
 	if err != nil {
@@ -67,10 +70,14 @@ func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (
 	}
 	idx := &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
 	rootDesc := v1.Descriptor{MediaType: desc.MediaType, Digest: desc.Digest, Size: desc.Size}
-	if len(refs) > 0 {
-		rootDesc.Annotations = map[string]string{annotationImageName: containerdName(refs[0]), annotationRefName: refs[0].TagStr()}
+	if len(refs) == 0 {
+		idx.Manifests = append(idx.Manifests, rootDesc)
 	}
-	idx.Manifests = append(idx.Manifests, rootDesc)
+	for _, ref := range refs {
+		named := rootDesc
+		named.Annotations = map[string]string{annotationImageName: containerdName(ref), annotationRefName: ref.TagStr()}
+		idx.Manifests = append(idx.Manifests, named)
+	}
 	for _, ref := range referrers {
 		d, err := referrerDescriptor(ref)
 		if err != nil {

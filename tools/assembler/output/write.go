@@ -20,13 +20,18 @@ func StageTarball(ctx context.Context, b *atomicfile.Batch, path string, c Conte
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("%s is a directory; the tarball is a file: give a file path, such as %s", path, filepath.Join(path, "image.tar"))
 	}
-	return b.File(path, func(w io.Writer) error {
-		tw := tar.NewWriter(w)
-		if err := writeContent(&tarSink{ctx: ctx, tw: tw}, c); err != nil {
-			return err
-		}
-		return tw.Close()
-	})
+	return b.File(path, func(w io.Writer) error { return WriteArchive(ctx, w, c) })
+}
+
+// WriteArchive writes c to w as the tarball StageTarball writes, an OCI
+// image layout and a Docker archive at once: what load streams into an
+// engine, whichever of the two forms it reads.
+func WriteArchive(ctx context.Context, w io.Writer, c Content) error {
+	tw := tar.NewWriter(w)
+	if err := writeContent(&tarSink{ctx: ctx, tw: tw}, c); err != nil {
+		return err
+	}
+	return tw.Close()
 }
 
 // StageLayout stages c in b as an OCI image layout directory at dir. What is

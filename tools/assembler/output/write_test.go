@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
@@ -104,12 +105,14 @@ func TestFailedWriteLeavesNoOutput(t *testing.T) {
 	}
 }
 
-// With several tags the tarball is still one image to tools that read
-// index.json without being told which (skopeo's plain oci-archive:), and
-// docker load names it with every tag (from manifest.json).
+// With several tags, index.json names the image once per tag, and every
+// engine names it with every tag: Docker with the containerd image store and
+// podman from index.json, the classic store from manifest.json. Tools that
+// read index.json take the image by its tag (skopeo's oci-archive:FILE:TAG),
+// and crane reads the tarball as one image (manifest.json).
 func TestTarballWithTwoTags(t *testing.T) {
 	skopeo := testenv.Tool(t, "skopeo")
-	docker := testenv.Docker(t)
+	crane := testenv.Tool(t, "crane")
 	img, err := random.Image(256, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -118,21 +121,46 @@ func TestTarballWithTwoTags(t *testing.T) {
 	cf = cf.DeepCopy()
 	cf.OS, cf.Architecture = "linux", "amd64"
 	img, _ = mutate.ConfigFile(img, cf)
+	// As the assembler builds them: skopeo looks for named OCI manifests.
+	img = mutate.ConfigMediaType(mutate.MediaType(img, types.OCIManifestSchema1), types.OCIConfigJSON)
 	v1, v2 := testenv.UniqueName("two-tags"), testenv.UniqueName("two-tags")
 	path := filepath.Join(t.TempDir(), "image.tar")
 	if err := WriteTarball(path, Content{Image: img, Tags: []string{v1, v2}}); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := img.Digest()
-	out := testenv.Run(t, skopeo, "inspect", "--format", "{{.Digest}}", "oci-archive:"+path)
-	if strings.TrimSpace(out) != want.String() {
-		t.Errorf("skopeo inspect oci-archive: gave %q, want %s", out, want)
-	}
-	t.Cleanup(func() { testenv.RunErr(docker, "rmi", "-f", v1, v2) })
-	out = testenv.Run(t, docker, "load", "-i", path)
 	for _, tag := range []string{v1, v2} {
-		if !strings.Contains(out, "Loaded image: "+tag) {
-			t.Errorf("docker load said %q, want it to name %s", out, tag)
+		out := testenv.Run(t, skopeo, "inspect", "--format", "{{.Digest}}", "oci-archive:"+path+":"+testenv.ImageTag(tag))
+		if strings.TrimSpace(out) != want.String() {
+			t.Errorf("skopeo inspect oci-archive:...:%s gave %q, want %s", testenv.ImageTag(tag), out, want)
 		}
+	}
+	// crane reads the tarball's manifest.json, as one image.
+	testenv.Run(t, crane, "validate", "--tarball", path)
+	engines := []string{"podman"}
+	for _, e := range testenv.DockerEngines() {
+		engines = append(engines, "docker/"+e.Name)
+	}
+	for i, engine := range engines {
+		t.Run(engine, func(t *testing.T) {
+			cmd, keepsManifests := engine, false
+			if i > 0 {
+				cmd, keepsManifests = testenv.DockerEngines()[i-1].Use(t)
+			} else {
+				testenv.Tool(t, cmd)
+			}
+			t.Cleanup(func() { testenv.RunErr(cmd, "rmi", "-f", v1, v2) })
+			testenv.Run(t, cmd, "load", "-i", path)
+			for _, tag := range []string{v1, v2} {
+				id, err := testenv.RunErr(cmd, "image", "inspect", "--format", "{{.Id}}", tag)
+				if err != nil {
+					t.Errorf("%s load of a tarball with two tags did not name it %s: %v", engine, tag, err)
+				}
+				// The containerd image store knows the image by the digest that was built.
+				if keepsManifests && strings.TrimSpace(id) != want.String() {
+					t.Errorf("%s: image ID %s, want %s", tag, id, want)
+				}
+			}
+		})
 	}
 }
