@@ -26,13 +26,16 @@ const (
 // provides: the assembler and the ko migration tool.
 var isolatedMains = []string{"./tools/assembler", "./language/goimage/cmd/ko2goimage"}
 
-// sharedWithGazelle are modules that code linked into a user's
-// gazelle_binary imports (language/goimage, and the ko migration that shares
-// its BUILD file editing): they must be Gazelle's own copy, from the go_deps
-// graph, or the binary would link two copies of a package.
+// sharedWithGazelle are Gazelle's own modules (the Bazel module gazelle
+// holds them) and modules that code linked into a user's gazelle_binary
+// imports (language/goimage, and the ko migration that shares its BUILD file
+// editing): they must be Gazelle's copy, from the go_deps graph, or the
+// binary would link two copies of a package.
 var sharedWithGazelle = map[string]bool{
-	"github.com/rules-goimage/rules_goimage": true,
-	"github.com/bazelbuild/buildtools":       true,
+	"github.com/rules-goimage/rules_goimage":    true,
+	"github.com/bazelbuild/bazel-gazelle":       true,
+	"github.com/bazel-contrib/bazel-gazelle/v2": true,
+	"github.com/bazelbuild/buildtools":          true,
 }
 
 // goModule is one module of the assembler's build, as go.sum pins it.
