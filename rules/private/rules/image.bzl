@@ -13,8 +13,8 @@ load("//rules/private:aspects/base_import.bzl", "base_import_aspect", "import_im
 load("//rules/private:healthcheck_options.bzl", "HEALTHCHECK_OPTIONS")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
-load("//rules/private:rules/base_platforms.bzl", "check_base_platforms")
 load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
+load("//rules/private:rules/base_platforms.bzl", "check_base_platforms")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
 load("//rules/private:transitions.bzl", "image_platforms_transition")
 
