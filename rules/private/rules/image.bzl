@@ -359,7 +359,9 @@ it; docker, podman and Compose run it.""",
     ),
     "checks": attr.string_dict(
         doc = """Levels of the build's checks of the image, by check name: `"error"`, `"warn"` or
-`"off"`. The checks and their defaults: `dynamic` (error: a dynamically linked binary whose
+`"off"`. The checks and their defaults: `architecture` (error: an ELF executable or library in the
+image's own layers, the binary's, `tars`, `data` or `layers`, that is for another machine than the
+image's platform), `base-architecture` (warn: one in the base), `dynamic` (error: a dynamically linked binary whose
 ELF interpreter or libraries the image lacks), `ca-certificates` (warn: the binary uses
 crypto/x509 and the image has no CA certificates), `tzdata` (warn: the binary calls
 time.LoadLocation without embedding time/tzdata, and the image has no zoneinfo), `user`

@@ -10,6 +10,7 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
 // elfLayer is a layer of real files: name=content pairs, where content
@@ -61,6 +62,8 @@ func TestArchitecture(t *testing.T) {
 	scriptOverTool := Layer{Name: "script.json", FS: elfLayer(t, "usr/bin/tool", "#!/bin/sh\nexit 0\n")}
 	toolAgain := Layer{Name: "again.json", FS: elfLayer(t, "usr/bin/tool", "ELF")}
 	other := otherArch()
+	x86, _ := platform.ELFOf("386")
+	i386 := Layer{Name: "i386.json", FS: &fsindex.Layer{Adds: []string{"/usr/lib/i386/libx.so"}, ELF: map[string]platform.ELF{"/usr/lib/i386/libx.so": x86}}}
 	for _, tc := range []struct {
 		name     string
 		platform v1.Platform
@@ -74,6 +77,7 @@ func TestArchitecture(t *testing.T) {
 		{"many files are counted", other, []Layer{libs}, []string{"layer libs.json holds 4 ELF files, /usr/lib/a.so, /usr/lib/b.so, /usr/lib/c.so and 1 more"}},
 		{"a layer above replaces it", other, []Layer{tools, scriptOverTool}, nil},
 		{"the topmost layer that gives it is named", other, []Layer{tools, toolAgain}, []string{"layer again.json holds the ELF file /usr/bin/tool"}},
+		{"a 32-bit x86 file in an amd64 image", v1.Platform{OS: "linux", Architecture: "amd64"}, []Layer{i386}, []string{"holds the ELF file /usr/lib/i386/libx.so for linux/386, but the image is linux/amd64"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The check needs no index of the base's files.

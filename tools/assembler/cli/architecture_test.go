@@ -3,11 +3,10 @@ package cli
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
