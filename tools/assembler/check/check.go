@@ -1,8 +1,8 @@
 // Package check finds what would make an image fail only when it runs, from
 // what the build knows: the image's config, the facts of its binaries
 // (package gobinary, read where each binary entered a layer) and an index of
-// its file system (package fsindex), never by reading the base's layers
-// again.
+// its file system and of each of its own layers (package fsindex), never by
+// reading the base's layers again.
 //
 // Each check has a name and a level: off, warn (the build prints what it
 // finds) or error (the build fails). A path whose kind the index does not
