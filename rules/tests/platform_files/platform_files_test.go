@@ -10,14 +10,16 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
 	"path"
+	"path/filepath"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 )
 
-var layoutDir = flag.String("layout", "", "the OCI layout of :image (its .layout target), as bazel test passes it")
+var layoutDir = flag.String("layout", "", "the OCI layout of :image (its .layout target), below the runfiles directory, as bazel test passes it")
 
 // machines are the ELF machines of the image's platforms, as the ELF
 // specification numbers them.
@@ -37,7 +39,14 @@ func TestEachPlatformHoldsFilesBuiltForIt(t *testing.T) {
 	if *layoutDir == "" {
 		t.Skip("needs the image Bazel builds: bazel test //rules/tests/platform_files:platform_files_test")
 	}
-	images := readImages(t, *layoutDir)
+	// go_test runs in its package's folder; the path is the runfiles', whose
+	// files are symlinks to the layout Bazel wrote, which go-containerregistry
+	// does not follow for blobs: the layout is read where Bazel wrote it.
+	index, err := filepath.EvalSymlinks(filepath.Join(os.Getenv("TEST_SRCDIR"), *layoutDir, "index.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	images := readImages(t, filepath.Dir(index))
 	if len(images) != len(machines) {
 		t.Fatalf("the index has images for %d platforms, want %d", len(images), len(machines))
 	}
