@@ -67,9 +67,10 @@ func TestEachPlatformHoldsFilesBuiltForIt(t *testing.T) {
 	}
 	amd64, arm64 := images["linux/amd64"], images["linux/arm64"]
 	// Files that are the same for both platforms give the same layer, byte
-	// for byte: the checked-in tar and data file (one action for both), and
-	// the generated tar (an action for each, as Bazel builds it for each).
-	for _, shared := range []string{"/etc/greeting/hello.txt", "/etc/generated.txt", "/app/data/testdata/motd.txt"} {
+	// for byte: the checked-in tar and data file (one action for both), the
+	// generated tar and the goimage_layer of a checked-in file (an action
+	// for each platform, as Bazel builds them for each).
+	for _, shared := range []string{"/etc/greeting/hello.txt", "/etc/generated.txt", "/app/data/testdata/motd.txt", "/etc/motd"} {
 		a, b := amd64.layerOf[shared], arm64.layerOf[shared]
 		if a == (v1.Hash{}) || a != b {
 			t.Errorf("%s is in layer %s for linux/amd64 and %s for linux/arm64; want one layer for both", shared, a, b)
