@@ -1,4 +1,4 @@
-"""Builds a go_image's binary for each of the image's platforms, not for the host."""
+"""Builds what a go_image puts in (its binary, tars, data and layers) for each of the image's platforms, not for the host."""
 
 load(":platforms.bzl", "go_platform_label", "platform_error")
 

@@ -15,6 +15,7 @@ load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:providers/go_image_layer_info.bzl", "GoImageLayerInfo")
 load("//rules/private:rules/base_platforms.bzl", "check_base_platforms")
+load("//rules/private:rules/image_layers.bzl", "platform_layers")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "find_assembler")
 load("//rules/private:transitions.bzl", "image_platforms_transition")
 
@@ -73,50 +74,6 @@ def _binary_layer(ctx, assembler, platform, binary, binary_path):
         binary_for = platform,
         capabilities = ctx.attr.capabilities,
     )
-
-def _data_image_path(ctx, file):
-    # Paths are relative to the go_image's package, or to the repository root
-    # for files of other packages.
-    path = file.owner.name if file.owner.package == ctx.label.package else file.owner.package + "/" + file.owner.name
-    prefix = ctx.attr.data_strip_prefix.strip("/")
-    if prefix:
-        if not path.startswith(prefix + "/"):
-            fail("data file {} is not under data_strip_prefix {}; list only files below it, or change data_strip_prefix".format(
-                repr(path),
-                repr(prefix),
-            ))
-        path = path[len(prefix) + 1:]
-    return ctx.attr.data_path.rstrip("/") + "/" + path
-
-def _data_layer(ctx, assembler):
-    if not ctx.files.data:
-        return []
-    if not ctx.attr.data_path.startswith("/"):
-        fail("data_path {} must be an absolute path in the image, such as \"/app/data\"".format(repr(ctx.attr.data_path)))
-    files = [layer_file(f, _data_image_path(ctx, f)) for f in ctx.files.data]
-    return [emit_layer(
-        ctx,
-        assembler = assembler,
-        name = "_{}/data".format(ctx.label.name),
-        files = files,
-        owner = ctx.attr.owner,
-        compression = _compression(ctx),
-    )]
-
-def _tar_layers(ctx, assembler):
-    """A layer per file of tars, in order, each its tar's bytes when they need no change."""
-    return [
-        emit_layer(
-            ctx,
-            assembler = assembler,
-            name = "_{}/tars/{}".format(ctx.label.name, i),
-            tars = [tar],
-            keep_tar_mtimes = ctx.attr.keep_tar_mtimes,
-            compression = _compression(ctx),
-            created_by = "tar " + tar.short_path,
-        )
-        for i, tar in enumerate(ctx.files.tars)
-    ]
 
 def _external_importpath(archive_data):
     # The main repository's packages are the main module's, whatever their
@@ -229,7 +186,7 @@ def _go_image_impl(ctx):
     if ctx.attr.created:
         labels += ["--created", ctx.attr.created]
     single = len(platforms) == 1
-    shared_layers = _tar_layers(ctx, assembler) + _data_layer(ctx, assembler) + [t[GoImageLayerInfo] for t in ctx.attr.layers]
+    layers_of = platform_layers(ctx, assembler, platforms, _compression(ctx))
 
     # Each platform's config carries the labels; an index carries the names.
     image_values = values_file(
@@ -253,7 +210,7 @@ def _go_image_impl(ctx):
 
         # The binary changes most often: on top, it leaves the layers below
         # it unchanged, cached and already in registries.
-        layers = shared_layers + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
+        layers = layers_of[platform] + [_binary_layer(ctx, assembler, platform, binary, binary_path)]
         layout = ctx.actions.declare_directory("_{}/{}image".format(ctx.label.name, "" if single else platform_path(platform) + "/"))
         modules = _modules(ctx, platform, binary_target, binary, single) if ctx.attr.sbom or ctx.attr.provenance else None
         sbom = _sbom(ctx, platform, single) if ctx.attr.sbom else None
@@ -373,8 +330,10 @@ kept. Modification times later than 2000-01-01 (the fixed time of `pkg_tar`) are
 unless `keep_tar_mtimes`, so that a tar written at build time gives the same layer. A
 compressed tar with no time to change (and, for gzip, no time in its header: `gzip -n`) is
 the layer byte for byte, not recompressed. For a tar that many images share, make it a
-`goimage_layer` once and list it in `layers`.""",
+`goimage_layer` once and list it in `layers`. Like the binary, tars are built for each image
+platform; a checked-in tar is the same file for all, and its layer is written once.""",
         allow_files = [".tar", ".tar.gz", ".tgz", ".tar.zst", ".tzst"],
+        cfg = image_platforms_transition,
     ),
     "keep_tar_mtimes": attr.bool(
         doc = "Keep the modification times of `tars` entries as they are.",
@@ -406,7 +365,9 @@ it; docker, podman and Compose run it.""",
     ),
     "checks": attr.string_dict(
         doc = """Levels of the build's checks of the image, by check name: `"error"`, `"warn"` or
-`"off"`. The checks and their defaults: `dynamic` (error: a dynamically linked binary whose
+`"off"`. The checks and their defaults: `architecture` (error: an ELF executable or library in the
+image's own layers, the binary's, `tars`, `data` or `layers`, that is for another machine than the
+image's platform), `base-architecture` (warn: one in the base), `dynamic` (error: a dynamically linked binary whose
 ELF interpreter or libraries the image lacks), `ca-certificates` (warn: the binary uses
 crypto/x509 and the image has no CA certificates), `tzdata` (warn: the binary calls
 time.LoadLocation without embedding time/tzdata, and the image has no zoneinfo), `user`
@@ -486,8 +447,11 @@ Default: the Unix epoch, so that images are reproducible.""",
     "data": attr.label_list(
         doc = """Files to put into the image, in one layer of their own, below `data_path`, at their
 path relative to the go_image's package (less `data_strip_prefix`). Directories
-(tree artifacts) go in with everything they hold.""",
+(tree artifacts) go in with everything they hold. Like the binary, they are built for each
+image platform (a go_binary among them is that platform's); checked-in files are the same for all,
+and their layer is written once.""",
         allow_files = True,
+        cfg = image_platforms_transition,
     ),
     "data_strip_prefix": attr.string(
         doc = "A package-relative folder removed from the paths of `data` files, such as `\"kodata\"`.",
@@ -497,8 +461,12 @@ path relative to the go_image's package (less `data_strip_prefix`). Directories
         default = "/app/data",
     ),
     "layers": attr.label_list(
-        doc = "Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's layer, which is on top. The layers from the base up: the base's, `tars`, `data`, `layers`, the binary.",
+        doc = """Further layers, from `goimage_layer`, in order, between the `data` layer and the binary's
+layer, which is on top. The layers from the base up: the base's, `tars`, `data`, `layers`, the
+binary. Like the binary, each is built for each image platform: a go_binary or a C tool in a
+`goimage_layer`'s files is that platform's.""",
         providers = [GoImageLayerInfo],
+        cfg = image_platforms_transition,
     ),
     "sbom": attr.bool(
         doc = """Also write an SPDX 2.3 JSON SBOM of each platform's binary and attach it to the

@@ -56,8 +56,14 @@ goimage_layer(
 ```
 
 The layer is a deterministic tar (sorted entries, fixed times and owners),
-built by its own action, once for all platforms. `tars` put the entries of
-tar files into it, before its own files:
+built by its own action. A go_image builds the layers it lists for each of its
+platforms, as it builds its binary: a `go_binary` (or a C tool) in `files` or
+`srcs` is built for each image platform, and each platform's image gets its
+own. The build refuses an image that holds an ELF file of another architecture
+than its platform (see the `architecture` check). A layer of checked-in files
+is the same bytes for every platform: its action runs once per platform, and
+the images share its blob. `tars` put the entries of tar files into it, before
+its own files:
 
 ```starlark
 goimage_layer(

@@ -95,11 +95,11 @@ func TestLevels(t *testing.T) {
 	if err := l.Set("user=off"); err != nil || l.On("user") {
 		t.Errorf("Set(user=off) = %v, On(user) = %v", err, l.On("user"))
 	}
-	if got, want := l.String(), "dynamic=error,entrypoint=error,user=off,ca-certificates=warn,tzdata=error"; got != want {
+	if got, want := l.String(), "architecture=error,base-architecture=warn,dynamic=error,entrypoint=error,user=off,ca-certificates=warn,tzdata=error"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 	for spec, want := range map[string]string{
-		"nope=off":     "the checks are dynamic, entrypoint, user, ca-certificates, tzdata",
+		"nope=off":     "the checks are architecture, base-architecture, dynamic, entrypoint, user, ca-certificates, tzdata",
 		"tzdata=loud":  "the levels are off, warn and error",
 		"tzdata":       "is not NAME=LEVEL",
 		"=error":       "there is no check",

@@ -317,10 +317,13 @@ func checkImage(f *buildFlags, b *base.Base, img v1.Image, infos []layer.Info, s
 		}
 	}
 	idx, err := baseIndex(f, b, binaries)
-	if err != nil || idx == nil {
+	if err != nil {
 		return nil, err
 	}
 	for _, info := range infos {
+		if idx == nil {
+			break // the checks of the image's own layers run all the same
+		}
 		idx.Apply(info.FS)
 		idx.Apply(binariesFS(info))
 	}
@@ -329,11 +332,25 @@ func checkImage(f *buildFlags, b *base.Base, img v1.Image, infos []layer.Info, s
 		return nil, err
 	}
 	p, _ := platform.Parse(f.platform)
-	warnings, err := check.Run(&check.Image{FS: idx, Config: cf.Config, Binaries: binaries, Platform: p}, f.checks)
+	warnings, err := check.Run(&check.Image{FS: idx, Config: cf.Config, Binaries: binaries, Platform: p, Layers: f.checkLayers(infos)}, f.checks)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	return idx, err
+}
+
+// checkLayers names the image's own layers for the checks: each --layer by
+// its descriptor, then the --binary's, with their history lines.
+func (f *buildFlags) checkLayers(infos []layer.Info) []check.Layer {
+	out := make([]check.Layer, len(infos))
+	for i, info := range infos {
+		name := "of --binary " + f.binary
+		if i < len(f.layers) {
+			name = f.layers[i]
+		}
+		out[i] = check.Layer{Name: fmt.Sprintf("%s (%q)", name, info.CreatedBy), FS: info.FS}
+	}
+	return out
 }
 
 // baseIndex is the index of the base's files: the one its import wrote, or

@@ -214,7 +214,7 @@ func TestCheckBinaryFromLayer(t *testing.T) {
 // An unknown check or level is a usage error that lists what there is.
 func TestCheckFlagUsage(t *testing.T) {
 	for spec, want := range map[string]string{
-		"nope=off":    "the checks are dynamic, entrypoint, user, ca-certificates, tzdata",
+		"nope=off":    "the checks are architecture, base-architecture, dynamic, entrypoint, user, ca-certificates, tzdata",
 		"tzdata=loud": "the levels are off, warn and error",
 	} {
 		var stdout, stderr bytes.Buffer

@@ -1,7 +1,9 @@
 // Package fsindex records what an image's file system holds, as far as the
 // checks of an image need it: which paths exist, which of them are
-// executables, regular files and symlinks (with their targets), and the
-// users and groups that /etc/passwd and /etc/group name. A base's index is
+// executables, regular files and symlinks (with their targets), the
+// machine each ELF executable and shared library is for (read from the
+// first bytes of its content), and the users and groups that /etc/passwd
+// and /etc/group name. A base's index is
 // made once, as its layers are read at import; an image's is its base's
 // with its own layers' entries on top, so no build reads a base's layers to
 // check an image.
@@ -23,6 +25,8 @@ import (
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
 // Index is the file system of an image, as its layers build it.
@@ -38,28 +42,34 @@ type Index struct {
 	Execs, Files map[string]bool
 	// Links maps each symlink to its target, as the link holds it.
 	Links map[string]string
+	// ELF maps each ELF executable and shared library to the machine its
+	// header names.
+	ELF map[string]platform.ELF
 }
 
 // New returns the index of an empty file system.
 func New() *Index {
 	return &Index{Paths: map[string]bool{}, Users: map[string]string{}, Groups: map[string]string{},
-		Execs: map[string]bool{}, Files: map[string]bool{}, Links: map[string]string{}}
+		Execs: map[string]bool{}, Files: map[string]bool{}, Links: map[string]string{}, ELF: map[string]platform.ELF{}}
 }
 
 // Layer is what one layer does to a file system: the paths it adds and the
 // ones it removes (whiteouts), and /etc/passwd's users and /etc/group's
 // groups when it writes them. Execs, Files and Links say the kinds of the
 // added paths their tar headers gave; an added path in none of them is a
-// directory, or of a kind the layer did not say.
+// directory, or of a kind the layer did not say. ELF holds the headers of
+// the ELF executables and shared libraries among its regular files (a hard
+// link is its target's file, and is not listed again).
 type Layer struct {
-	Adds    []string          `json:"adds,omitempty"`
-	Removes []string          `json:"removes,omitempty"`
-	Opaque  []string          `json:"opaque,omitempty"`
-	Users   map[string]string `json:"users,omitempty"`
-	Groups  map[string]string `json:"groups,omitempty"`
-	Execs   []string          `json:"execs,omitempty"`
-	Files   []string          `json:"files,omitempty"`
-	Links   map[string]string `json:"links,omitempty"`
+	Adds    []string                `json:"adds,omitempty"`
+	Removes []string                `json:"removes,omitempty"`
+	Opaque  []string                `json:"opaque,omitempty"`
+	Users   map[string]string       `json:"users,omitempty"`
+	Groups  map[string]string       `json:"groups,omitempty"`
+	Execs   []string                `json:"execs,omitempty"`
+	Files   []string                `json:"files,omitempty"`
+	Links   map[string]string       `json:"links,omitempty"`
+	ELF     map[string]platform.ELF `json:"elf,omitempty"`
 }
 
 // maxPasswd bounds the /etc/passwd and /etc/group read for their names.
@@ -83,17 +93,15 @@ func ReadLayer(r io.Reader) (*Layer, error) {
 	}
 }
 
-// ReadsContent reports whether Add reads the content of the entry hdr
-// (an /etc/passwd or /etc/group), so that a writer passes it along.
-func ReadsContent(hdr *tar.Header) bool {
-	if hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA {
-		return false
-	}
+// readsAccounts reports whether hdr is an /etc/passwd or /etc/group whose
+// names Add reads.
+func readsAccounts(hdr *tar.Header) bool {
 	p := path.Clean("/" + hdr.Name)
 	return (p == "/etc/passwd" || p == "/etc/group") && hdr.Size <= maxPasswd
 }
 
-// Add records one tar entry; content is its file's content.
+// Add records one tar entry; content is its file's content, or its first
+// ContentRead(hdr) bytes, or nil when the writer has none to give.
 func (l *Layer) Add(hdr *tar.Header, content io.Reader) error {
 	p := path.Clean("/" + hdr.Name)
 	dir, base := path.Split(p)
@@ -107,10 +115,16 @@ func (l *Layer) Add(hdr *tar.Header, content io.Reader) error {
 	}
 	l.Adds = append(l.Adds, p)
 	l.addKind(p, hdr)
-	if content == nil || !ReadsContent(hdr) {
+	if content == nil || ContentRead(hdr) == 0 {
 		return nil
 	}
-	var err error
+	content, err := l.readHead(p, hdr, content)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", p, err)
+	}
+	if !readsAccounts(hdr) {
+		return nil
+	}
 	switch p {
 	case "/etc/passwd":
 		l.Users, err = readNames(io.LimitReader(content, maxPasswd), 4, userID)
@@ -136,6 +150,12 @@ func (l *Layer) Merge(o *Layer) {
 			l.Links = map[string]string{}
 		}
 		l.Links[p] = target
+	}
+	for p, e := range o.ELF {
+		if l.ELF == nil {
+			l.ELF = map[string]platform.ELF{}
+		}
+		l.ELF[p] = e
 	}
 	if o.Users != nil {
 		l.Users = o.Users
@@ -207,6 +227,10 @@ func (x *Index) Apply(l *Layer) {
 		delete(x.Execs, p)
 		delete(x.Files, p)
 		delete(x.Links, p)
+		delete(x.ELF, p)
+		if e, ok := l.ELF[p]; ok {
+			x.ELF[p] = e
+		}
 		switch target, link := l.Links[p]; {
 		case link:
 			x.Links[p] = target
@@ -250,6 +274,7 @@ func (x *Index) remove(p string) {
 	delete(x.Execs, p)
 	delete(x.Files, p)
 	delete(x.Links, p)
+	delete(x.ELF, p)
 }
 
 func (x *Index) removeBelow(dir string) {
@@ -309,11 +334,14 @@ type file struct {
 	Execs  []string          `json:"execs,omitempty"`
 	Links  map[string]string `json:"links,omitempty"`
 	Other  *[]string         `json:"other,omitempty"`
+	// ELF holds the headers of the ELF executables and shared libraries;
+	// an index written before they were recorded has none.
+	ELF map[string]platform.ELF `json:"elf,omitempty"`
 }
 
 // MarshalJSON writes the index with its paths sorted.
 func (x *Index) MarshalJSON() ([]byte, error) {
-	f := file{Paths: sorted(x.Paths, nil), Users: x.Users, Groups: x.Groups, Execs: sorted(x.Execs, nil), Links: x.Links}
+	f := file{Paths: sorted(x.Paths, nil), Users: x.Users, Groups: x.Groups, Execs: sorted(x.Execs, nil), Links: x.Links, ELF: x.ELF}
 	other := sorted(x.Paths, func(p string) bool { return !x.Execs[p] && !x.Files[p] && x.Links[p] == "" })
 	f.Other = &other
 	return json.Marshal(f)
@@ -346,6 +374,9 @@ func (x *Index) UnmarshalJSON(b []byte) error {
 	}
 	for k, v := range f.Links {
 		x.Links[k] = v
+	}
+	for k, v := range f.ELF {
+		x.ELF[k] = v
 	}
 	if f.Other != nil {
 		other := set(*f.Other)

@@ -15,9 +15,11 @@ import (
 type indexingWriter struct {
 	*tar.Writer
 	fs *fsindex.Layer // nil: record nothing
-	// pending is an entry whose content the index reads (an accounts file),
-	// kept with its content until the next entry or Close.
+	// pending is an entry whose content the index reads (an accounts
+	// file's, or a file's first bytes for its ELF header), kept with as
+	// much of its content as the index reads until the next entry or Close.
 	pending *tar.Header
+	keep    int64
 	content bytes.Buffer
 }
 
@@ -35,9 +37,9 @@ func (w *indexingWriter) WriteHeader(hdr *tar.Header) error {
 	if w.fs == nil {
 		return nil
 	}
-	if fsindex.ReadsContent(hdr) {
+	if n := fsindex.ContentRead(hdr); n > 0 {
 		h := *hdr
-		w.pending = &h
+		w.pending, w.keep = &h, n
 		return nil
 	}
 	return w.fs.Add(hdr, nil)
@@ -45,8 +47,8 @@ func (w *indexingWriter) WriteHeader(hdr *tar.Header) error {
 
 func (w *indexingWriter) Write(p []byte) (int, error) {
 	n, err := w.Writer.Write(p)
-	if w.pending != nil {
-		w.content.Write(p[:n])
+	if room := w.keep - int64(w.content.Len()); w.pending != nil && room > 0 {
+		w.content.Write(p[:min(int64(n), room)])
 	}
 	return n, err
 }
