@@ -77,7 +77,8 @@ def _sbom_test_impl(ctx):
     asserts.equals(env, ["_with_sbom/linux_amd64/sbom.spdx.json", "_with_sbom/linux_arm64/sbom.spdx.json"], sorted([f.short_path[len("rules/tests/"):] for f in sboms]))
 
     # Each platform's manifest action describes that platform's binary, with
-    # the packages Bazel linked into it.
+    # the packages Bazel linked into it, each with the package metadata of
+    # the repository go_deps fetched it into, which names the version.
     listings = {}
     for action in _actions(env, "FileWrite"):
         for f in action.outputs.to_list():
@@ -85,13 +86,16 @@ def _sbom_test_impl(ctx):
                 listings[f.path] = action.content
     asserts.equals(env, 2, len(listings), "want a package listing per platform")
     for content in listings.values():
-        _contains(env, content, "github.com/google/go-containerregistry/pkg/name", "the package listing")
+        _contains(env, content, "github.com/google/go-containerregistry/pkg/name\n", "the package listing")
+        _contains(env, content, "github.com/google/go-containerregistry/pkg/name\t", "the package listing, with the package's metadata")
     for action in _actions(env, "GoImageManifest"):
         inputs = action.inputs.to_list()
         binary = [f for f in inputs if f.basename == "app_with_deps"]
         asserts.equals(env, 1, len(binary), "the manifest action does not read the binary its SBOM describes")
         packages = [f for f in inputs if f.path in listings]
         asserts.equals(env, 1, len(packages), "the manifest action does not read its platform's package listing")
+        metadata = [f for f in inputs if f.basename.endswith(".package-metadata.json")]
+        asserts.true(env, len(metadata) > 0, "the manifest action reads no package metadata")
         sbom = [f for f in action.outputs.to_list() if f.basename == "sbom.spdx.json"]
         asserts.equals(env, 1, len(sbom), "the manifest action does not write an SBOM")
         argv = _argv(action)
@@ -295,8 +299,16 @@ def _failure_test(message):
 _bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\" is not supported"), expect_failure = True)
 _twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
 _outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
-_sbom_without_go_mod_test = analysistest.make(_failure_test("sbom = True needs go_mod"), expect_failure = True)
-_provenance_without_go_mod_test = analysistest.make(_failure_test("provenance = True needs go_mod"), expect_failure = True)
+
+# Without go_mod, the modules come from the package listing alone.
+def _without_go_mod_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    argv = _argv(_actions(env, "GoImageManifest")[0])
+    _contains(env, argv, "--sbom-packages ", "the manifest's command line")
+    asserts.true(env, "--sbom-go-mod" not in argv, "a go_image without go_mod passes one: " + argv)
+    return analysistest.end(env)
+
+_without_go_mod_test = analysistest.make(_without_go_mod_test_impl)
 _cgo_test = analysistest.make(_failure_test("is built with cgo (cgo = True), but go_image builds its binary as pure Go"), expect_failure = True)
 
 def _cgo_pure_test_impl(ctx):
@@ -384,13 +396,13 @@ def analysis_test_suite(name):
         "provenance_test": (_provenance_unstamped_test, ":with_provenance"),
         "provenance_stamped_test": (_provenance_stamped_test, ":with_provenance"),
         "sbom_and_provenance_test": (_sbom_and_provenance_test, ":with_sbom_and_provenance"),
-        "provenance_without_go_mod_test": (_provenance_without_go_mod_test, ":provenance_without_go_mod"),
+        "provenance_without_go_mod_test": (_without_go_mod_test, ":provenance_without_go_mod"),
         "push_test": (_push_test, ":multi.push"),
         "load_test": (_load_test, ":single.load"),
         "bad_platform_test": (_bad_platform_test, ":bad_platform"),
         "twice_test": (_twice_test, ":twice"),
         "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
-        "sbom_without_go_mod_test": (_sbom_without_go_mod_test, ":sbom_without_go_mod"),
+        "sbom_without_go_mod_test": (_without_go_mod_test, ":sbom_without_go_mod"),
         "bad_port_test": (_bad_port_test, ":bad_port"),
         "relative_workdir_test": (_relative_workdir_test, ":relative_workdir"),
         "no_tarball_test": (_no_tarball_test, ":single"),

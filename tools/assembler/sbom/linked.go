@@ -16,7 +16,8 @@ import (
 //
 // The file at packages lists them, one a line: a package's import path,
 // then, for a package of a repository that Gazelle's go_deps made, a tab and
-// the path of that repository's package metadata. That file (the JSON that
+// the path of that repository's package metadata (a package may be listed
+// again, with and without it). That file (the JSON that
 // package_metadata writes) holds a package URL, pkg:golang/<module>@<version>,
 // naming the module and the version go_deps fetched: after minimal version
 // selection over every go.mod in the build and after overrides, so the
@@ -76,24 +77,31 @@ func ModulesOfPackages(packages, goModPath string) (*Modules, error) {
 
 type linkedPackage struct{ path, metadata string }
 
-func readPackages(path string) ([]linkedPackage, error) {
+// readPackages reads a package listing: each package once, in the order of
+// its first line, with the metadata any of its lines names.
+func readPackages(path string) ([]*linkedPackage, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	var pkgs []linkedPackage
+	var pkgs []*linkedPackage
+	seen := map[string]*linkedPackage{}
 	s := bufio.NewScanner(f)
 	for s.Scan() {
-		fields := strings.Split(strings.TrimSpace(s.Text()), "\t")
-		if fields[0] == "" {
+		pkg, metadata, _ := strings.Cut(strings.TrimSpace(s.Text()), "\t")
+		if pkg == "" {
 			continue
 		}
-		p := linkedPackage{path: fields[0]}
-		if len(fields) > 1 {
-			p.metadata = fields[1]
+		p := seen[pkg]
+		if p == nil {
+			p = &linkedPackage{path: pkg}
+			seen[pkg] = p
+			pkgs = append(pkgs, p)
 		}
-		pkgs = append(pkgs, p)
+		if metadata != "" {
+			p.metadata = metadata
+		}
 	}
 	if err := s.Err(); err != nil {
 		return nil, fmt.Errorf("reading the package listing %s: %w", path, err)

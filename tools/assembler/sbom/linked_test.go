@@ -49,8 +49,9 @@ replace github.com/e/f => github.com/e/f v1.1.0
 	ef := metadata(t, dir, "ef", "pkg:golang/github.com/e/f@v1.1.0")
 	npm := metadata(t, dir, "npm", "pkg:npm/left-pad@1.3.0")
 	listing := writeFile(t, filepath.Join(dir, "packages.txt"), strings.Join([]string{
-		"github.com/a/b\t" + ab,
+		"github.com/a/b",
 		"github.com/a/b/sub/pkg\t" + ab,
+		"github.com/a/b\t" + ab,
 		"github.com/c/d/x\t" + cd,
 		"github.com/e/f\t" + ef,
 		"github.com/bazelbuild/rules_go/go/runfiles",

@@ -1,6 +1,10 @@
-"""Stand-in for package_metadata's provider: carries metadata, nothing more."""
+"""Stand-in for package_metadata's provider, with the real one's fields."""
 
 PackageMetadataInfo = provider(
     doc = "Metadata of a package.",
-    fields = ["purl", "attributes", "files"],
+    fields = {
+        "metadata": "File: the package's metadata, JSON with its purl.",
+        "purl": "The package URL.",
+        "files": "depset of the metadata Files.",
+    },
 )

@@ -1,9 +1,15 @@
-"""Stand-in for package_metadata's rule: carries metadata, nothing more."""
+"""Stand-in for package_metadata's rule: writes its metadata file, as the real rule does."""
 
 load("//providers:package_metadata_info.bzl", "PackageMetadataInfo")
 
 def _impl(ctx):
-    return [PackageMetadataInfo(purl = ctx.attr.purl, attributes = [], files = [])]
+    # The real rule's file: {"attributes": ..., "label": ..., "purl": ...}.
+    metadata = ctx.actions.declare_file(ctx.attr.name + ".package-metadata.json")
+    ctx.actions.write(metadata, json.encode({"attributes": {}, "label": str(ctx.label), "purl": ctx.attr.purl}))
+    return [
+        DefaultInfo(files = depset([metadata])),
+        PackageMetadataInfo(metadata = metadata, purl = ctx.attr.purl, files = depset([metadata])),
+    ]
 
 _package_metadata = rule(
     implementation = _impl,
