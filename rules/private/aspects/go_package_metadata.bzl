@@ -4,7 +4,8 @@ Gazelle's go_deps makes a go_repository per Go module, at the version it
 resolved by minimal version selection over every go.mod of the build and
 after overrides; go_repository gives each target of the repository a
 package_metadata whose package URL, pkg:golang/<module>@<version>, names that
-module and version. The SBOM and the provenance read it for binaries whose
+module and version (in its provider, and in the JSON file it writes). The
+SBOM and the provenance read it for binaries whose
 build info lists no modules (rules_go's before v0.63.0, which reads the same
 metadata into the build info itself).
 """
@@ -15,7 +16,7 @@ load("@rules_go//go:def.bzl", "GoArchive")
 GoPackageMetadataInfo = provider(
     doc = "The package metadata of the Go packages of other repositories that a target links.",
     fields = {
-        "packages": "depset of strings: a package's import path, a tab, the path of its repository's package metadata file (package_metadata's JSON).",
+        "packages": "depset of strings: a package's import path, a tab, and its repository's package URL, or the path of its package metadata file (package_metadata's JSON, which holds it) where the provider does not give it.",
         "files": "depset of the package metadata files that `packages` names.",
     },
 )
@@ -24,19 +25,25 @@ GoPackageMetadataInfo = provider(
 # package_metadata, Bazel 7 applicable_licenses.
 _METADATA_ATTRS = ["package_metadata", "applicable_licenses"]
 
-def _metadata_file(rule_attr):
+def _package_metadata(rule_attr):
     for name in _METADATA_ATTRS:
         for target in getattr(rule_attr, name, None) or []:
             if PackageMetadataInfo in target:
-                return target[PackageMetadataInfo].metadata
+                return target[PackageMetadataInfo]
     return None
 
 def _go_package_metadata_aspect_impl(target, ctx):
     packages, files = [], []
-    metadata = _metadata_file(ctx.rule.attr) if GoArchive in target and target.label.workspace_name else None
-    if metadata:
-        packages.append("{}\t{}".format(target[GoArchive].data.importpath, metadata.path))
-        files.append(metadata)
+    info = _package_metadata(ctx.rule.attr) if GoArchive in target and target.label.workspace_name else None
+
+    # Versions of package_metadata before its provider had purl give it only
+    # in the metadata file.
+    purl = getattr(info, "purl", None) if info else None
+    if purl:
+        packages.append("{}\t{}".format(target[GoArchive].data.importpath, purl))
+    elif info:
+        packages.append("{}\t{}".format(target[GoArchive].data.importpath, info.metadata.path))
+        files.append(info.metadata)
     deps = [
         dep[GoPackageMetadataInfo]
         for name in ["deps", "embed"]

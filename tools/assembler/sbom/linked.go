@@ -16,12 +16,13 @@ import (
 //
 // The file at packages lists them, one a line: a package's import path,
 // then, for a package of a repository that Gazelle's go_deps made, a tab and
-// the path of that repository's package metadata (a package may be listed
-// again, with and without it). That file (the JSON that
-// package_metadata writes) holds a package URL, pkg:golang/<module>@<version>,
-// naming the module and the version go_deps fetched: after minimal version
-// selection over every go.mod in the build and after overrides, so the
-// version that was linked. Packages of the main repository are not listed.
+// that repository's package URL, or the path of its package metadata file
+// (the JSON that package_metadata writes, which holds the package URL); a
+// package may be listed again, with and without it. The package URL,
+// pkg:golang/<module>@<version>, names the module and the version go_deps
+// fetched: after minimal version selection over every go.mod in the build
+// and after overrides, so the version that was linked. Packages of the main
+// repository are not listed.
 //
 // goModPath, when not "", is the go.mod of the main module: it names the main
 // module, adds the replacements it makes to the modules they apply to, and
@@ -109,21 +110,26 @@ func readPackages(path string) ([]*linkedPackage, error) {
 	return pkgs, nil
 }
 
-// fetchedModule is the module a package metadata file names, with the
-// replacement the go.mod makes when the fetched code is the replacement's;
-// nil when its package URL is not a Go module's.
+// fetchedModule is the module a package URL (or a package metadata file
+// that holds one) names, with the replacement the go.mod makes when the
+// fetched code is the replacement's; nil when the package URL is not a Go
+// module's.
 func fetchedModule(metadata string, g *goMod) (*debug.Module, error) {
-	data, err := os.ReadFile(metadata)
-	if err != nil {
-		return nil, fmt.Errorf("reading package metadata: %w", err)
+	purl := metadata
+	if !strings.HasPrefix(metadata, "pkg:") {
+		data, err := os.ReadFile(metadata)
+		if err != nil {
+			return nil, fmt.Errorf("reading package metadata: %w", err)
+		}
+		var md struct {
+			Purl string `json:"purl"`
+		}
+		if err := json.Unmarshal(data, &md); err != nil {
+			return nil, fmt.Errorf("reading package metadata %s: %w", metadata, err)
+		}
+		purl = md.Purl
 	}
-	var md struct {
-		Purl string `json:"purl"`
-	}
-	if err := json.Unmarshal(data, &md); err != nil {
-		return nil, fmt.Errorf("reading package metadata %s: %w", metadata, err)
-	}
-	mod, err := ParseGoPurl(md.Purl)
+	mod, err := ParseGoPurl(purl)
 	if err != nil || mod == nil {
 		return nil, err
 	}

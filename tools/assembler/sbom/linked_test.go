@@ -45,7 +45,8 @@ replace github.com/c/d => github.com/fork/d v0.1.1
 replace github.com/e/f => github.com/e/f v1.1.0
 `)
 	ab := metadata(t, dir, "ab", "pkg:golang/github.com/a/b@v1.4.0?checksum=h1%3AAbC%2B%2F%3D")
-	cd := metadata(t, dir, "cd", "pkg:golang/github.com/c/d@v0.1.1")
+	// As the provider of package_metadata gives it, without a file.
+	cd := "pkg:golang/github.com/c/d@v0.1.1"
 	ef := metadata(t, dir, "ef", "pkg:golang/github.com/e/f@v1.1.0")
 	npm := metadata(t, dir, "npm", "pkg:npm/left-pad@1.3.0")
 	listing := writeFile(t, filepath.Join(dir, "packages.txt"), strings.Join([]string{

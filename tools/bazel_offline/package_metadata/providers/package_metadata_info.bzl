@@ -1,10 +1,6 @@
-"""Stand-in for package_metadata's provider, with the real one's fields."""
+"""Stand-in for package_metadata's provider: carries metadata, nothing more."""
 
 PackageMetadataInfo = provider(
     doc = "Metadata of a package.",
-    fields = {
-        "metadata": "File: the package's metadata, JSON with its purl.",
-        "purl": "The package URL.",
-        "files": "depset of the metadata Files.",
-    },
+    fields = ["purl", "attributes", "files"],
 )

@@ -1,15 +1,9 @@
-"""Stand-in for package_metadata's rule: writes its metadata file, as the real rule does."""
+"""Stand-in for package_metadata's rule: carries metadata, nothing more."""
 
 load("//providers:package_metadata_info.bzl", "PackageMetadataInfo")
 
 def _impl(ctx):
-    # The real rule's file: {"attributes": ..., "label": ..., "purl": ...}.
-    metadata = ctx.actions.declare_file(ctx.attr.name + ".package-metadata.json")
-    ctx.actions.write(metadata, json.encode({"attributes": {}, "label": str(ctx.label), "purl": ctx.attr.purl}))
-    return [
-        DefaultInfo(files = depset([metadata])),
-        PackageMetadataInfo(metadata = metadata, purl = ctx.attr.purl, files = depset([metadata])),
-    ]
+    return [PackageMetadataInfo(purl = ctx.attr.purl, attributes = [], files = [])]
 
 _package_metadata = rule(
     implementation = _impl,
