@@ -486,8 +486,8 @@ path relative to the go_image's package (less `data_strip_prefix`). Directories
 image as an OCI 1.1 referrer (an artifact manifest whose subject is the image), in
 the layout and the tarball. It lists the Go standard library and the Go modules
 that provide the packages linked into the binary, at the versions that were
-linked: those the binary's build info records (rules_go v0.63.0 and newer),
-else those Gazelle's `go_deps` fetched (after minimal version selection over
+linked: those the binary's build info records, when it records them (rules_go
+does from v0.63.0 on; untested here), else those Gazelle's `go_deps` fetched (after minimal version selection over
 every Bazel module's go.mod, and after `replace` directives), which the package
 metadata of each module's repository names; see `go_mod` for the others. The files are in the output group
 `sbom`: `<name>.spdx.json` for one platform, `_<name>/<os>_<arch>/sbom.spdx.json`
