@@ -3,10 +3,8 @@ module example.com/sbome2e
 go 1.22
 
 require (
-	rsc.io/quote v1.5.2
-	rsc.io/sampler v1.3.0
+	rsc.io/pdf v0.1.0
+	rsc.io/qr v0.2.0
 )
 
-require golang.org/x/text v0.0.0-20170915032832-14c0d48ead0c // indirect
-
-replace rsc.io/quote => rsc.io/quote v1.5.1
+replace rsc.io/qr => rsc.io/qr v0.1.0

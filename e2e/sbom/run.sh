@@ -3,13 +3,15 @@
 # that were linked, not the ones the root go.mod requires. In this workspace
 # (e2e/sbom) two differ:
 #
-#   * rsc.io/sampler: go.mod requires v1.3.0, but the Bazel module sbom_e2e_dep
-#     (dep/) requires v1.3.1 in its go.mod, and go_deps selects v1.3.1 for the
-#     whole build by minimal version selection;
-#   * rsc.io/quote: go.mod requires v1.5.2 and replaces it with v1.5.1.
+#   * rsc.io/pdf: go.mod requires v0.1.0, but the Bazel module sbom_e2e_dep
+#     (dep/) requires v0.1.1 in its go.mod, and go_deps selects v0.1.1 for the
+#     whole build by minimal version selection over every Bazel module's go.mod;
+#   * rsc.io/qr: go.mod requires v0.2.0 and replaces it with v0.1.0.
 #
 # The reference is `go version -m` of the binary that `go build` links over
-# the same module graph: a Go workspace of both go.mod files. Each image's
+# the same module graph: a Go workspace of both go.mod files (the other
+# Bazel modules that use go_deps, rules_goimage, rules_go and gazelle, name
+# neither module nor any module these two require). Each image's
 # SBOM (with and without go_mod) and provenance must list exactly its
 # modules at its versions. tools/run_tests.sh runs it in its e2e step.
 set -euo pipefail
@@ -57,8 +59,8 @@ same() {
 want=$(reference_modules)
 echo "go build linked:"
 echo "$want" | sed 's/^/  /'
-grep -qx 'rsc.io/sampler v1.3.1' <<<"$want" || fail "go build did not select rsc.io/sampler v1.3.1; the test's premise is gone"
-grep -q 'rsc.io/sampler v1.3.0' "$HERE/go.mod" || fail "go.mod no longer requires rsc.io/sampler v1.3.0; the test's premise is gone"
+grep -qx 'rsc.io/pdf v0.1.1' <<<"$want" || fail "go build did not select rsc.io/pdf v0.1.1; the test's premise is gone"
+grep -q 'rsc.io/pdf v0.1.0' "$HERE/go.mod" || fail "go.mod no longer requires rsc.io/pdf v0.1.0; the test's premise is gone"
 
 cd "$HERE"
 "$BAZEL" build --output_groups=+sbom,+provenance //:image //:image_go_mod
