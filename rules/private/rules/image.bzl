@@ -127,8 +127,8 @@ def _modules(ctx, platform, binary_target, binary, single):
 
     A binary whose build info records its modules (rules_go's since v0.63.0)
     is the truth; for the others, its packages as Bazel linked them, each
-    with the package metadata of the repository go_deps fetched it into,
-    which names the module and the version that was linked.
+    with the package URL of the repository go_deps fetched it into, which
+    names the module and the version that was linked.
     """
     if GoArchive not in binary_target:
         wanted = " and ".join([a + " = True" for a in ["sbom", "provenance"] if getattr(ctx.attr, a)])
@@ -141,7 +141,7 @@ def _modules(ctx, platform, binary_target, binary, single):
     listing.add_all(binary_target[GoArchive].transitive, map_each = _external_importpath)
     listing.add_all(metadata.packages)
     ctx.actions.write(packages, listing)
-    return struct(binary = binary, packages = packages, metadata = metadata.files, go_mod = ctx.file.go_mod)
+    return struct(binary = binary, packages = packages, go_mod = ctx.file.go_mod)
 
 def _sbom(ctx, platform, single):
     path = ctx.label.name + ".spdx.json" if single else "_{}/{}/sbom.spdx.json".format(ctx.label.name, platform_path(platform))
