@@ -46,22 +46,19 @@ func TestBuildAttachesSBOM(t *testing.T) {
 }
 
 // A binary that records its modules (go build's) is the truth about them:
-// a package listing and a go.mod that say otherwise (here, package metadata
+// a package listing and a go.mod that say otherwise (here, a package URL
 // that names another version of go-containerregistry) change nothing, in
 // the SBOM and in the provenance.
 func TestSBOMPrefersBuildInfo(t *testing.T) {
 	bin := testenv.Assembler(t)
 	dir := t.TempDir()
-	metadata := filepath.Join(dir, "ggcr.package-metadata.json")
-	if err := os.WriteFile(metadata, []byte(`{"purl":"pkg:golang/github.com/google/go-containerregistry@v0.1.0"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	purl := "pkg:golang/github.com/google/go-containerregistry@v0.1.0"
 	list := testenv.Run(t, "go", "list", "-C", testenv.ModuleRoot(t), "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./tools/assembler")
 	var listing strings.Builder
 	for _, pkg := range strings.Fields(list) {
 		listing.WriteString(pkg)
 		if strings.HasPrefix(pkg, "github.com/google/go-containerregistry/") {
-			listing.WriteString("\t" + metadata)
+			listing.WriteString("\t" + purl)
 		}
 		listing.WriteString("\n")
 	}

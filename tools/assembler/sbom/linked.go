@@ -2,7 +2,6 @@ package sbom
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -16,13 +15,12 @@ import (
 //
 // The file at packages lists them, one a line: a package's import path,
 // then, for a package of a repository that Gazelle's go_deps made, a tab and
-// that repository's package URL, or the path of its package metadata file
-// (the JSON that package_metadata writes, which holds the package URL); a
-// package may be listed again, with and without it. The package URL,
+// that repository's package URL, from its package metadata (a package may
+// be listed again, with and without it). The package URL,
 // pkg:golang/<module>@<version>, names the module and the version go_deps
-// fetched: after minimal version selection over every go.mod in the build
-// and after overrides, so the version that was linked. Packages of the main
-// repository are not listed.
+// fetched: after minimal version selection over the go.mod of every Bazel
+// module and after overrides, so the version that was linked. Packages of
+// the main repository are not listed.
 //
 // goModPath, when not "", is the go.mod of the main module: it names the main
 // module, adds the replacements it makes to the modules they apply to, and
@@ -46,12 +44,12 @@ func ModulesOfPackages(packages, goModPath string) (*Modules, error) {
 	fetched := map[string]*debug.Module{}
 	for _, p := range listed {
 		var mod *debug.Module
-		if p.metadata != "" {
-			if mod = fetched[p.metadata]; mod == nil {
-				if mod, err = fetchedModule(p.metadata, g); err != nil {
+		if p.purl != "" {
+			if mod = fetched[p.purl]; mod == nil {
+				if mod, err = fetchedModule(p.purl, g); err != nil {
 					return nil, fmt.Errorf("package %s: %w", p.path, err)
 				}
-				fetched[p.metadata] = mod
+				fetched[p.purl] = mod
 			}
 		}
 		if mod == nil {
@@ -76,10 +74,10 @@ func ModulesOfPackages(packages, goModPath string) (*Modules, error) {
 	return m, nil
 }
 
-type linkedPackage struct{ path, metadata string }
+type linkedPackage struct{ path, purl string }
 
 // readPackages reads a package listing: each package once, in the order of
-// its first line, with the metadata any of its lines names.
+// its first line, with the package URL any of its lines gives.
 func readPackages(path string) ([]*linkedPackage, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -90,7 +88,7 @@ func readPackages(path string) ([]*linkedPackage, error) {
 	seen := map[string]*linkedPackage{}
 	s := bufio.NewScanner(f)
 	for s.Scan() {
-		pkg, metadata, _ := strings.Cut(strings.TrimSpace(s.Text()), "\t")
+		pkg, purl, _ := strings.Cut(strings.TrimSpace(s.Text()), "\t")
 		if pkg == "" {
 			continue
 		}
@@ -100,8 +98,8 @@ func readPackages(path string) ([]*linkedPackage, error) {
 			seen[pkg] = p
 			pkgs = append(pkgs, p)
 		}
-		if metadata != "" {
-			p.metadata = metadata
+		if purl != "" {
+			p.purl = purl
 		}
 	}
 	if err := s.Err(); err != nil {
@@ -110,25 +108,10 @@ func readPackages(path string) ([]*linkedPackage, error) {
 	return pkgs, nil
 }
 
-// fetchedModule is the module a package URL (or a package metadata file
-// that holds one) names, with the replacement the go.mod makes when the
-// fetched code is the replacement's; nil when the package URL is not a Go
-// module's.
-func fetchedModule(metadata string, g *goMod) (*debug.Module, error) {
-	purl := metadata
-	if !strings.HasPrefix(metadata, "pkg:") {
-		data, err := os.ReadFile(metadata)
-		if err != nil {
-			return nil, fmt.Errorf("reading package metadata: %w", err)
-		}
-		var md struct {
-			Purl string `json:"purl"`
-		}
-		if err := json.Unmarshal(data, &md); err != nil {
-			return nil, fmt.Errorf("reading package metadata %s: %w", metadata, err)
-		}
-		purl = md.Purl
-	}
+// fetchedModule is the module a package URL names, with the replacement
+// the go.mod makes when the fetched code is the replacement's; nil when the
+// package URL is not a Go module's.
+func fetchedModule(purl string, g *goMod) (*debug.Module, error) {
 	mod, err := ParseGoPurl(purl)
 	if err != nil || mod == nil {
 		return nil, err

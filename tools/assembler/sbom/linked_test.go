@@ -18,14 +18,6 @@ func writeFile(t *testing.T, path, content string) string {
 	return path
 }
 
-// metadata writes a package metadata file as package_metadata does for the
-// repositories go_deps makes, with Gazelle's package URL.
-func metadata(t *testing.T, dir, name, purl string) string {
-	t.Helper()
-	return writeFile(t, filepath.Join(dir, name+".package-metadata.json"),
-		`{"attributes":{},"label":"@@gazelle~~go_deps~`+name+`//_gazelle_generated:package_metadata","purl":"`+purl+`"}`)
-}
-
 func TestModulesOfPackages(t *testing.T) {
 	dir := t.TempDir()
 	goMod := writeFile(t, filepath.Join(dir, "go.mod"), `module example.com/app
@@ -44,11 +36,11 @@ replace github.com/c/d => github.com/fork/d v0.1.1
 
 replace github.com/e/f => github.com/e/f v1.1.0
 `)
-	ab := metadata(t, dir, "ab", "pkg:golang/github.com/a/b@v1.4.0?checksum=h1%3AAbC%2B%2F%3D")
-	// As the provider of package_metadata gives it, without a file.
+	// Package URLs as Gazelle writes them into go_deps' repositories.
+	ab := "pkg:golang/github.com/a/b@v1.4.0?checksum=h1%3AAbC%2B%2F%3D"
 	cd := "pkg:golang/github.com/c/d@v0.1.1"
-	ef := metadata(t, dir, "ef", "pkg:golang/github.com/e/f@v1.1.0")
-	npm := metadata(t, dir, "npm", "pkg:npm/left-pad@1.3.0")
+	ef := "pkg:golang/github.com/e/f@v1.1.0"
+	npm := "pkg:npm/left-pad@1.3.0"
 	listing := writeFile(t, filepath.Join(dir, "packages.txt"), strings.Join([]string{
 		"github.com/a/b",
 		"github.com/a/b/sub/pkg\t" + ab,
@@ -98,8 +90,7 @@ replace github.com/e/f => github.com/e/f v1.1.0
 // left for the binary's build info (or the document's name).
 func TestModulesOfPackagesWithoutGoMod(t *testing.T) {
 	dir := t.TempDir()
-	ab := metadata(t, dir, "ab", "pkg:golang/github.com/a/b@v1.4.0")
-	listing := writeFile(t, filepath.Join(dir, "packages.txt"), "github.com/a/b/c\t"+ab+"\ngithub.com/bazelbuild/rules_go/go/runfiles\n")
+	listing := writeFile(t, filepath.Join(dir, "packages.txt"), "github.com/a/b/c\tpkg:golang/github.com/a/b@v1.4.0\ngithub.com/bazelbuild/rules_go/go/runfiles\n")
 	got, err := ModulesOfPackages(listing, "")
 	if err != nil {
 		t.Fatal(err)
@@ -117,13 +108,11 @@ func TestModulesOfPackagesErrors(t *testing.T) {
 	dir := t.TempDir()
 	listing := writeFile(t, filepath.Join(dir, "packages.txt"), "github.com/a/b\n")
 	noModule := writeFile(t, filepath.Join(dir, "go.mod"), "go 1.24\n")
-	badJSON := writeFile(t, filepath.Join(dir, "bad.json"), "{")
 	for _, tc := range []struct{ name, listing, goMod, want string }{
 		{"go.mod without a module line", listing, noModule, "has no module line"},
 		{"missing go.mod", listing, filepath.Join(dir, "missing.mod"), "missing.mod"},
 		{"missing listing", filepath.Join(dir, "missing.txt"), "", "missing.txt"},
-		{"missing metadata", writeFile(t, filepath.Join(dir, "l1"), "github.com/a/b\t"+filepath.Join(dir, "none.json")), "", "package github.com/a/b: reading package metadata"},
-		{"metadata not JSON", writeFile(t, filepath.Join(dir, "l2"), "github.com/a/b\t"+badJSON), "", "bad.json"},
+		{"bad package URL", writeFile(t, filepath.Join(dir, "l1"), "github.com/a/b\tpkg:golang/a%zz@v1"), "", "package github.com/a/b: package URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ModulesOfPackages(tc.listing, tc.goMod)
