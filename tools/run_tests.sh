@@ -11,8 +11,9 @@
 # byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
 # images it wrote in examples/gazelle build and run), gazelle_bench (Gazelle
 # on a synthetic monorepo with and without the goimage language), e2e (the
-# e2e/ workspace against a real registry and Docker, see e2e/run.sh, and
-# modules that use rules_goimage, see e2e/consumers/run.sh), remote
+# e2e/ workspace against a real registry and Docker, see e2e/run.sh; modules
+# that use rules_goimage, see e2e/consumers/run.sh; the SBOM's versions
+# against go build's, see e2e/sbom/run.sh), remote
 # (every image action ready for remote execution, by bazel aquery, and a real
 # HTTP remote cache, nginx: see e2e/remote/run.sh). On demand only: bench (the
 # assembler against ko and crane, timed side by side; see docs/assembler.md)
@@ -193,6 +194,7 @@ step_e2e() {
   install_image_tools
   "$ROOT_DIR/e2e/run.sh"
   "$ROOT_DIR/e2e/consumers/run.sh"
+  "$ROOT_DIR/e2e/sbom/run.sh"
 }
 
 step_remote() {

@@ -77,7 +77,8 @@ def _sbom_test_impl(ctx):
     asserts.equals(env, ["_with_sbom/linux_amd64/sbom.spdx.json", "_with_sbom/linux_arm64/sbom.spdx.json"], sorted([f.short_path[len("rules/tests/"):] for f in sboms]))
 
     # Each platform's manifest action describes that platform's binary, with
-    # the packages Bazel linked into it.
+    # the packages Bazel linked into it, each with the package metadata of
+    # the repository go_deps fetched it into, which names the version.
     listings = {}
     for action in _actions(env, "FileWrite"):
         for f in action.outputs.to_list():
@@ -85,7 +86,8 @@ def _sbom_test_impl(ctx):
                 listings[f.path] = action.content
     asserts.equals(env, 2, len(listings), "want a package listing per platform")
     for content in listings.values():
-        _contains(env, content, "github.com/google/go-containerregistry/pkg/name", "the package listing")
+        _contains(env, content, "github.com/google/go-containerregistry/pkg/name\n", "the package listing")
+        _contains(env, content, "github.com/google/go-containerregistry/pkg/name\tpkg:golang/github.com/google/go-containerregistry@v", "the package listing, with the package URL of its repository")
     for action in _actions(env, "GoImageManifest"):
         inputs = action.inputs.to_list()
         binary = [f for f in inputs if f.basename == "app_with_deps"]
@@ -295,8 +297,16 @@ def _failure_test(message):
 _bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\" is not supported"), expect_failure = True)
 _twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
 _outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
-_sbom_without_go_mod_test = analysistest.make(_failure_test("sbom = True needs go_mod"), expect_failure = True)
-_provenance_without_go_mod_test = analysistest.make(_failure_test("provenance = True needs go_mod"), expect_failure = True)
+
+# Without go_mod, the modules come from the package listing alone.
+def _without_go_mod_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    argv = _argv(_actions(env, "GoImageManifest")[0])
+    _contains(env, argv, "--sbom-packages ", "the manifest's command line")
+    asserts.true(env, "--sbom-go-mod" not in argv, "a go_image without go_mod passes one: " + argv)
+    return analysistest.end(env)
+
+_without_go_mod_test = analysistest.make(_without_go_mod_test_impl)
 _cgo_test = analysistest.make(_failure_test("is built with cgo (cgo = True), but go_image builds its binary as pure Go"), expect_failure = True)
 
 def _cgo_pure_test_impl(ctx):
@@ -384,13 +394,13 @@ def analysis_test_suite(name):
         "provenance_test": (_provenance_unstamped_test, ":with_provenance"),
         "provenance_stamped_test": (_provenance_stamped_test, ":with_provenance"),
         "sbom_and_provenance_test": (_sbom_and_provenance_test, ":with_sbom_and_provenance"),
-        "provenance_without_go_mod_test": (_provenance_without_go_mod_test, ":provenance_without_go_mod"),
+        "provenance_without_go_mod_test": (_without_go_mod_test, ":provenance_without_go_mod"),
         "push_test": (_push_test, ":multi.push"),
         "load_test": (_load_test, ":single.load"),
         "bad_platform_test": (_bad_platform_test, ":bad_platform"),
         "twice_test": (_twice_test, ":twice"),
         "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
-        "sbom_without_go_mod_test": (_sbom_without_go_mod_test, ":sbom_without_go_mod"),
+        "sbom_without_go_mod_test": (_without_go_mod_test, ":sbom_without_go_mod"),
         "bad_port_test": (_bad_port_test, ":bad_port"),
         "relative_workdir_test": (_relative_workdir_test, ":relative_workdir"),
         "no_tarball_test": (_no_tarball_test, ":single"),

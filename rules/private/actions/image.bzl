@@ -28,9 +28,10 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
         tags), which may have been stamped; passed as @file.
       layout: the directory to write the thin OCI layout to.
       digest: the File to write the manifest digest to, or None.
-      modules: struct(binary, go_mod, packages): the Go binary that the SBOM
-        and the provenance describe, with its modules from the go.mod and
-        the file listing its packages; needed by both, else None.
+      modules: struct(binary, packages, go_mod): the Go binary that the SBOM
+        and the provenance describe, the file listing its packages (with the
+        package URLs of their repositories), and the go.mod of its module or
+        None; needed by both, else None.
       sbom: the File to write an SPDX SBOM of the binary to, attached to the
         image; or None.
       provenance: the struct of declare_provenance: write an in-toto SLSA
@@ -66,9 +67,11 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
         outputs.append(digest)
     if modules:
         args.add("--sbom-binary", modules.binary)
-        args.add("--sbom-go-mod", modules.go_mod)
         args.add("--sbom-packages", modules.packages)
-        inputs += [modules.binary, modules.go_mod, modules.packages]
+        inputs += [modules.binary, modules.packages]
+        if modules.go_mod:
+            args.add("--sbom-go-mod", modules.go_mod)
+            inputs.append(modules.go_mod)
     if sbom:
         args.add("--sbom", sbom)
         outputs.append(sbom)

@@ -38,7 +38,7 @@ def provenance_args(args, provenance):
     """Adds the flags of the provenance to the manifest action's arguments.
 
     The binary and its modules are the SBOM's flags (--sbom-binary,
-    --sbom-go-mod, --sbom-packages), which the caller adds for both.
+    --sbom-packages, --sbom-go-mod), which the caller adds for both.
 
     Args:
       args: the manifest action's Args.

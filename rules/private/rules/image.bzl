@@ -10,6 +10,7 @@ load("//rules/private:actions/pack.bzl", "emit_pack")
 load("//rules/private:actions/provenance.bzl", "declare_provenance")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:aspects/base_import.bzl", "base_import_aspect", "import_image")
+load("//rules/private:aspects/go_package_metadata.bzl", "GoPackageMetadataInfo", "go_package_metadata_aspect")
 load("//rules/private:healthcheck_options.bzl", "HEALTHCHECK_OPTIONS")
 load("//rules/private:platforms.bzl", "check_platform", "platform_path")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
@@ -81,19 +82,25 @@ def _external_importpath(archive_data):
     return archive_data.importpath if archive_data.label.workspace_name else None
 
 def _modules(ctx, platform, binary_target, binary, single):
-    """The modules of one platform's binary, which the SBOM and the provenance list: its packages, as Bazel linked them, mapped to modules by go.mod."""
-    wanted = " and ".join([a + " = True" for a in ["sbom", "provenance"] if getattr(ctx.attr, a)])
-    if not ctx.file.go_mod:
-        fail(wanted + " needs go_mod, the go.mod of the binary's module (such as \"//:go.mod\"): binaries that rules_go links do not record their modules")
+    """The modules of one platform's binary, which the SBOM and the provenance list.
+
+    A binary whose build info records its modules (rules_go's since v0.63.0)
+    is the truth; for the others, its packages as Bazel linked them, each
+    with the package URL of the repository go_deps fetched it into, which
+    names the module and the version that was linked.
+    """
     if GoArchive not in binary_target:
+        wanted = " and ".join([a + " = True" for a in ["sbom", "provenance"] if getattr(ctx.attr, a)])
         fail("{} needs a go_binary; {} is not one".format(wanted, ctx.attr.binary[0].label))
     packages_path = ctx.label.name + "_packages.txt" if single else "_{}/{}/packages.txt".format(ctx.label.name, platform_path(platform))
     packages = ctx.actions.declare_file(packages_path)
+    metadata = binary_target[GoPackageMetadataInfo]
     listing = ctx.actions.args()
     listing.set_param_file_format("multiline")
     listing.add_all(binary_target[GoArchive].transitive, map_each = _external_importpath)
+    listing.add_all(metadata.packages)
     ctx.actions.write(packages, listing)
-    return struct(binary = binary, go_mod = ctx.file.go_mod, packages = packages)
+    return struct(binary = binary, packages = packages, go_mod = ctx.file.go_mod)
 
 def _sbom(ctx, platform, single):
     path = ctx.label.name + ".spdx.json" if single else "_{}/{}/sbom.spdx.json".format(ctx.label.name, platform_path(platform))
@@ -305,6 +312,7 @@ GO_IMAGE_ATTRS = {
         # Not executable = True: with a split transition there is one
         # executable per platform, which ctx.executable cannot hold.
         cfg = image_platforms_transition,
+        aspects = [go_package_metadata_aspect],
     ),
     "pure": attr.string(
         doc = """Whether the binary is built as pure Go, without cgo, as rules_go's `pure` names it.
@@ -471,9 +479,12 @@ binary. Like the binary, each is built for each image platform: a go_binary or a
     "sbom": attr.bool(
         doc = """Also write an SPDX 2.3 JSON SBOM of each platform's binary and attach it to the
 image as an OCI 1.1 referrer (an artifact manifest whose subject is the image), in
-the layout and the tarball. It lists the Go modules that provide the packages
-linked into the binary, with the versions `go_mod` requires (and its
-replacements), and the Go standard library. The files are in the output group
+the layout and the tarball. It lists the Go standard library and the Go modules
+that provide the packages linked into the binary, at the versions that were
+linked: those the binary's build info records, when it records them (rules_go
+does from v0.63.0 on; untested here), else those Gazelle's `go_deps` fetched (after minimal version selection over
+every Bazel module's go.mod, and after `replace` directives), which the package
+metadata of each module's repository names; see `go_mod` for the others. The files are in the output group
 `sbom`: `<name>.spdx.json` for one platform, `_<name>/<os>_<arch>/sbom.spdx.json`
 for each of several.""",
     ),
@@ -484,15 +495,19 @@ the image as an OCI 1.1 referrer of artifact type `application/vnd.in-toto+json`
 layout and the tarball; `.push` pushes it with the image, and cosign can sign it as an
 attestation (`--type slsaprovenance1`). Its subject is the image manifest, named by this
 target's label. It records this label and the platform, the base by name and digest, the
-Go standard library and the modules linked into the binary (as `sbom` lists them: needs
-`go_mod`), and, when the build stamps (see `stamp`), the source revision
+Go standard library and the modules linked into the binary (as `sbom` lists them), and, when the build stamps (see `stamp`), the source revision
 (`STABLE_GIT_COMMIT`, else `BUILD_SCM_REVISION`, a full git commit hash) and
 `BUILD_TIMESTAMP`. Without stamping it holds no revision and no time, and is reproducible.
 The files are in the output group `provenance`: `<name>.provenance.json` for one platform,
 `_<name>/<os>_<arch>/provenance.json` for each of several. See docs/assembler.md.""",
     ),
     "go_mod": attr.label(
-        doc = "The go.mod of the binary's module, such as `\"//:go.mod\"`; needed by `sbom` and `provenance`.",
+        doc = """Optional: the go.mod of the binary's module, such as `"//:go.mod"`, for `sbom` and
+`provenance` of a binary whose build info lists no modules. It names the main
+module, notes the replacements it makes, and gives a version to the modules
+whose repositories have no package metadata (Bazel modules, repositories
+declared by hand): the version it requires, which may not be the linked one.
+The versions of `go_deps`' modules come from their package metadata, not from it.""",
         allow_single_file = [".mod"],
     ),
     "repo_tags": attr.string_list(

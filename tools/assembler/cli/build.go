@@ -127,8 +127,8 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 		return nil, usageError(fs, "--provenance lists the modules of a Go binary: give --binary or --sbom-binary")
 	case f.provenance == "" && (f.provenanceLabel != "" || len(f.provenanceStatus) > 0):
 		return nil, usageError(fs, "--provenance-label and --provenance-status describe the --provenance: give --provenance FILE")
-	case (f.sbomGoMod == "") != (f.sbomPackages == ""):
-		return nil, usageError(fs, "--sbom-go-mod and --sbom-packages go together")
+	case f.sbomGoMod != "" && f.sbomPackages == "":
+		return nil, usageError(fs, "--sbom-go-mod maps the packages of --sbom-packages to modules: give --sbom-packages FILE")
 	}
 	if err := f.checkConfigFlags(); err != nil {
 		return nil, usageError(fs, err.Error())
@@ -192,8 +192,8 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.digest, "digest-file", "", "a file to write the image digest to")
 	fs.StringVar(&f.sbom, "sbom", "", "write an SPDX 2.3 JSON SBOM of the binary's Go modules to this file, and attach it to the image in the outputs")
 	fs.StringVar(&f.sbomBinary, "sbom-binary", "", "the Go binary the --sbom and the --provenance describe, when it comes in a prebuilt --layer (default: --binary)")
-	fs.StringVar(&f.sbomGoMod, "sbom-go-mod", "", "for a binary whose build info lists no modules (rules_go's): the go.mod that maps --sbom-packages to modules and versions, for the --sbom and the --provenance")
-	fs.StringVar(&f.sbomPackages, "sbom-packages", "", "a file with the import paths of the packages linked into the binary, one a line (with --sbom-go-mod)")
+	fs.StringVar(&f.sbomPackages, "sbom-packages", "", "for a binary whose build info lists no modules (rules_go's before v0.63.0), for the --sbom and the --provenance: a file with the import paths of the packages linked into the binary, one a line, each followed, where its repository has package metadata, by a tab and its package URL (pkg:golang/MODULE@VERSION, the module and version that was fetched)")
+	fs.StringVar(&f.sbomGoMod, "sbom-go-mod", "", "with --sbom-packages: the main module's go.mod, which names the main module, adds its replacements, and gives the versions of modules whose packages have no package metadata")
 	fs.StringVar(&f.provenance, "provenance", "", "write an in-toto statement with an SLSA Provenance v1 predicate, whose subject is the image manifest, to this file, and attach it to the image in the outputs")
 	fs.StringVar(&f.provenanceLabel, "provenance-label", "", "the Bazel label of the image target: the --provenance names the image and its external parameters by it")
 	fs.Var(&f.provenanceStatus, "provenance-status", "a workspace status file of a stamped build (stable-status.txt, volatile-status.txt), repeated: the --provenance records the source revision (STABLE_GIT_COMMIT or BUILD_SCM_REVISION) and BUILD_TIMESTAMP")

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -30,19 +28,15 @@ func sbomArtifact(f *buildFlags, a *assembled) (v1.Image, []byte, error) {
 	return art, doc, err
 }
 
-// sbomModules are the modules of --sbom-go-mod and --sbom-packages, or nil
-// to take the binary's build info.
+// sbomModules are the modules of --sbom-packages (and --sbom-go-mod), or
+// nil to take the binary's build info alone.
 func sbomModules(f *buildFlags) (*sbom.Modules, error) {
-	if f.sbomGoMod == "" {
+	if f.sbomPackages == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(f.sbomPackages)
+	modules, err := sbom.ModulesOfPackages(f.sbomPackages, f.sbomGoMod)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("finding the modules of the packages in --sbom-packages %s: %w", f.sbomPackages, err)
 	}
-	main, deps, err := sbom.ModulesFromGoMod(f.sbomGoMod, strings.Fields(string(data)))
-	if err != nil {
-		return nil, fmt.Errorf("--sbom-go-mod: %w", err)
-	}
-	return &sbom.Modules{Main: main, Deps: deps}, nil
+	return modules, nil
 }

@@ -4,70 +4,67 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
-	"sort"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 )
 
-// ModulesFromGoMod finds the modules that provide the given packages, by the
-// go.mod file at goMod: the main module for its own packages, and the
-// required module (with its replacement) with the longest path that is a
-// prefix of the package's for the others. It is for binaries whose build
-// info lists no modules, such as those rules_go links, whose packages Bazel
-// knows. A package no module provides is returned as a module of its own,
-// without a version.
-func ModulesFromGoMod(goMod string, packages []string) (debug.Module, []*debug.Module, error) {
-	data, err := os.ReadFile(goMod)
+// goMod is what a go.mod says about the modules of a build: the main
+// module, the versions it requires and their replacements. It speaks only
+// for the root module: the versions a build links may be higher (minimal
+// version selection over every go.mod of the build) or overridden, so it is
+// a last resort for modules whose linked version nothing else records.
+type goMod struct {
+	main     string
+	required map[string]*debug.Module
+}
+
+func readGoMod(path string) (*goMod, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return debug.Module{}, nil, err
+		return nil, err
 	}
-	f, err := modfile.Parse(goMod, data, nil)
+	f, err := modfile.Parse(path, data, nil)
 	if err != nil {
-		return debug.Module{}, nil, err
+		return nil, err
 	}
 	if f.Module == nil {
-		return debug.Module{}, nil, fmt.Errorf("%s has no module line", goMod)
+		return nil, fmt.Errorf("%s has no module line", path)
 	}
-	main := debug.Module{Path: f.Module.Mod.Path, Version: "(devel)"}
-	required := map[string]*debug.Module{}
+	g := &goMod{main: f.Module.Mod.Path, required: map[string]*debug.Module{}}
 	for _, r := range f.Require {
-		required[r.Mod.Path] = &debug.Module{Path: r.Mod.Path, Version: r.Mod.Version}
+		g.required[r.Mod.Path] = &debug.Module{Path: r.Mod.Path, Version: r.Mod.Version}
 	}
 	for _, r := range f.Replace {
-		if m, ok := required[r.Old.Path]; ok && (r.Old.Version == "" || r.Old.Version == m.Version) {
+		if m, ok := g.required[r.Old.Path]; ok && (r.Old.Version == "" || r.Old.Version == m.Version) {
 			m.Replace = &debug.Module{Path: r.New.Path, Version: r.New.Version}
 		}
 	}
-	used := map[string]*debug.Module{}
-	for _, pkg := range packages {
-		mod := providingModule(pkg, main.Path, required)
-		if mod == nil {
-			mod = &debug.Module{Path: pkg}
-		}
-		if mod.Path != main.Path {
-			used[mod.Path] = mod
-		}
-	}
-	deps := make([]*debug.Module, 0, len(used))
-	for _, m := range used {
-		deps = append(deps, m)
-	}
-	sort.Slice(deps, func(i, j int) bool { return deps[i].Path < deps[j].Path })
-	return main, deps, nil
+	return g, nil
 }
 
-// providingModule is the module whose path is the longest prefix of pkg.
-func providingModule(pkg, mainPath string, required map[string]*debug.Module) *debug.Module {
+// providing is the module whose path is the longest prefix of pkg: the main
+// module, or a required one; nil when there is none.
+func (g *goMod) providing(pkg string) *debug.Module {
 	for path := pkg; path != ""; path = parent(path) {
-		if path == mainPath {
-			return &debug.Module{Path: mainPath}
+		if path == g.main {
+			return &debug.Module{Path: g.main}
 		}
-		if m, ok := required[path]; ok {
+		if m, ok := g.required[path]; ok {
 			return m
 		}
 	}
 	return nil
+}
+
+// replaced is the module at path as the go.mod describes it when its
+// replacement is the code at version, which is what was linked; else nil.
+func (g *goMod) replaced(path, version string) *debug.Module {
+	m, ok := g.required[path]
+	if !ok || m.Replace == nil || m.Replace.Version != version {
+		return nil
+	}
+	return m
 }
 
 func parent(path string) string {

@@ -2,8 +2,9 @@
 // binary was built from, as the Go toolchain recorded them in the binary's
 // build info (what `go version -m` prints): the main module, every
 // dependency (with replacements), and the Go standard library. For binaries
-// linked without that record (rules_go's), the modules come from go.mod and
-// the packages Bazel linked (ModulesFromGoMod).
+// linked without that record of modules (rules_go's before v0.63.0), the
+// modules come from the packages Bazel linked and the package metadata of
+// the repositories go_deps fetched them into (ModulesOfPackages).
 //
 // The document depends only on the binary and the given time, so it is as
 // reproducible as the image it describes.
@@ -49,17 +50,16 @@ type Relationship struct {
 	Related string `json:"relatedSpdxElement"`
 }
 
-// Modules are the modules of a binary, when its build info lacks them (see
-// ModulesFromGoMod).
+// Modules are the modules of a binary, for when its build info lacks them
+// (see ModulesOfPackages).
 type Modules struct {
 	Main debug.Module
 	Deps []*debug.Module
 }
 
 // FromBinary reads the build info of the Go binary at path and returns its
-// SBOM as indented JSON. name names the document (e.g. the image). modules,
-// when not nil, stand for the modules of the build info; its Go version and
-// build settings are still the binary's.
+// SBOM as indented JSON. name names the document (e.g. the image). modules
+// are used as BuildInfo says.
 func FromBinary(path, name string, created time.Time, modules *Modules) ([]byte, error) {
 	bi, err := BuildInfo(path, modules)
 	if err != nil {
@@ -89,16 +89,25 @@ func FromBinary(path, name string, created time.Time, modules *Modules) ([]byte,
 }
 
 // BuildInfo reads the Go build info of the binary at path: its Go version,
-// build settings and modules. modules, when not nil, stand for the modules
-// of the build info. The SBOM and the provenance (package provenance) list
-// the modules it returns.
+// build settings and modules. The SBOM and the provenance (package
+// provenance) list the modules it returns. A binary that records its
+// dependencies (go build's, rules_go's since v0.63.0) is the truth about
+// them, and modules are not used. Otherwise modules, when not nil, stand for
+// the dependencies, and for the main module when the binary names none.
 func BuildInfo(path string, modules *Modules) (*buildinfo.BuildInfo, error) {
 	bi, err := buildinfo.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the Go build info of %s, which lists the modules it was built from: %w; only Go binaries (Go 1.18 or newer) have one", path, err)
 	}
-	if modules != nil {
-		bi.Path, bi.Main, bi.Deps = modules.Main.Path, modules.Main, modules.Deps
+	if modules == nil || len(bi.Deps) > 0 {
+		return bi, nil
+	}
+	bi.Deps = modules.Deps
+	if bi.Main.Path == "" {
+		bi.Main = modules.Main
+	}
+	if bi.Path == "" {
+		bi.Path = modules.Main.Path
 	}
 	return bi, nil
 }
