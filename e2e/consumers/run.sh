@@ -50,11 +50,13 @@ copy_workspace() {
 }
 
 build_and_run() {
-  local ws=$1 target=$2 tag=$3 want=$4 out
+  local ws=$1 target=$2 tag=$3 want=$4 out path
   (cd "$ws" && "$BAZEL" build "$target" 2>"$ws/build.log") || { tail -30 "$ws/build.log"; fail "bazel build $target in $ws"; }
   grep -q "implicitly updated to higher versions" "$ws/build.log" &&
     fail "go_deps upgraded a module of $ws: $(grep -A3 'implicitly updated' "$ws/build.log")"
-  out=$(docker load -i "$ws/bazel-bin/${target#//}.tar" | tail -1)
+  path=${target#//}
+  path=${path/://}
+  out=$(docker load -i "$ws/bazel-bin/${path#/}.tar" | tail -1)
   [ "$out" = "Loaded image: $tag" ] || fail "docker load of $target: $out"
   out=$(docker run --rm "$tag")
   grep -qF "$want" <<<"$out" || fail "docker run $tag printed \"$out\", not \"$want\""
