@@ -84,8 +84,10 @@ step_readme() {
   (cd "$ws" && "$BAZEL" run @rules_goimage//language/goimage/cmd/ko2goimage -- -help >"$ws/ko2goimage.log" 2>&1) ||
     { tail -20 "$ws/ko2goimage.log"; fail "bazel run @rules_goimage//language/goimage/cmd/ko2goimage"; }
   ok "bazel run @rules_goimage//language/goimage/cmd/ko2goimage -- -help"
+  cp "$ws/MODULE.bazel" "$ws/MODULE.bazel.before"
   (cd "$ws" && "$BAZEL" mod tidy >"$ws/tidy.log" 2>&1) || { tail -20 "$ws/tidy.log"; fail "bazel mod tidy"; }
-  ok "bazel mod tidy"
+  diff -u "$ws/MODULE.bazel.before" "$ws/MODULE.bazel" || fail "bazel mod tidy changed the README's MODULE.bazel"
+  ok "bazel mod tidy: the README's MODULE.bazel is as tidy leaves it"
 }
 
 step_ggcr() {
