@@ -46,9 +46,16 @@ func (w *blobWriter) node(n store.Node) error {
 		return n.Missing
 	}
 	if d.MediaType.IsIndex() {
+		if w.written[d.Digest] {
+			return nil // an artifact index met before, written whole
+		}
 		child, err := n.Parent.ImageIndex(d.Digest)
 		if err != nil {
 			return fmt.Errorf("reading index %s: %w", d.Digest, err)
+		}
+		if store.KindOf(d) == store.KindArtifact {
+			// The walk does not go into an artifact; its blobs are copied all the same.
+			return w.index(child)
 		}
 		return w.rawIndex(child)
 	}
@@ -116,8 +123,12 @@ func (w *blobWriter) layers(img v1.Image) error {
 // isArtifact tells an artifact (an SBOM), whose blobs a thin layout holds,
 // from an image.
 func isArtifact(img v1.Image) bool {
+	mt, err := img.MediaType()
+	if err != nil {
+		return false
+	}
 	m, err := img.Manifest()
-	return err == nil && m.ArtifactType != ""
+	return err == nil && store.KindOf(v1.Descriptor{MediaType: mt, ArtifactType: m.ArtifactType}) == store.KindArtifact
 }
 
 func (w *blobWriter) layer(l v1.Layer) error {
