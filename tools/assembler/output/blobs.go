@@ -1,7 +1,9 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -139,7 +141,6 @@ func (w *blobWriter) layer(l v1.Layer) error {
 	if w.written[digest] {
 		return nil
 	}
-	w.written[digest] = true
 	size, err := l.Size()
 	if err != nil {
 		return err
@@ -149,13 +150,22 @@ func (w *blobWriter) layer(l v1.Layer) error {
 		return fmt.Errorf("reading layer %s: %w", digest, err)
 	}
 	defer rc.Close()
-	return w.s.addFile(blobPath(digest), size, rc)
+	return w.blob(digest, size, rc)
 }
 
 func (w *blobWriter) bytes(digest v1.Hash, b []byte) error {
+	return w.blob(digest, int64(len(b)), bytes.NewReader(b))
+}
+
+// blob writes the blob digest, the size bytes that r reads, unless it is
+// written already. A failed write leaves it unwritten, to be written again.
+func (w *blobWriter) blob(digest v1.Hash, size int64, r io.Reader) error {
 	if w.written[digest] {
 		return nil
 	}
+	if err := w.s.addFile(blobPath(digest), size, r); err != nil {
+		return err
+	}
 	w.written[digest] = true
-	return addBytes(w.s, blobPath(digest), b)
+	return nil
 }

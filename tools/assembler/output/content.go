@@ -28,7 +28,7 @@ type Content struct {
 	// copy of its base; pack, push and load read them with the layers' files.
 	Thin bool
 	// FSIndexes are the file system indexes of the images, by manifest
-	// digest, which a thin layout keeps (fsindex/<hex>.json) for the checks
+	// digest, which a thin layout keeps (fsindex.LayoutFile) for the checks
 	// of images built on it.
 	FSIndexes map[v1.Hash]*fsindex.Index
 	// DockerPlatform selects the image of an index that manifest.json names.
