@@ -136,7 +136,7 @@ func (p *printer) index(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
 		switch {
 		case n.Missing != nil:
 			p.line(depth+1+n.Depth, "index       %s (not in the archive)", n.Descriptor.Digest)
-		case n.Descriptor.MediaType.IsIndex():
+		case store.KindOf(n.Descriptor) == store.KindIndex:
 			p.line(depth+1+n.Depth, "index       %s", n.Descriptor.Digest)
 		default:
 			if err := p.manifest(n.Parent, n.Descriptor, depth+1+n.Depth); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // Content is what an output holds.
@@ -58,7 +59,7 @@ func (c Content) dockerImage() (v1.Image, error) {
 		return nil, err
 	}
 	for _, d := range m.Manifests {
-		if d.MediaType.IsImage() && (c.DockerPlatform == nil || (d.Platform != nil && d.Platform.Satisfies(*c.DockerPlatform))) {
+		if store.KindOf(d) == store.KindImage && (c.DockerPlatform == nil || (d.Platform != nil && d.Platform.Satisfies(*c.DockerPlatform))) {
 			return c.Index.Image(d.Digest)
 		}
 	}
