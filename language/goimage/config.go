@@ -1,11 +1,11 @@
 package goimage
 
 import (
+	"context"
 	"log"
 
+	"github.com/bazel-contrib/bazel-gazelle/v2/config"
 	"github.com/bazel-contrib/bazel-gazelle/v2/label"
-	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	"github.com/bazelbuild/bazel-gazelle/config"
 )
 
 // Directives understood by the extension. Each one applies to the package
@@ -95,22 +95,24 @@ func (*goimageLang) KnownDirectives() []string {
 
 // Configure copies the parent directory's configuration and applies the
 // directives of this directory's BUILD file. A bad value is logged and
-// skipped: the directory keeps what it inherited.
-func (*goimageLang) Configure(c *config.Config, rel string, f *rule.File) {
-	ic := *getConfig(c)
+// skipped, not returned: the directory keeps what it inherited, and
+// Gazelle goes on.
+func (*goimageLang) Configure(_ context.Context, args config.ConfigureArgs) error {
+	ic := *getConfig(args.Config)
 	ic.release = "" // a release is its own package's, never inherited
-	if f != nil {
-		for _, d := range f.Directives {
+	if args.File != nil {
+		for _, d := range args.File.Directives {
 			set, ok := directiveSetters[d.Key]
 			if !ok {
 				continue
 			}
-			if err := set(&ic, rel, d.Value); err != nil {
-				log.Printf("%s: %v", packageName(rel), err)
+			if err := set(&ic, args.Rel, d.Value); err != nil {
+				log.Printf("%s: %v", packageName(args.Rel), err)
 			}
 		}
 	}
-	c.Exts[languageName] = &ic
+	args.Config.Exts[languageName] = &ic
+	return nil
 }
 
 // packageName is how log messages name a package: //path/to/pkg.

@@ -2,15 +2,16 @@ package goimage
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"log"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/bazel-contrib/bazel-gazelle/v2/config"
 	"github.com/bazel-contrib/bazel-gazelle/v2/label"
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	"github.com/bazelbuild/bazel-gazelle/config"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -99,13 +100,12 @@ func TestBadDirectiveValues(t *testing.T) {
 // TestConfigureInherits checks that a directory starts from its parent's
 // configuration and that its changes do not reach back into the parent.
 func TestConfigureInherits(t *testing.T) {
-	lang := NewLanguage().(*goimageLang)
 	c := config.New()
-	lang.Configure(c, "", buildFile(t, "", "# gazelle:goimage_platforms linux/amd64\n# gazelle:goimage_tags v1"))
+	configure(t, c, "", buildFile(t, "", "# gazelle:goimage_platforms linux/amd64\n# gazelle:goimage_tags v1"))
 	parent := getConfig(c)
 
 	child := c.Clone()
-	lang.Configure(child, "a", buildFile(t, "a", "# gazelle:goimage_platforms linux/amd64 linux/arm64\n# gazelle:goimage_tags v1 v2"))
+	configure(t, child, "a", buildFile(t, "a", "# gazelle:goimage_platforms linux/amd64 linux/arm64\n# gazelle:goimage_tags v1 v2"))
 	if diff := cmp.Diff([]string{"linux/amd64"}, parent.platforms); diff != "" {
 		t.Errorf("parent platforms changed (-want +got):\n%s", diff)
 	}
@@ -117,7 +117,7 @@ func TestConfigureInherits(t *testing.T) {
 	}
 
 	grandchild := child.Clone()
-	lang.Configure(grandchild, "a/b", nil)
+	configure(t, grandchild, "a/b", nil)
 	if diff := cmp.Diff(getConfig(child), getConfig(grandchild), cmp.AllowUnexported(imageConfig{})); diff != "" {
 		t.Errorf("a directory without BUILD file does not inherit (-parent +child):\n%s", diff)
 	}
@@ -130,7 +130,7 @@ func TestConfigureLogsBadValues(t *testing.T) {
 	log.SetOutput(&logs)
 	defer log.SetOutput(os.Stderr)
 	c := config.New()
-	NewLanguage().Configure(c, "svc", buildFile(t, "svc", "# gazelle:goimage_user root user\n# gazelle:goimage_tags v1"))
+	configure(t, c, "svc", buildFile(t, "svc", "# gazelle:goimage_user root user\n# gazelle:goimage_tags v1"))
 	if got := getConfig(c); got.user != "" || len(got.tags) != 1 {
 		t.Errorf("config %+v: want no user and the tag v1", got)
 	}
@@ -140,7 +140,7 @@ func TestConfigureLogsBadValues(t *testing.T) {
 }
 
 func TestKnownDirectivesAreHandled(t *testing.T) {
-	known := NewLanguage().KnownDirectives()
+	known := (&goimageLang{}).KnownDirectives()
 	if len(known) != len(directiveSetters) {
 		t.Errorf("KnownDirectives lists %d directives, Configure handles %d", len(known), len(directiveSetters))
 	}
@@ -148,6 +148,14 @@ func TestKnownDirectivesAreHandled(t *testing.T) {
 		if directiveSetters[d] == nil {
 			t.Errorf("directive %s is known but not handled", d)
 		}
+	}
+}
+
+// configure applies the directives of f, the BUILD file of package rel, to c.
+func configure(t *testing.T, c *config.Config, rel string, f *rule.File) {
+	t.Helper()
+	if err := (&goimageLang{}).Configure(context.Background(), config.ConfigureArgs{Config: c, Rel: rel, File: f}); err != nil {
+		t.Fatal(err)
 	}
 }
 

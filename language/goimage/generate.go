@@ -1,20 +1,21 @@
 package goimage
 
 import (
+	"context"
 	"slices"
 	"strings"
 
 	"github.com/bazel-contrib/bazel-gazelle/v2/label"
+	"github.com/bazel-contrib/bazel-gazelle/v2/language"
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	"github.com/bazelbuild/bazel-gazelle/language"
 )
 
-// GenerateRules emits a go_image for each go_binary of the package, and an
+// Generate emits a go_image for each go_binary of the package, and an
 // empty go_image for each image whose binary is gone, which Gazelle then
 // deletes. With "# gazelle:goimage off" it emits no image, so that existing
 // images are left as they are. A goimage_release directive adds the
 // package's release (release.go).
-func (l *goimageLang) GenerateRules(args language.GenerateArgs) language.GenerateResult {
+func (l *goimageLang) Generate(_ context.Context, args language.GenerateArgs) (language.GenerateResult, error) {
 	var res language.GenerateResult
 	ic := getConfig(args.Config)
 	if ic.enabled {
@@ -28,7 +29,7 @@ func (l *goimageLang) GenerateRules(args language.GenerateArgs) language.Generat
 	}
 	// After the images: a release lists those of its own package too.
 	addRelease(&res, args, ic, &l.ledger)
-	return res
+	return res, nil
 }
 
 // imageName names a binary's image: the naming pattern, or by default

@@ -2,15 +2,16 @@ package goimage
 
 import (
 	"bytes"
+	"context"
 	"log"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/bazel-contrib/bazel-gazelle/v2/config"
+	"github.com/bazel-contrib/bazel-gazelle/v2/language"
 	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	"github.com/bazelbuild/bazel-gazelle/config"
-	"github.com/bazelbuild/bazel-gazelle/language"
 	bzl "github.com/bazelbuild/buildtools/build"
 	"github.com/google/go-cmp/cmp"
 )
@@ -92,7 +93,7 @@ go_binary(name = "plugin", srcs = ["p.go"], linkmode = "plugin")
 go_binary(name = "shared", srcs = ["s.go"], linkmode = "c-shared")
 go_binary(name = "pie", srcs = ["main.go"], linkmode = "pie")
 `)
-	res := NewLanguage().GenerateRules(args)
+	res := generate(t, args)
 	if len(res.Gen) != 1 || res.Gen[0].AttrString("binary") != ":pie" {
 		t.Errorf("generated %v, want one image of :pie", ruleNames(res.Gen))
 	}
@@ -103,27 +104,37 @@ func TestOffGeneratesNothing(t *testing.T) {
 go_binary(name = "app", srcs = ["main.go"])
 go_image(name = "old_image", binary = ":gone")
 `)
-	res := NewLanguage().GenerateRules(args)
+	res := generate(t, args)
 	if len(res.Gen)+len(res.Empty) != 0 {
 		t.Errorf("with goimage off: generated %v and emptied %v, want nothing", ruleNames(res.Gen), ruleNames(res.Empty))
 	}
 }
 
 // generateArgs configures the extension from directives and returns the
-// arguments of GenerateRules for a package at dir with the given rules.
+// arguments of Generate for a package at dir with the given rules.
 func generateArgs(t *testing.T, dir, directives, rules string) language.GenerateArgs {
 	t.Helper()
 	c := config.New()
 	f := buildFile(t, "app", directives+"\n"+rules)
-	NewLanguage().Configure(c, "app", f)
+	configure(t, c, "app", f)
 	return language.GenerateArgs{Config: c, Dir: dir, Rel: "app", File: f}
+}
+
+// generate runs Generate on a new language value.
+func generate(t *testing.T, args language.GenerateArgs) language.GenerateResult {
+	t.Helper()
+	res, err := (&goimageLang{}).Generate(context.Background(), args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 // imageAttrs generates the package's only image and returns its attributes
 // as Starlark.
 func imageAttrs(t *testing.T, args language.GenerateArgs) map[string]string {
 	t.Helper()
-	res := NewLanguage().GenerateRules(args)
+	res := generate(t, args)
 	if len(res.Gen) != 1 {
 		t.Fatalf("generated %v, want one image", ruleNames(res.Gen))
 	}

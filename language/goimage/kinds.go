@@ -57,9 +57,3 @@ func (*goimageLang) ApparentLoads(moduleToApparentName func(string) string) []ru
 		Symbols: []string{imageKind, releaseKind},
 	}}
 }
-
-// Loads is used by Gazelle versions that do not call ApparentLoads; they
-// see the module under its own name.
-func (l *goimageLang) Loads() []rule.LoadInfo {
-	return l.ApparentLoads(func(string) string { return "" })
-}

@@ -43,21 +43,48 @@
 // go_image has no dependencies to resolve: its binary is in its own package
 // and its base is named by a directive. The extension does not index or
 // resolve anything.
+//
+// # Gazelle versions
+//
+// The language is written on Gazelle v2's interfaces (NewV2). Gazelle 0.54
+// still takes a v1 language.Language from each language's NewLanguage, so
+// NewLanguage wraps the language in the adapter of internal/gazellev1, the
+// one place that knows the v1 interfaces.
 package goimage
 
 import (
-	"github.com/bazelbuild/bazel-gazelle/language"
+	"github.com/bazel-contrib/bazel-gazelle/v2/compat"
+	"github.com/bazel-contrib/bazel-gazelle/v2/config"
+	"github.com/bazel-contrib/bazel-gazelle/v2/language"
+	"github.com/bazel-contrib/bazel-gazelle/v2/resolve"
+	languagev1 "github.com/bazelbuild/bazel-gazelle/language"
+
+	"github.com/rules-goimage/rules_goimage/language/goimage/internal/gazellev1"
 )
 
 const languageName = "goimage"
 
 type goimageLang struct {
-	language.BaseLang
 	// ledger records the images generated so far, for releases.
 	ledger imageLedger
 }
 
-// NewLanguage returns the goimage Gazelle language.
-func NewLanguage() language.Language { return &goimageLang{} }
+// The interfaces Gazelle finds on the language; compat.LanguageWithDefaults
+// would quietly stand in for one whose method signature went wrong.
+var (
+	_ config.Configurer     = (*goimageLang)(nil)
+	_ language.Generator    = (*goimageLang)(nil)
+	_ compat.ApparentLoader = (*goimageLang)(nil)
+	_ resolve.Resolver      = (*goimageLang)(nil)
+)
+
+// NewV2 returns the goimage Gazelle language on Gazelle v2's interfaces.
+func NewV2() language.Language { return &goimageLang{} }
+
+// NewLanguage returns the goimage Gazelle language as gazelle_binary and
+// update.Run of Gazelle 0.54 take it: a v1 language.Language.
+func NewLanguage() languagev1.Language {
+	return gazellev1.Language(compat.LanguageWithDefaults(NewV2()))
+}
 
 func (*goimageLang) Name() string { return languageName }

@@ -1,11 +1,9 @@
 package goimage
 
 import (
-	"github.com/bazel-contrib/bazel-gazelle/v2/label"
-	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	"github.com/bazelbuild/bazel-gazelle/config"
-	"github.com/bazelbuild/bazel-gazelle/repo"
-	"github.com/bazelbuild/bazel-gazelle/resolve"
+	"context"
+
+	"github.com/bazel-contrib/bazel-gazelle/v2/resolve"
 )
 
 // droppedAttrsKey is the private attribute of a generated image that lists
@@ -17,9 +15,10 @@ const droppedAttrsKey = "_goimage_dropped_attrs"
 // file, and takes the droppedValue attributes off the rule: the first
 // merge deleted them from the BUILD file, and the second one would copy
 // them back as they are.
-func (*goimageLang) Resolve(_ *config.Config, _ *resolve.RuleIndex, _ *repo.RemoteCache, r *rule.Rule, _ interface{}, _ label.Label) {
-	dropped, _ := r.PrivateAttr(droppedAttrsKey).([]string)
+func (*goimageLang) Resolve(_ context.Context, args resolve.ResolveArgs) error {
+	dropped, _ := args.Rule.PrivateAttr(droppedAttrsKey).([]string)
 	for _, key := range dropped {
-		r.DelAttr(key)
+		args.Rule.DelAttr(key)
 	}
+	return nil
 }

@@ -28,10 +28,12 @@ import (
 	"time"
 
 	"github.com/bazel-contrib/bazel-gazelle/v2/cmd/gazelle/update"
+	"github.com/bazel-contrib/bazel-gazelle/v2/compat"
 	"github.com/bazelbuild/bazel-gazelle/language"
 	golang "github.com/bazelbuild/bazel-gazelle/language/go"
 
 	"github.com/rules-goimage/rules_goimage/language/goimage"
+	"github.com/rules-goimage/rules_goimage/language/goimage/internal/gazellev1"
 	"github.com/rules-goimage/rules_goimage/language/goimage/internal/synthrepo"
 )
 
@@ -185,7 +187,7 @@ func medianRatio(with, without []time.Duration) float64 {
 func timeGazelle(s *setup) (wall, cpu, own time.Duration, err error) {
 	langs := []language.Language{golang.NewLanguage()}
 	if s.goimage {
-		langs = append(langs, timedLanguage{goimage.NewLanguage(), &own})
+		langs = append(langs, gazellev1.Language(timed(compat.LanguageWithDefaults(goimage.NewV2()), &own)))
 	}
 	var logs bytes.Buffer
 	log.SetOutput(&logs)

@@ -1,42 +1,56 @@
 package main
 
 import (
+	"context"
 	"time"
 
-	"github.com/bazel-contrib/bazel-gazelle/v2/label"
-	"github.com/bazel-contrib/bazel-gazelle/v2/rule"
-	"github.com/bazelbuild/bazel-gazelle/config"
-	"github.com/bazelbuild/bazel-gazelle/language"
-	"github.com/bazelbuild/bazel-gazelle/repo"
-	"github.com/bazelbuild/bazel-gazelle/resolve"
+	"github.com/bazel-contrib/bazel-gazelle/v2/compat"
+	"github.com/bazel-contrib/bazel-gazelle/v2/config"
+	"github.com/bazel-contrib/bazel-gazelle/v2/language"
+	"github.com/bazel-contrib/bazel-gazelle/v2/resolve"
 )
 
-// timedLanguage adds up the time Gazelle spends in a language's own code,
-// which the wall and CPU times of a whole run hide among Gazelle's work.
-type timedLanguage struct {
-	language.Language
-	spent *time.Duration
+// timed adds up in spent the time Gazelle spends in a language's own
+// code, which the wall and CPU times of a whole run hide among Gazelle's
+// work: the language's configuration, rule generation and resolution.
+func timed(l compat.CompleteLanguage, spent *time.Duration) compat.CompleteLanguage {
+	sw := stopwatch{spent}
+	l.Configurer = timedConfigurer{l.Configurer, sw}
+	l.Generator = timedGenerator{l.Generator, sw}
+	l.Resolver = timedResolver{l.Resolver, sw}
+	return l
 }
 
-var _ language.ModuleAwareLanguage = timedLanguage{}
+type stopwatch struct{ spent *time.Duration }
 
-func (l timedLanguage) timed(start time.Time) { *l.spent += time.Since(start) }
+func (s stopwatch) since(start time.Time) { *s.spent += time.Since(start) }
 
-func (l timedLanguage) Configure(c *config.Config, rel string, f *rule.File) {
-	defer l.timed(time.Now())
-	l.Language.Configure(c, rel, f)
+type timedConfigurer struct {
+	config.Configurer
+	sw stopwatch
 }
 
-func (l timedLanguage) GenerateRules(args language.GenerateArgs) language.GenerateResult {
-	defer l.timed(time.Now())
-	return l.Language.GenerateRules(args)
+func (t timedConfigurer) Configure(ctx context.Context, args config.ConfigureArgs) error {
+	defer t.sw.since(time.Now())
+	return t.Configurer.Configure(ctx, args)
 }
 
-func (l timedLanguage) Resolve(c *config.Config, ix *resolve.RuleIndex, rc *repo.RemoteCache, r *rule.Rule, imports interface{}, from label.Label) {
-	defer l.timed(time.Now())
-	l.Language.Resolve(c, ix, rc, r, imports, from)
+type timedGenerator struct {
+	language.Generator
+	sw stopwatch
 }
 
-func (l timedLanguage) ApparentLoads(moduleToApparentName func(string) string) []rule.LoadInfo {
-	return l.Language.(language.ModuleAwareLanguage).ApparentLoads(moduleToApparentName)
+func (t timedGenerator) Generate(ctx context.Context, args language.GenerateArgs) (language.GenerateResult, error) {
+	defer t.sw.since(time.Now())
+	return t.Generator.Generate(ctx, args)
+}
+
+type timedResolver struct {
+	resolve.Resolver
+	sw stopwatch
+}
+
+func (t timedResolver) Resolve(ctx context.Context, args resolve.ResolveArgs) error {
+	defer t.sw.since(time.Now())
+	return t.Resolver.Resolve(ctx, args)
 }
