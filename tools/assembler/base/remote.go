@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
@@ -23,23 +22,30 @@ func openRemoteSource(ctx context.Context, spec string, o options) (*source, err
 	if err != nil {
 		return nil, fmt.Errorf("base %s: fetching the manifest: %w", spec, registry.Explain(err, ref.RegistryStr()))
 	}
-	inv := &inventory{lazy: true, digest: desc.Digest}
-	if desc.MediaType.IsIndex() {
-		idx, err := desc.ImageIndex()
-		if err != nil {
-			return nil, fmt.Errorf("base %s: %w", spec, err)
-		}
-		err = inv.addIndex(idx)
-	} else {
-		var img v1.Image
-		if img, err = desc.Image(); err == nil {
-			err = inv.addImage(img, desc.Descriptor)
-		}
-	}
+	inv, err := remoteInventory(desc)
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
 	return &source{inv: inv, name: baseName(ref), repository: ref.Context().Name(), close: func() error { return nil }}, nil
+}
+
+// remoteInventory lists the images of a registry manifest, reading the
+// manifests of a nested index as it goes: an error reading one is the
+// user's answer, not the "no image for platform" that its absence leads to.
+func remoteInventory(desc *remote.Descriptor) (*inventory, error) {
+	inv := &inventory{lazy: true, digest: desc.Digest}
+	if desc.MediaType.IsIndex() {
+		idx, err := desc.ImageIndex()
+		if err != nil {
+			return nil, err
+		}
+		return inv, inv.addIndex(idx)
+	}
+	img, err := desc.Image()
+	if err != nil {
+		return nil, err
+	}
+	return inv, inv.addImage(img, desc.Descriptor)
 }
 
 // pinnedReference parses spec, which must carry a digest; for one that does

@@ -20,7 +20,7 @@ const elfHeaderSize = 20
 // regular files, nothing of other entries.
 func ContentRead(hdr *tar.Header) int64 {
 	switch {
-	case hdr.Typeflag != tar.TypeReg && hdr.Typeflag != tar.TypeRegA:
+	case hdr.Typeflag != tar.TypeReg: // tar.Reader reads the old TypeRegA as TypeReg
 		return 0
 	case readsAccounts(hdr):
 		return hdr.Size

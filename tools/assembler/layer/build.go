@@ -49,10 +49,6 @@ func WithCompressionLevel(level int) Option { return func(o *options) { o.level 
 // WithModTime sets the modification time written for every entry.
 func WithModTime(t time.Time) Option { return func(o *options) { o.mtime = t } }
 
-// WithMediaType overrides the layer media type, e.g. to match a base image
-// that uses Docker media types.
-func WithMediaType(mt types.MediaType) Option { return func(o *options) { o.mediaType = mt } }
-
 // Build writes entries as a compressed layer blob to the file dest and returns
 // it as a v1.Layer. Blob digest and diff_id are computed while writing, so the
 // content is read exactly once.

@@ -217,7 +217,7 @@ func checkTarEntry(hdr *tar.Header, seen map[string]bool) error {
 		return err
 	}
 	switch hdr.Typeflag {
-	case tar.TypeReg, tar.TypeRegA, tar.TypeDir, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
+	case tar.TypeReg, tar.TypeDir, tar.TypeSymlink, tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
 	case tar.TypeLink:
 		target, err := cleanTarName(hdr.Linkname)
 		if err != nil {
@@ -291,7 +291,7 @@ func (m *tarMerger) copyEntry(hdr *tar.Header, content io.Reader, src string) er
 	if err := m.tw.WriteHeader(out); err != nil {
 		return err
 	}
-	if hdr.Typeflag == tar.TypeReg || hdr.Typeflag == tar.TypeRegA {
+	if hdr.Typeflag == tar.TypeReg {
 		_, err := io.Copy(m.tw, content)
 		return err
 	}
@@ -305,13 +305,12 @@ func (m *tarMerger) normalizedHeader(hdr *tar.Header, name string) *tar.Header {
 	if hdr.Typeflag == tar.TypeDir {
 		out.Name += "/"
 	}
-	if hdr.Typeflag == tar.TypeRegA {
-		out.Typeflag = tar.TypeReg
-	}
 	if hdr.Typeflag == tar.TypeLink {
 		out.Linkname, _ = cleanTarName(hdr.Linkname)
 	}
-	// The extended attributes are in PAXRecords too; Xattrs would repeat them.
+	// The extended attributes are in PAXRecords too; Xattrs, which
+	// tar.Reader still fills, would repeat them.
+	//lint:ignore SA1019 cleared, never read
 	out.PAXRecords, out.Xattrs = extendedAttributes(hdr.PAXRecords), nil
 	out.Format = tar.FormatPAX
 	if !m.o.keepTarMTimes {

@@ -287,7 +287,7 @@ func TestPushErrors(t *testing.T) {
 }
 
 func TestPushMountsBaseLayersFromSameRegistry(t *testing.T) {
-	reg := testenv.StartRegistry(t, false)
+	reg := testenv.StartMountingRegistry(t)
 	base := randomImage(t, 4096, 3)
 	if _, err := pushDir(t, writeLayout(t, base), Options{Repository: reg.Host + "/base/static", Tags: []string{"v1"}}); err != nil {
 		t.Fatal(err)

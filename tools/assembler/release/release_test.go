@@ -91,7 +91,7 @@ func mounts(log *testenv.RequestLog, digest string) int {
 }
 
 func TestReleaseSendsSharedBlobsOnce(t *testing.T) {
-	reg := testenv.StartRegistry(t, false)
+	reg := testenv.StartMountingRegistry(t)
 	base, apps := appImages(t, 3, 2)
 	targets := []Target{
 		target(t, "//a:image", reg.Host+"/team/a", apps[0]),

@@ -72,11 +72,3 @@ func (c *Containerd) Ctr(t testing.TB, args ...string) string {
 	t.Helper()
 	return Run(t, c.ctr, append([]string{"--address", c.Address, "--namespace", "goimage-test"}, args...)...)
 }
-
-func skipOrFail(t testing.TB, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-}

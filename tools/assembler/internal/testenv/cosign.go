@@ -1,79 +1,28 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
 // CosignVersion is the cosign release the signing tests verify with.
 const CosignVersion = "v2.6.5"
 
-var cosignInstall struct {
-	once sync.Once
-	path string
-	err  string
-}
-
-// Cosign returns the path of cosign CosignVersion: on PATH or in the tools
-// cache when it is that version, else installed into the cache from the Go
-// module proxy (go install, a few minutes once). It skips the test when
-// the install fails (fails it under CI).
+// Cosign returns the path of cosign CosignVersion, on PATH or where
+// tools/run_tests.sh installs Go tools. The suite's set-up installs it; a
+// test never does (a go install can outlast the test's timeout), so a
+// missing or other cosign skips the test, or fails it under CI.
 func Cosign(t testing.TB) string {
 	t.Helper()
-	cosignInstall.once.Do(func() { cosignInstall.path, cosignInstall.err = installCosign(Tool(t, "go")) })
-	if cosignInstall.err != "" {
-		msg := "this test needs cosign " + CosignVersion + ", and installing it failed: " + cosignInstall.err
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+	p := Tool(t, "cosign")
+	if out, err := exec.Command(p, "version").CombinedOutput(); err != nil || !strings.Contains(string(out), CosignVersion) {
+		skipOrFail(t, fmt.Sprintf("this test needs cosign %s, and %s is another (%s; tools/run_tests.sh installs it)", CosignVersion, p, installHints["cosign"]))
 	}
-	return cosignInstall.path
-}
-
-func installCosign(goCmd string) (string, string) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", err.Error()
-	}
-	bin := filepath.Join(cache, "rules_goimage", "bin")
-	candidates := []string{filepath.Join(bin, "cosign")}
-	if p, err := exec.LookPath("cosign"); err == nil {
-		candidates = append([]string{p}, candidates...)
-	}
-	for _, p := range candidates {
-		if isCosignVersion(p) {
-			return p, ""
-		}
-	}
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		return "", err.Error()
-	}
-	// Into a folder of its own first, so that tests running at the same time
-	// never see a half-written binary.
-	tmp, err := os.MkdirTemp(filepath.Dir(bin), "cosign-install-")
-	if err != nil {
-		return "", err.Error()
-	}
-	defer os.RemoveAll(tmp)
-	cmd := exec.Command(goCmd, "install", "github.com/sigstore/cosign/v2/cmd/cosign@"+CosignVersion)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOFLAGS=", "GOWORK=off", "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", "go install github.com/sigstore/cosign/v2/cmd/cosign@" + CosignVersion + ": " + err.Error() + "\n" + string(out)
-	}
-	if err := os.Rename(filepath.Join(tmp, "cosign"), candidates[len(candidates)-1]); err != nil {
-		return "", err.Error()
-	}
-	return candidates[len(candidates)-1], ""
-}
-
-func isCosignVersion(path string) bool {
-	out, err := exec.Command(path, "version").CombinedOutput()
-	return err == nil && strings.Contains(string(out), CosignVersion)
+	return p
 }
 
 // CosignKeyPair runs `cosign generate-key-pair` with password in a new

@@ -22,14 +22,22 @@ type Registry struct {
 	User, Password string
 }
 
+// The credentials of a registry that requires them.
+const registryUser, registryPassword = "builder", "s3cret-pass"
+
 // StartRegistry starts Debian's docker-registry on a free port, with
 // htpasswd authentication when auth is set, and stops it when the test ends.
+// Under -short, go-containerregistry's in-process registry serves instead:
+// the quick loop needs no registry installed and starts no process.
 func StartRegistry(t testing.TB, auth bool) *Registry {
 	t.Helper()
+	if testing.Short() {
+		return startInProcessRegistry(t, auth)
+	}
 	if !auth {
 		return startRegistry(t, "", "", nil)
 	}
-	const user, password = "builder", "s3cret-pass"
+	const user, password = registryUser, registryPassword
 	return startRegistry(t, user, password, func(dir string) string {
 		htpasswd := Run(t, Tool(t, "htpasswd"), "-Bbn", user, password)
 		write(t, filepath.Join(dir, "htpasswd"), htpasswd)
@@ -37,11 +45,22 @@ func StartRegistry(t testing.TB, auth bool) *Registry {
 	})
 }
 
+// StartMountingRegistry starts docker-registry, under -short too, for the
+// tests of cross-repository blob mounts, which go-containerregistry's
+// in-process registry answers with an upload instead.
+func StartMountingRegistry(t testing.TB) *Registry {
+	t.Helper()
+	return startRegistry(t, "", "", nil)
+}
+
 // StartTokenRegistry starts docker-registry with bearer-token auth, served by
 // a TokenServer on another port of 127.0.0.1: anonymous pulls of public/...
 // and, with User and Password, pulls and pushes of everything.
 func StartTokenRegistry(t testing.TB) *Registry {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: docker-registry checks the bearer tokens, and -short starts no registry process")
+	}
 	tokens, err := NewTokenServer("goimage-test-registry", "token-user", "t0ken-Pa55")
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ var installHints = map[string]string{
 	"docker-registry": "apt-get install docker-registry",
 	"htpasswd":        "apt-get install apache2-utils",
 	"ko":              "go install github.com/google/ko@v0.19.1",
+	"cosign":          "go install github.com/sigstore/cosign/v2/cmd/cosign@" + CosignVersion,
 	"containerd":      "apt-get install containerd",
 	"ctr":             "apt-get install containerd",
 	"tar":             "apt-get install tar",
@@ -34,11 +35,19 @@ var installHints = map[string]string{
 	"zstd":            "apt-get install zstd",
 }
 
-// Tool returns the path of the command name, or skips the test. Under CI
+// engines are the tools that talk to a container engine: slow to start
+// and to feed, they sit out the quick loop (go test -short).
+var engines = map[string]bool{"docker": true, "podman": true, "containerd": true}
+
+// Tool returns the path of the command name, or skips the test.
+// Under -short, the engines' commands skip the test. Under CI
 // (CI=true, as .ci/run sets) a missing tool fails the test instead: CI
 // installs every tool, so a skip there would hide a broken install step.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
+	if testing.Short() && engines[name] {
+		t.Skipf("-short: this test needs the %s engine, and the quick loop starts and talks to none", name)
+	}
 	if p, err := exec.LookPath(name); err == nil {
 		return p
 	}
@@ -49,12 +58,18 @@ func Tool(t testing.TB, name string) string {
 			return p
 		}
 	}
-	msg := fmt.Sprintf("this test needs %s, which is not installed (%s; tools/run_tests.sh installs it)", name, installHints[name])
+	skipOrFail(t, fmt.Sprintf("this test needs %s, which is not installed (%s; tools/run_tests.sh installs it)", name, installHints[name]))
+	return ""
+}
+
+// skipOrFail skips the test for want of a tool or service, or fails it
+// under CI, which installs and starts them all.
+func skipOrFail(t testing.TB, msg string) {
+	t.Helper()
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
-	return ""
 }
 
 // Run runs a command and fails the test if it fails; it returns stdout.
