@@ -36,7 +36,7 @@ def _single_test_impl(ctx):
     info = target[GoImageInfo]
     asserts.equals(env, ["linux/amd64"], info.platforms)
     asserts.equals(env, "single.tar", info.tarball.basename)
-    asserts.true(env, info.layout.is_directory, "the layout is not a directory artifact")
+    asserts.equals(env, "image.json", info.image.basename)
     asserts.equals(env, ["single.tar"], _basenames(target[DefaultInfo].files.to_list()))
     asserts.equals(env, ["single_layout"], _basenames(target[OutputGroupInfo].layout.to_list()))
 
@@ -189,7 +189,7 @@ def _multi_test_impl(ctx):
     base_layer = info.blobs.to_list()
     asserts.equals(env, 1, len(base_layer), "the image does not refer to the base's layer blob")
     for action in manifests:
-        _contains(env, _argv(action), "--base rules/tests/testdata/base --platform", "a manifest's --base")
+        _contains(env, _argv(action), "rules/tests/pulled_base.image.json --platform", "a manifest's --base")
         asserts.false(env, base_layer[0] in action.inputs.to_list(), "a manifest action reads the base's layers")
     index = _actions(env, "GoImageIndex")[0]
     asserts.equals(env, 2, _argv(index).count("--image"))
@@ -270,7 +270,7 @@ def _runner_script(env):
 def _push_test_impl(ctx):
     env = analysistest.begin(ctx)
     target, script = _runner_script(env)
-    for part in ["push", "--layout", "_multi/index", "--blob", "--layer", "binary.json", "--repository-file", "multi.push.repository", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
+    for part in ["push", "--image", "_multi/index.image.json", "--repository-file", "multi.push.repository", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
         _contains(env, script, part, "the push script")
     runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
     for name in ["index", "binary.tar.gz", "binary.json", "multi.push.tags", "multi.push.repository", "assembler"]:
@@ -286,7 +286,7 @@ _push_test = analysistest.make(_push_test_impl)
 def _load_test_impl(ctx):
     env = analysistest.begin(ctx)
     _, script = _runner_script(env)
-    for part in ["load", "--layout", "_single/image", "--layer", "--tags-file"]:
+    for part in ["load", "--image", "_single/image.json", "--tags-file"]:
         _contains(env, script, part, "the load script")
     tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "single.load.tags"]
     asserts.equals(env, ["bazel/rules/tests:single\n"], tags)

@@ -1,6 +1,5 @@
 """Emits the action that writes an image's manifest and config: `assembler build --thin-layout`."""
 
-load("//rules/private:actions/image_input.bzl", "layout_path")
 load("//rules/private:actions/params.bzl", "params_file_arg")
 load("//rules/private:actions/provenance.bzl", "provenance_args")
 
@@ -43,7 +42,7 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, checks, config
     inputs = [config, config_values]
     transitive = []
     if base:
-        args.add("--base", layout_path(base))
+        args.add("--base", base.image)
         transitive.append(base.layout_files)
     else:
         args.add("--base", "scratch")

@@ -4,7 +4,7 @@ load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
 load("@rules_go//go:def.bzl", "GoArchive")
 load("//rules/private:actions/config.bzl", "write_config")
 load("//rules/private:actions/image.bzl", "emit_image")
-load("//rules/private:actions/image_input.bzl", "image_input_files")
+load("//rules/private:actions/image_file.bzl", "image_info")
 load("//rules/private:actions/index.bzl", "emit_index")
 load("//rules/private:actions/layer.bzl", "emit_layer", "layer_file")
 load("//rules/private:actions/pack.bzl", "emit_pack")
@@ -111,19 +111,6 @@ def _pairs(flag, d):
         out += [flag, "{}={}".format(k, v)]
     return out
 
-def _image_info(*, layout, digest, base, layers, platforms, tarball = None):
-    """The GoImageInfo of a thin layout whose layers are `layers` over `base`'s."""
-    return GoImageInfo(
-        layout = layout,
-        layout_files = depset([layout]),
-        blobs = base.blobs if base else depset(),
-        layers = depset(layers, transitive = [base.layers] if base else []),
-        tarball = tarball,
-        digest = digest,
-        platforms = platforms,
-        base_repository = base.base_repository if base else "",
-    )
-
 def _base(ctx, assembler):
     """The base's GoImageInfo; a base another rule set built is imported (base_import_aspect)."""
     if not ctx.attr.base:
@@ -198,7 +185,16 @@ def _go_image_impl(ctx):
             sbom = sbom,
             provenance = provenance,
         )
-        images.append(_image_info(layout = layout, digest = digest if single else None, base = base, layers = layers, platforms = [platform]))
+        images.append(image_info(
+            ctx,
+            name = "_{}/{}image.json".format(ctx.label.name, "" if single else platform_path(platform) + "/"),
+            layout = layout,
+            layers = layers,
+            bases = [base] if base else [],
+            digest = digest if single else None,
+            platforms = [platform],
+            base_repository = base.base_repository if base else "",
+        ))
     image = images[0] if single else _index(ctx, assembler, images, repo_tags, stamp, digest)
     return _outputs(ctx, assembler, image, sboms, provenances, configs)
 
@@ -212,13 +208,12 @@ def _index(ctx, assembler, images, repo_tags, stamp, digest):
     )
     layout = ctx.actions.declare_directory("_{}/index".format(ctx.label.name))
     emit_index(ctx, assembler = assembler, images = images, config_values = index_values, layout = layout, digest = digest)
-    return GoImageInfo(
-        layout = layout,
+    return image_info(
+        ctx,
+        name = "_{}/index.image.json".format(ctx.label.name),
         # The index's layout holds its images' manifests and configs too.
-        layout_files = depset([layout]),
-        blobs = depset(transitive = [i.blobs for i in images]),
-        layers = depset(transitive = [i.layers for i in images]),
-        tarball = None,
+        layout = layout,
+        bases = images,
         digest = digest,
         platforms = ctx.attr.platforms,
         base_repository = images[0].base_repository,
@@ -232,15 +227,17 @@ def _outputs(ctx, assembler, image, sboms, provenances, configs):
     if ctx.attr._tarball[BuildSettingInfo].value:
         tarball = ctx.actions.declare_file(ctx.label.name + ".tar")
         emit_pack(ctx, assembler = assembler, image = image, tarball = tarball)
-    thin = image_input_files(image)
+    thin = image.files
     info = GoImageInfo(
-        layout = image.layout,
+        image = image.image,
         layout_files = image.layout_files,
         blobs = image.blobs,
         layers = image.layers,
+        files = image.files,
         tarball = tarball,
         digest = image.digest,
         platforms = image.platforms,
+        declared_as = "",
         base_repository = image.base_repository,
     )
     return [
@@ -263,7 +260,6 @@ def _tag_flags(tags):
     for t in tags:
         out += ["--tag", t]
     return out
-
 
 go_image_rule = rule(
     implementation = _go_image_impl,

@@ -39,6 +39,8 @@ prints the image manifest digest as the last line.
 BASE is one of:
   scratch                          an empty image
   DIR                              an OCI image layout directory
+  FILE.json                        the image.json a Bazel rule wrote for an
+                                   image (see --image of 'assembler pack')
   FILE.tar                         an OCI archive, or a docker save tarball
                                    (classic or Docker 25+)
   REGISTRY/REPO[:TAG]@sha256:...   a registry image, pinned by digest; the
@@ -226,7 +228,11 @@ func build(ctx context.Context, f *buildFlags, stderr io.Writer) (v1.Image, erro
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	b, err := base.Open(ctx, f.base, platform, base.WithWorkDir(work), base.WithStoreOptions(f.storeOptions()...))
+	ref, imageOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
+	if err != nil {
+		return nil, err
+	}
+	b, err := base.Open(ctx, ref, platform, base.WithWorkDir(work), base.WithStoreOptions(append(f.storeOptions(), imageOptions...)...))
 	if err != nil {
 		return nil, err
 	}
