@@ -148,7 +148,7 @@ def _go_image_impl(ctx):
     images = []
     sboms = []
     provenances = []
-    configs = []
+    config = None
     for platform in platforms:
         binary_target = ctx.split_attr.binary[platform]
         _check_cgo(ctx, binary_target)
@@ -168,8 +168,9 @@ def _go_image_impl(ctx):
         provenance = declare_provenance(ctx, platform = platform, single = single, stamp = stamp) if ctx.attr.provenance else None
         if provenance:
             provenances.append(provenance.output)
-        config = write_config(ctx, name = "_{}/{}config.json".format(ctx.label.name, "" if single else platform_path(platform) + "/"), binary_path = binary_path)
-        configs.append(config)
+        if not config:
+            # One for every platform: the binary is named alike in each.
+            config = write_config(ctx, name = "_{}/config.json".format(ctx.label.name), binary_path = binary_path)
         emit_image(
             ctx,
             assembler = assembler,
@@ -196,7 +197,7 @@ def _go_image_impl(ctx):
             base_repository = base.base_repository if base else "",
         ))
     image = images[0] if single else _index(ctx, assembler, images, repo_tags, stamp, digest)
-    return _outputs(ctx, assembler, image, sboms, provenances, configs)
+    return _outputs(ctx, assembler, image, sboms, provenances, config)
 
 def _index(ctx, assembler, images, repo_tags, stamp, digest):
     index_values = values_file(
@@ -219,7 +220,7 @@ def _index(ctx, assembler, images, repo_tags, stamp, digest):
         base_repository = images[0].base_repository,
     )
 
-def _outputs(ctx, assembler, image, sboms, provenances, configs):
+def _outputs(ctx, assembler, image, sboms, provenances, config):
     """The tarball (unless the tarball setting is off), the layout output group and the providers."""
     layout = ctx.actions.declare_directory(ctx.label.name + "_layout")
     emit_pack(ctx, assembler = assembler, image = image, layout = layout)
@@ -250,7 +251,7 @@ def _outputs(ctx, assembler, image, sboms, provenances, configs):
             thin = thin,
             sbom = depset(sboms),
             provenance = depset(provenances),
-            config = depset(configs),
+            config = depset([config]),
         ),
         info,
     ]
@@ -271,8 +272,8 @@ The default output, `NAME.tar`, is one tarball that is both an OCI image layout
 and a Docker archive: `docker load`, `podman load`, `skopeo copy oci-archive:`
 and `crane` all read it. Output groups: `layout` holds the same image as a
 complete OCI layout directory, `digest` a file with its manifest (or index)
-digest, `thin` the files `.push` and `.load` read, `config` the config of each
-platform's image, as the JSON file `assembler build --config` reads.
+digest, `thin` the files `.push` and `.load` read, `config` the image config, as
+the JSON file `assembler build --config` reads.
 
 The binary's layer, each `data`/`layers` layer and the manifest are separate
 actions: a Go change re-runs the binary's layer and the manifest only. The
