@@ -1,4 +1,4 @@
-"""Analysis tests of go_image's config attributes: capabilities, created and env, as flags of the assembler, which checks them."""
+"""Analysis tests of go_image's config attributes: capabilities, created and env, as the assembler takes them; it checks them."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
 
@@ -29,7 +29,7 @@ def _configured_test_impl(ctx):
     asserts.equals(env, [], _actions(env, "GoImageStamp"))
 
     # env values reach the assembler as written: it expands them against the base's.
-    _contains(env, " ".join(_actions(env, "GoImageManifest")[0].argv), "--env PATH=/app/bin:$PATH", "the manifest's command line")
+    _contains(env, json.decode(_params(env, "config.json"))["env"], "PATH=/app/bin:$PATH", "the config's env")
     return analysistest.end(env)
 
 _configured_test = analysistest.make(_configured_test_impl)

@@ -32,12 +32,12 @@ def _release_test_impl(ctx):
     asserts.false(env, "mount_from" in images[2], "an image on scratch has a base to mount from")
 
     # Paths are relative to the manifest's folder in the runfiles tree.
-    asserts.true(env, images[0]["layout"].startswith("../../../_main/rules/tests/_multi/"), images[0]["layout"])
-    asserts.true(env, [p for p in images[2]["layers"] if p.endswith("binary.json")] != [], "the single image's binary layer is missing: {}".format(images[2]["layers"]))
+    asserts.equals(env, "../../../_main/rules/tests/_multi/index.image.json", images[0]["image"])
+    asserts.equals(env, "../../../_main/rules/tests/_single/image.json", images[2]["image"])
     asserts.equals(env, 1, len([a for a in analysistest.target_actions(env) if a.mnemonic == "GoImageStamp"]))
 
     runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
-    for name in ["release.release.json", "2", "index", "binary.tar.gz", "binary.json", "assembler"]:
+    for name in ["release.release.json", "2", "index.image.json", "index", "binary.tar.gz", "binary.json", "assembler"]:
         asserts.true(env, name in runfiles, "{} is not in the release's runfiles: {}".format(name, runfiles))
     return analysistest.end(env)
 

@@ -1,13 +1,12 @@
 """Emits the action that writes an image's manifest and config: `assembler build --thin-layout`."""
 
-load("//rules/private:actions/image_input.bzl", "layout_path")
 load("//rules/private:actions/params.bzl", "params_file_arg")
 load("//rules/private:actions/provenance.bzl", "provenance_args")
 
 def _descriptor_path(layer):
     return layer.descriptor.path
 
-def emit_image(ctx, *, assembler, base, platform, layers, config, config_values, layout, digest = None, modules = None, sbom = None, provenance = None):
+def emit_image(ctx, *, assembler, base, platform, layers, config, checks, config_values, layout, digest = None, modules = None, sbom = None, provenance = None):
     """Stacks prebuilt layers onto a base and writes the image's thin layout.
 
     The action reads the base's manifest and config and the layers'
@@ -21,9 +20,8 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
       base: GoImageInfo of the base image, or None for scratch.
       platform: the image's platform, "os/arch[/variant]"; picks the base's manifest.
       layers: list of GoImageLayerInfo, bottom first.
-      config: struct of entrypoint, cmd, env, workdir, user, exposed_ports,
-        and flags: further flags of the config (volumes, healthcheck,
-        stop signal) and of the checks.
+      config: the File of the image's config, from write_config.
+      checks: dict of the level of each check of the image, by its name.
       config_values: File with further flags one a line (labels, annotations,
         tags), which may have been stamped; passed as @file.
       layout: the directory to write the thin OCI layout to.
@@ -41,25 +39,18 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, config_values,
     args.use_param_file("@%s", use_always = False)
     args.set_param_file_format("multiline")
     args.add("build")
-    inputs = [config_values]
+    inputs = [config, config_values]
     transitive = []
     if base:
-        args.add("--base", layout_path(base))
+        args.add("--base", base.image)
         transitive.append(base.layout_files)
     else:
         args.add("--base", "scratch")
     args.add("--platform", platform)
     args.add_all(layers, map_each = _descriptor_path, before_each = "--layer")
     inputs += [layer.descriptor for layer in layers]
-    args.add_all(config.entrypoint, before_each = "--entrypoint")
-    args.add_all(config.cmd, before_each = "--cmd")
-    args.add_all(["{}={}".format(k, v) for k, v in sorted(config.env.items())], before_each = "--env")
-    if config.workdir:
-        args.add("--workdir", config.workdir)
-    if config.user:
-        args.add("--user", config.user)
-    args.add_all(config.exposed_ports, before_each = "--expose")
-    args.add_all(config.flags)
+    args.add("--config", config)
+    args.add_all(["{}={}".format(k, v) for k, v in sorted(checks.items())], before_each = "--check")
     outputs = [layout]
     args.add("--thin-layout", layout.path)
     if digest:

@@ -1,6 +1,5 @@
 """Emits the action that writes an OCI image index over per-platform images: `assembler index`."""
 
-load("//rules/private:actions/image_input.bzl", "layout_path")
 load("//rules/private:actions/params.bzl", "params_file_arg")
 
 def emit_index(ctx, *, assembler, images, config_values, layout, digest):
@@ -21,9 +20,8 @@ def emit_index(ctx, *, assembler, images, config_values, layout, digest):
     args.use_param_file("@%s", use_always = False)
     args.set_param_file_format("multiline")
     args.add("index")
-    args.add_all([layout_path(i) for i in images], before_each = "--image")
+    args.add_all([i.image for i in images], before_each = "--image")
     args.add("--thin")
-    args.add("--follow-symlinks")
     args.add("--thin-layout", layout.path)
     args.add("--digest-file", digest)
     args.add("--quiet")

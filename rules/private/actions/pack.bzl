@@ -1,7 +1,5 @@
 """Emits the actions that copy an image into one file or folder: `assembler pack`."""
 
-load("//rules/private:actions/image_input.bzl", "image_input_args")
-
 # The tarball and the complete layout only repack blobs that are stored
 # already (a base's in its repository, layers as their actions' outputs), so
 # they are kept out of remote and disk caches: each would add a copy of the
@@ -22,7 +20,7 @@ def emit_pack(ctx, *, assembler, image, tarball = None, layout = None):
     args.use_param_file("@%s", use_always = False)
     args.set_param_file_format("multiline")
     args.add("pack")
-    inputs = image_input_args(args, image)
+    args.add("--image", image.image)
     outputs = []
     if tarball:
         args.add("--output", tarball)
@@ -33,7 +31,7 @@ def emit_pack(ctx, *, assembler, image, tarball = None, layout = None):
     ctx.actions.run(
         executable = assembler,
         arguments = [args],
-        inputs = inputs,
+        inputs = image.files,
         outputs = outputs,
         mnemonic = "GoImageTarball" if tarball else "GoImageLayout",
         progress_message = ("Packing %{label} into %{output}"),

@@ -31,22 +31,6 @@ run() {{ exec "$runfiles/"{assembler} {verb} "$@"; }}
 run {args} "$@"
 """
 
-def image_runner_args(info):
-    """The assembler's image input flags for a runnable target, as write_runner takes args.
-
-    Args:
-      info: GoImageInfo of the image.
-
-    Returns:
-      A list of strings and Files.
-    """
-    args = ["--layout", info.layout, "--follow-symlinks", "--trusted-blobs"]
-    for blob in info.blobs.to_list():
-        args += ["--blob", blob]
-    for layer in info.layers.to_list():
-        args += ["--layer", layer.descriptor]
-    return args
-
 def write_runner(ctx, *, assembler, verb, args, description):
     """Writes an executable script that runs `assembler <verb> <args> "$@"`.
 

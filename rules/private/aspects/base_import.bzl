@@ -1,5 +1,6 @@
 """Makes an image built by another rule set a go_image base: an aspect on `base`."""
 
+load("//rules/private:actions/image_file.bzl", "image_info")
 load("//rules/private:actions/import.bzl", "emit_import")
 load("//rules/private:aspects/base_output.bzl", "image_output")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
@@ -21,12 +22,12 @@ def import_image(ctx, *, assembler, target, name):
     layout = ctx.actions.declare_directory(name + "/layout")
     digest = ctx.actions.declare_file(name + "/digest")
     emit_import(ctx, assembler = assembler, source = image_output(target), layout = layout, digest = digest)
-    return GoImageInfo(
+    return image_info(
+        ctx,
+        name = name + "/image.json",
         layout = layout,
-        layout_files = depset([layout]),
         # The layout holds its blobs: the assembler reads them from the folder.
-        blobs = depset([layout]),
-        layers = depset(),
+        blobs = [layout],
         tarball = None,
         digest = digest,
         # Known when the import runs, not before.

@@ -3,21 +3,24 @@
 GoImageInfo = provider(
     doc = """An OCI image, or an image index over several platforms.
 
-Every image rule of rules_goimage returns it: `go_image` targets, and the
-`:image` targets of bases made by the `goimage` module extension.
+Every image rule of rules_goimage returns it: `go_image` targets, the
+`:image` targets of bases made by the `goimage` module extension, and
+images of other rule sets imported as bases.
 
 The image is an OCI layout that need not hold its layer blobs: a base's
 layout is complete, in its repository; a `go_image` writes a thin layout (its
 manifests and configs), and its layers stay where they were made, each
-stored once. Reading the layout's manifests and configs needs
-`layout_files`; copying the image (a tarball, a push) needs `blobs` and
-`layers` too. `image_input_args` in `rules/private/actions/image_input.bzl`
-turns this into the assembler's arguments.""",
+stored once. `image`, the image file, names the layout and those blobs: every
+assembler verb that reads an image takes it as `--image` (`build` as
+`--base`), with `layout_files` as inputs to read its manifests and configs,
+or `files` to read all of it. `image_info` in
+`rules/private/actions/image_file.bzl` writes it.""",
     fields = {
-        "layout": "File: the OCI layout: a directory, or the `index.json` whose folder is the layout.",
-        "layout_files": "depset of Files: what reading the layout's manifests and configs needs, `layout` included.",
-        "blobs": "depset of Files: layer blobs the layout refers to, each named by its sha256 digest (a base's `blobs/sha256/<hex>`).",
-        "layers": "depset of GoImageLayerInfo: layers the layout refers to, each a blob with its descriptor.",
+        "image": "File: the image file, `image.json`: the layout and the files of the blobs it leaves out, named as actions and `bazel run` see them.",
+        "layout_files": "depset of Files: what reading the layout's manifests and configs needs, `image` included.",
+        "blobs": "depset of Files: the blobs the layout leaves out, each a file named by its sha256 digest (a base's `blobs/sha256/<hex>`) or a layout directory that holds them (an imported base).",
+        "layers": "depset of GoImageLayerInfo: the layers the layout leaves out, each a blob with its descriptor.",
+        "files": "depset of Files: what reading the whole image needs (a tarball, a push): `layout_files`, `blobs` and the layers' files.",
         "tarball": "File or None: the image as one tarball that is both an OCI layout and a Docker archive (`manifest.json`).",
         "digest": "File or None: a text file holding the digest of the image's manifest (or index), `sha256:...`.",
         "platforms": "list of strings: the platforms the image is for, `os/arch[/variant]`; empty when unknown.",

@@ -1,6 +1,6 @@
 """goimage_base: the `:image` target of a base image imported by the goimage module extension."""
 
-load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
+load("//rules/private:actions/image_file.bzl", "image_info")
 
 def _goimage_base_impl(ctx):
     digest = ctx.actions.declare_file(ctx.label.name + ".digest")
@@ -12,11 +12,12 @@ def _goimage_base_impl(ctx):
     return [
         DefaultInfo(files = layout_files),
         OutputGroupInfo(digest = depset([digest])),
-        GoImageInfo(
+        image_info(
+            ctx,
+            name = ctx.label.name + ".image.json",
             layout = ctx.file.index,
             layout_files = layout_files,
-            blobs = depset(ctx.files.layer_blobs),
-            layers = depset(),
+            blobs = ctx.files.layer_blobs,
             tarball = None,
             digest = digest,
             platforms = ctx.attr.platforms,

@@ -1,7 +1,6 @@
 """image_load: a runnable target that loads a go_image into docker or podman."""
 
-load("//rules/private:actions/image_input.bzl", "image_input_files")
-load("//rules/private:actions/runner.bzl", "image_runner_args", "write_runner")
+load("//rules/private:actions/runner.bzl", "write_runner")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:rules/image.bzl", "default_repo_tag")
@@ -17,7 +16,7 @@ def _image_load_impl(ctx):
         values = ctx.attr.repo_tags or [default_repo_tag(ctx.attr.image.label)],
         stamp = should_stamp(ctx),
     )
-    args = image_runner_args(image) + ["--tags-file", tags]
+    args = ["--image", image.image, "--tags-file", tags]
     if ctx.attr.engine:
         args += ["--engine", ctx.attr.engine]
     script = write_runner(
@@ -27,7 +26,7 @@ def _image_load_impl(ctx):
         args = args,
         description = "Loads {} into {}.".format(ctx.attr.image.label, ctx.attr.engine or "docker"),
     )
-    runfiles = ctx.runfiles(files = [tags], transitive_files = image_input_files(image)).merge(assembler_runfiles(ctx))
+    runfiles = ctx.runfiles(files = [tags], transitive_files = image.files).merge(assembler_runfiles(ctx))
     return [DefaultInfo(executable = script, files = depset([script]), runfiles = runfiles)]
 
 image_load = rule(

@@ -1,7 +1,6 @@
 """image_push: a runnable target that pushes a go_image to a registry."""
 
-load("//rules/private:actions/image_input.bzl", "image_input_files")
-load("//rules/private:actions/runner.bzl", "image_runner_args", "write_runner")
+load("//rules/private:actions/runner.bzl", "write_runner")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "assembler_runfiles", "find_assembler")
@@ -16,7 +15,7 @@ def _image_push_impl(ctx):
         values = ctx.attr.remote_tags,
         stamp = should_stamp(ctx),
     )
-    args = image_runner_args(image) + ["--tags-file", tags]
+    args = ["--image", image.image, "--tags-file", tags]
     runfiles = [tags]
     if ctx.attr.repository:
         repository = values_file(
@@ -40,7 +39,7 @@ def _image_push_impl(ctx):
     return [DefaultInfo(
         executable = script,
         files = depset([script]),
-        runfiles = ctx.runfiles(files = runfiles, transitive_files = image_input_files(image)).merge(assembler_runfiles(ctx)),
+        runfiles = ctx.runfiles(files = runfiles, transitive_files = image.files).merge(assembler_runfiles(ctx)),
     )]
 
 image_push = rule(

@@ -1,18 +1,10 @@
 """goimage_release: a runnable target that pushes a set of images in one run."""
 
-load("//rules/private:actions/image_input.bzl", "image_input_files")
 load("//rules/private:actions/manifest.bzl", "display_label", "repository_entry", "split_repositories", "write_manifest")
 load("//rules/private:actions/runner.bzl", "runfiles_path", "write_runner")
 load("//rules/private:actions/stamp.bzl", "STAMP_ATTRS", "should_stamp", "values_file")
 load("//rules/private:providers/go_image_info.bzl", "GoImageInfo")
 load("//rules/private:rules/toolchain.bzl", "ASSEMBLER_TOOLCHAIN_TYPE", "assembler_runfiles", "find_assembler")
-
-def _image_files(info):
-    return {
-        "blobs": info.blobs.to_list(),
-        "layers": [layer.descriptor for layer in info.layers.to_list()],
-        "layout": info.layout,
-    }
 
 def _release_impl(ctx):
     assembler = find_assembler(ctx)
@@ -27,13 +19,13 @@ def _release_impl(ctx):
     transitive = []
     for target, value in ctx.attr.images.items():
         info = target[GoImageInfo]
-        transitive.append(image_input_files(info))
+        transitive.append(info.files)
         for repository in split_repositories(value, target.label, "images"):
             repo = repository_entry(ctx, assembler = assembler, repository = repository, index = len(entries), stamp = stamp)
             files += repo.files
             entry = dict(label = display_label(target.label), **repo.fields)
             entry.update(tags)
-            entry.update(_image_files(info))
+            entry["image"] = info.image
             if info.base_repository:
                 entry["mount_from"] = info.base_repository
             entries.append(entry)

@@ -39,6 +39,8 @@ prints the image manifest digest as the last line.
 BASE is one of:
   scratch                          an empty image
   DIR                              an OCI image layout directory
+  FILE.json                        the image.json a Bazel rule wrote for an
+                                   image (see --image of 'assembler pack')
   FILE.tar                         an OCI archive, or a docker save tarball
                                    (classic or Docker 25+)
   REGISTRY/REPO[:TAG]@sha256:...   a registry image, pinned by digest; the
@@ -50,6 +52,8 @@ A multi-platform base gives its --platform image.`,
 type buildFlags struct {
 	base, baseName, platform, binary, binaryPath string
 	output, layoutDir, thinLayout, digest, sbom  string
+	configFile                                   string
+	cfg                                          image.Config // from configFile and the config flags
 	provenance, provenanceLabel                  string
 	compr                                        string
 	workdir, user, stopSignal, binaryMode        string
@@ -89,7 +93,7 @@ func (f *buildFlags) outputs() []namedPath {
 }
 
 func (f *buildFlags) inputs() []namedPath {
-	in := []namedPath{{"--binary", f.binary}, {"--sbom-binary", f.sbomBinary}, {"--sbom-go-mod", f.sbomGoMod}, {"--sbom-packages", f.sbomPackages}}
+	in := []namedPath{{"--binary", f.binary}, {"--config", f.configFile}, {"--sbom-binary", f.sbomBinary}, {"--sbom-go-mod", f.sbomGoMod}, {"--sbom-packages", f.sbomPackages}}
 	if f.base != base.Scratch {
 		in = append(in, namedPath{"--base", f.base})
 	}
@@ -139,28 +143,12 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 // checkConfigFlags refuses config values that Docker would refuse when it
 // runs the image.
 func (f *buildFlags) checkConfigFlags() error {
-	for _, v := range f.volumes {
-		if !path.IsAbs(v) || path.Clean(v) == "/" {
-			return fmt.Errorf("--volume %q is not an absolute path below /, such as /var/lib/app", v)
-		}
-	}
-	if f.stopSignal != "" {
-		if err := image.ValidStopSignal(f.stopSignal); err != nil {
-			return err
-		}
-	}
 	if err := f.checkCreatedAndCapabilities(); err != nil {
 		return err
 	}
-	test, err := image.HealthcheckTest(f.healthCmd)
-	switch {
-	case err != nil:
-		return fmt.Errorf("--healthcheck-cmd: %w", err)
-	case test == nil && f.healthOptionSet:
-		return fmt.Errorf("the --healthcheck- options need --healthcheck-cmd, the check they time: a healthcheck replaces the base's whole")
-	}
-	f.health.Test = test
-	return f.health.Validate()
+	var err error
+	f.cfg, err = f.imageConfig()
+	return err
 }
 
 func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
@@ -174,13 +162,14 @@ func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.Var(&f.entrypoint, "entrypoint", "an entrypoint argument, repeated (default: the binary; an empty value clears it)")
 	fs.Var(&f.cmd, "cmd", "a cmd argument, repeated (default: the base's, or none when the entrypoint is set)")
 	fs.Var(&f.env, "env", "KEY=VALUE set over the base's environment, repeated; $NAME, ${NAME}, ${NAME:-WORD} and ${NAME:+WORD} in VALUE expand to the base's variables, as Docker's ENV does (\\$ is a $)")
+	registerConfigFile(fs, &f.configFile)
 	fs.StringVar(&f.created, "created", "", createdUsage)
 	fs.StringVar(&f.workdir, "workdir", "", "the working directory (default: the base's)")
 	fs.StringVar(&f.user, "user", "", "the user, e.g. 65532:65532 or nonroot (default: the base's)")
 	fs.Var(f.labels, "label", "KEY=VALUE config label, repeated")
 	fs.Var(f.annotations, "annotation", "KEY=VALUE manifest annotation, repeated (org.opencontainers.image.base.name and .base.digest are set from the base)")
 	registerCapabilities(fs, &f.capabilities)
-	fs.Var(&f.expose, "expose", "a port to expose, PORT[/tcp|/udp], repeated")
+	fs.Var(&f.expose, "expose", "a port to expose, PORT[/tcp|/udp|/sctp] (tcp when none is named), repeated")
 	fs.StringVar(&f.stopSignal, "stop-signal", "", "the signal that stops the container: a name such as SIGTERM or TERM, or a number from 1 to 64")
 	fs.Var(&f.volumes, "volume", "an absolute path the runtime mounts a volume at, added to the base's volumes; repeated")
 	registerHealthcheckFlags(fs, f)
@@ -239,7 +228,11 @@ func build(ctx context.Context, f *buildFlags, stderr io.Writer) (v1.Image, erro
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	b, err := base.Open(ctx, f.base, platform, base.WithWorkDir(work), base.WithStoreOptions(f.storeOptions()...))
+	ref, imageOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
+	if err != nil {
+		return nil, err
+	}
+	b, err := base.Open(ctx, ref, platform, base.WithWorkDir(work), base.WithStoreOptions(append(f.storeOptions(), imageOptions...)...))
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +284,7 @@ func assemble(f *buildFlags, b *base.Base, work string, stderr io.Writer) (*asse
 			return nil, err
 		}
 		layers, infos = append(layers, *bin), append(infos, *info)
-		if !f.entrypointSet {
+		if cfg.Entrypoint == nil {
 			cfg.Entrypoint = []string{f.inImagePath()}
 		}
 	}
@@ -466,24 +459,14 @@ func (f *buildFlags) inImagePath() string {
 }
 
 func (f *buildFlags) config(b *base.Base) image.Config {
-	cfg := image.Config{
-		Env: f.env, WorkingDir: f.workdir, User: f.user, Labels: f.labels,
-		ExposedPorts: f.expose, Volumes: f.volumes, StopSignal: f.stopSignal, Created: f.createdTime(),
-		Annotations: f.annotations, BaseName: b.Name, BaseDigest: b.Digest,
+	cfg := f.cfg
+	cfg.BaseName, cfg.BaseDigest = b.Name, b.Digest
+	if cfg.Created.IsZero() {
+		cfg.Created = epochTime(*f.epoch)
 	}
 	cfg.Platform, _ = platform.Parse(f.platform)
-	if f.health.Test != nil {
-		health := f.health
-		cfg.Healthcheck = &health
-	}
 	if f.baseName != "" {
 		cfg.BaseName = f.baseName
-	}
-	if f.entrypointSet {
-		cfg.Entrypoint = nonEmpty(f.entrypoint)
-	}
-	if f.cmdSet {
-		cfg.Cmd = nonEmpty(f.cmd)
 	}
 	return cfg
 }

@@ -10,7 +10,7 @@ import (
 
 const createdUsage = "the image's creation time, in its config and history: an RFC 3339 time such as 2024-05-01T12:00:00Z, " +
 	"or a Unix time in seconds, which is what the workspace status key {BUILD_TIMESTAMP} holds in a stamped build; " +
-	"a value with a {KEY} placeholder left in it (a build that did not stamp) keeps the default (default: --source-date-epoch)"
+	"a value with a {KEY} placeholder left in it (a build that did not stamp) keeps the default (default: the --config file's, else --source-date-epoch)"
 
 // parseCreated reads --created. A value that still holds a workspace
 // status placeholder comes from a build that did not stamp: it gives the
@@ -28,13 +28,4 @@ func parseCreated(v string) (time.Time, error) {
 			"a Unix time in seconds such as 1714564800, or {BUILD_TIMESTAMP} (stamped builds: the build's time)", v)
 	}
 	return t.UTC(), nil
-}
-
-// createdTime is the image's creation time: --created, else
-// --source-date-epoch.
-func (f *buildFlags) createdTime() time.Time {
-	if !f.createdAt.IsZero() {
-		return f.createdAt
-	}
-	return epochTime(*f.epoch)
 }

@@ -104,12 +104,12 @@ func TestBuildConfigValuesRefused(t *testing.T) {
 		{[]string{"--stop-signal", "SIGNOPE"}, `--stop-signal "SIGNOPE" is not a signal; give a name such as SIGTERM`},
 		{[]string{"--stop-signal", "0"}, "--stop-signal 0 is not a signal number: Linux's are 1 to 64"},
 		{[]string{"--stop-signal", "65"}, "--stop-signal 65 is not a signal number"},
-		{[]string{"--healthcheck-interval", "5s"}, "the --healthcheck- options need --healthcheck-cmd"},
+		{[]string{"--healthcheck-interval", "5s"}, "--healthcheck-cmd is missing, and the healthcheck's options need it"},
 		{[]string{"--healthcheck-cmd", "x", "--healthcheck-interval", "-1s"}, "--healthcheck-interval -1s is less than 1ms"},
 		{[]string{"--healthcheck-cmd", "x", "--healthcheck-timeout", "1us"}, "--healthcheck-timeout 1µs is less than 1ms"},
 		{[]string{"--healthcheck-cmd", "x", "--healthcheck-retries", "-1"}, "--healthcheck-retries -1 is negative"},
 		{[]string{"--healthcheck-cmd", "x", "--healthcheck-start-interval", "soon"}, `invalid value "soon" for flag -healthcheck-start-interval`},
-		{[]string{"--healthcheck-cmd", "NONE", "--healthcheck-retries", "3"}, "NONE turns the healthcheck off and takes no other --healthcheck flag"},
+		{[]string{"--healthcheck-cmd", "NONE", "--healthcheck-retries", "3"}, "--healthcheck-cmd NONE turns the healthcheck off and takes no options"},
 		{[]string{"--healthcheck-cmd", "NONE", "--healthcheck-cmd", "x"}, "NONE turns the healthcheck off and takes no arguments"},
 		{[]string{"--healthcheck-cmd", "CMD-SHELL", "--healthcheck-cmd", "a", "--healthcheck-cmd", "b"}, "CMD-SHELL takes one shell command"},
 		{[]string{"--healthcheck-cmd", "CMD"}, "CMD needs the command to run after it"},
@@ -151,8 +151,8 @@ func TestDockerInspectsHealthcheck(t *testing.T) {
 	}
 }
 
-// Each healthcheck option go_image takes (image.HealthcheckOptions, which
-// the rules load as HEALTHCHECK_OPTIONS) is a flag of build.
+// Each healthcheck option of the config file (image.HealthcheckOptions,
+// go_image's healthcheck_options) is a flag of build.
 func TestHealthcheckOptionsAreBuildFlags(t *testing.T) {
 	var stdout, stderr strings.Builder
 	Run(context.Background(), []string{"build", "--help"}, &stdout, &stderr)

@@ -39,7 +39,7 @@ type indexFlags struct {
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	f := &indexFlags{}
 	fs := newFlagSet(indexUsage, stderr)
-	fs.Var(&f.images, "image", "an image layout directory or image tarball holding one platform's image, repeated")
+	fs.Var(&f.images, "image", "one platform's image: an image layout directory or image tarball, or the image.json a Bazel rule wrote for it; repeated")
 	fs.Var(&f.tags, "tag", "a name for the index, e.g. example.com/app:v1, repeated")
 	fs.StringVar(&f.output, "output", "", "the tarball to write: an OCI layout plus Docker manifest.json")
 	fs.StringVar(&f.layoutDir, "layout", "", "an OCI image layout directory to write (a layout there is replaced; any other folder is refused)")
@@ -79,7 +79,7 @@ func writeIndex(ctx context.Context, f *indexFlags) (v1.ImageIndex, error) {
 	c := output.Content{Tags: f.tags}
 	var images []v1.Image
 	for _, p := range f.images {
-		s, err := store.Open(p, f.storeOptions()...)
+		s, err := openImagePath(p, !f.thin, f.storeOptions()...)
 		if err != nil {
 			return nil, fmt.Errorf("--image %s: %w", p, err)
 		}

@@ -22,7 +22,8 @@ type imageInput struct {
 }
 
 func (in *imageInput) register(fs *flag.FlagSet) {
-	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory (or its index.json) or archive (required)")
+	fs.Var(imageFileFlag{in}, "image", imageFileUsage)
+	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory (or its index.json) or archive (this or --image is required)")
 	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>), or a layout directory whose blobs/sha256/ holds such blobs; repeated")
 	fs.Var(&in.layers, "layer", "a layer the layout leaves out, by the descriptor 'assembler layer' wrote; repeated")
 	registerFollowSymlinks(fs, &in.followSymlinks)
@@ -55,22 +56,25 @@ func (in *imageInput) options() ([]store.Option, error) {
 	return opts, nil
 }
 
-// open opens the input; it must have been given. --layout may name the
-// layout's index.json instead of its folder.
-func (in *imageInput) open() (*store.Store, error) {
+// open opens the input, with further options; it must have been given.
+func (in *imageInput) open(extra ...store.Option) (*store.Store, error) {
 	opts, err := in.options()
 	if err != nil {
 		return nil, err
 	}
-	dir := in.layout
-	if filepath.Base(dir) == store.IndexFile {
-		dir = filepath.Dir(dir)
-	}
-	s, err := store.Open(dir, opts...)
+	s, err := store.Open(in.layoutDir(), append(opts, extra...)...)
 	if err != nil {
 		return nil, fmt.Errorf("--layout %s: %w", in.layout, err)
 	}
 	return s, nil
+}
+
+// layoutDir is the layout's folder: --layout may name its index.json.
+func (in *imageInput) layoutDir() string {
+	if filepath.Base(in.layout) == store.IndexFile {
+		return filepath.Dir(in.layout)
+	}
+	return in.layout
 }
 
 // blobFiles maps the digest of each blob to its file: --blob files are

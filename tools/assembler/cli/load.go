@@ -10,7 +10,7 @@ import (
 
 var loadUsage = verbUsage{
 	name:     "load",
-	synopsis: "--layout DIR [--tag NAME:TAG]... [--engine docker|podman] [--platform OS/ARCH]",
+	synopsis: "(--image FILE | --layout DIR) [--tag NAME:TAG]... [--engine docker|podman] [--platform OS/ARCH]",
 	description: `Streams an image into the local container engine's 'load', without a temporary
 tarball, named with every tag. Of an image index, the engine's platform is
 loaded unless --platform says else; Docker with the containerd image store gets
@@ -35,7 +35,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if f.input.layout == "" || fs.NArg() > 0 {
-		return usageError(fs, "--layout is required, and there are no positional arguments")
+		return usageError(fs, "--image or --layout is required, and there are no positional arguments")
 	}
 	tags, err := tagsOrFile(f.tags, f.tagsFile)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 var packUsage = verbUsage{
 	name:     "pack",
-	synopsis: "--layout DIR [--blob FILE]... [--layer JSON]... [--output TAR] [--output-layout DIR]",
+	synopsis: "(--image FILE | --layout DIR [--blob FILE]... [--layer JSON]...) [--output TAR] [--output-layout DIR]",
 	description: `Packs an image into one tarball that is an OCI layout and a Docker archive at
 once (--output), and/or a complete OCI layout directory (--output-layout), as
 'assembler build' writes them. The image is a layout, complete or thin ('build
@@ -35,7 +35,7 @@ func runPack(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	switch {
 	case f.input.layout == "" || fs.NArg() > 0:
-		return usageError(fs, "--layout is required, and there are no positional arguments")
+		return usageError(fs, "--image or --layout is required, and there are no positional arguments")
 	case f.output == "" && f.outputLayout == "":
 		return usageError(fs, "give --output or --output-layout (or both)")
 	}

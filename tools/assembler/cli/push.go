@@ -11,7 +11,7 @@ import (
 
 var pushUsage = verbUsage{
 	name:     "push",
-	synopsis: "--layout DIR --repository REGISTRY/REPO [--tag TAG]... [flags]",
+	synopsis: "(--image FILE | --layout DIR) --repository REGISTRY/REPO [--tag TAG]... [flags]",
 	description: `Pushes an image or image index to a registry, uploading only the blobs it lacks,
 then the artifacts attached to it in the layout (SBOMs), and prints the pushed
 reference, registry/repo@sha256:... Credentials come from docker config.json
@@ -48,7 +48,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if f.input.layout == "" || fs.NArg() > 0 {
-		return usageError(fs, "--layout is required, and there are no positional arguments")
+		return usageError(fs, "--image or --layout is required, and there are no positional arguments")
 	}
 	if msg := f.sign.check(); msg != "" {
 		return usageError(fs, msg)

@@ -86,13 +86,13 @@ func releaseTargets(m *release.Manifest, tagOverride []string) ([]release.Target
 				return nil, fmt.Errorf("%s: %w", im.Label, err)
 			}
 		}
-		input := imageInput{layout: im.Layout, blobs: im.Blobs, layers: im.Layers, followSymlinks: true, trusted: true}
+		image := im.Image
 		out = append(out, release.Target{
 			Label:      im.Label,
 			Repository: repository,
 			Tags:       tags,
 			MountFrom:  im.MountFrom,
-			Open:       func() (*store.Store, error) { return input.open() },
+			Open:       func() (*store.Store, error) { return openImagePath(image, true) },
 		})
 	}
 	return out, nil

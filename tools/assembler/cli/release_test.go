@@ -39,10 +39,10 @@ func TestReleaseCommand(t *testing.T) {
 		os.WriteFile(filepath.Join(root, app, "tags"), []byte("v1\nlatest\n"), 0o644)
 		digests[app] = digest
 		images = append(images, release.ManifestImage{
-			Label: "//" + app + ":image", RepositoryFile: "../" + app + "/repository", TagsFile: "../" + app + "/tags", Layout: "../" + app + "/image",
+			Label: "//" + app + ":image", RepositoryFile: "../" + app + "/repository", TagsFile: "../" + app + "/tags", Image: "../" + app + "/image",
 		})
 	}
-	images = append(images, release.ManifestImage{Label: "//b:image", Repository: locked.Host + "/team/b", Layout: "../b/image"})
+	images = append(images, release.ManifestImage{Label: "//b:image", Repository: locked.Host + "/team/b", Image: "../b/image"})
 	manifest := filepath.Join(root, "release", "release.json")
 	os.MkdirAll(filepath.Dir(manifest), 0o755)
 	b, _ := json.Marshal(release.Manifest{Images: images})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
@@ -13,9 +12,8 @@ func Files() (map[string]string, error) {
 		return nil, err
 	}
 	return map[string]string{
-		platform.StarlarkFile:         platform.Starlark(),
-		image.HealthcheckStarlarkFile: image.HealthcheckStarlark(),
-		modulesFile:                   modulesStarlark(mods),
-		reposConfigFile:               reposConfig(mods),
+		platform.StarlarkFile: platform.Starlark(),
+		modulesFile:           modulesStarlark(mods),
+		reposConfigFile:       reposConfig(mods),
 	}, nil
 }

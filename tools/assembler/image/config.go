@@ -14,34 +14,43 @@ import (
 
 // Config holds the settings an image build applies over the base's config.
 // Empty fields keep the base's value.
+//
+// Its JSON form, the file `assembler build --config` reads, names each field
+// as go_image's attribute does; go_image writes it. Validate holds every rule
+// a value must follow.
 type Config struct {
-	Entrypoint []string
-	Cmd        []string
+	// Entrypoint and Cmd are null to keep the base's, [] to clear it.
+	Entrypoint []string `json:"entrypoint,omitzero"`
+	Cmd        []string `json:"cmd,omitzero"`
 	// Env entries are KEY=VALUE; a key the base also sets is replaced in
 	// place. Values may name the base's variables (ExpandEnv).
-	Env          []string
-	WorkingDir   string
-	User         string
-	Labels       map[string]string
-	ExposedPorts []string
+	Env        []string          `json:"env,omitempty"`
+	WorkingDir string            `json:"workdir,omitempty"`
+	User       string            `json:"user,omitempty"`
+	Labels     map[string]string `json:"labels,omitempty"`
+	// ExposedPorts are PORT[/tcp|/udp|/sctp]; tcp when none is named.
+	ExposedPorts []string `json:"exposed_ports,omitempty"`
 	// Volumes are absolute paths, added to the base's volumes.
-	Volumes    []string
-	StopSignal string
+	Volumes    []string `json:"volumes,omitempty"`
+	StopSignal string   `json:"stop_signal,omitempty"`
 	// Healthcheck replaces the base's when set.
-	Healthcheck *Healthcheck
+	Healthcheck *Healthcheck `json:"healthcheck,omitempty"`
 	// Created is the image creation time; the zero value means the Unix epoch,
 	// so outputs stay reproducible.
-	Created time.Time
+	Created time.Time `json:"created,omitzero"`
+	// Annotations go on the image manifest.
+	Annotations map[string]string `json:"annotations,omitempty"`
+
+	// The build sets the rest from the base and the platform.
+
 	// Platform is written into the config when the base's names no os and
 	// architecture (a base made with crane append --oci-empty-base), so
 	// that the image says what it runs on.
-	Platform v1.Platform
-	// Annotations go on the image manifest.
-	Annotations map[string]string
+	Platform v1.Platform `json:"-"`
 	// BaseName and BaseDigest identify the base image in the standard
 	// annotations, unless Annotations sets those itself.
-	BaseName   string
-	BaseDigest v1.Hash
+	BaseName   string  `json:"-"`
+	BaseDigest v1.Hash `json:"-"`
 }
 
 // Standard annotations that name the base image.

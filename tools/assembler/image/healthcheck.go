@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -51,26 +54,113 @@ func HealthcheckTest(args []string) ([]string, error) {
 	return args, nil
 }
 
-// Validate checks the options as Docker does: each duration is zero (the
-// default) or at least a millisecond, retries are not negative, and NONE
-// takes no option.
+// Validate checks the healthcheck as Docker does: a test in one of its
+// forms, each duration zero (the default) or at least a millisecond,
+// retries not negative, and no option with NONE.
 func (h *Healthcheck) Validate() error {
-	for _, d := range []struct {
-		flag  string
-		value time.Duration
-	}{{"interval", h.Interval}, {"timeout", h.Timeout}, {"start-period", h.StartPeriod}, {"start-interval", h.StartInterval}} {
-		if d.value != 0 && d.value < minHealthDuration {
-			return fmt.Errorf("--healthcheck-%s %s is less than %s; give 0 for the default, or a duration such as 30s", d.flag, d.value, minHealthDuration)
+	test, err := HealthcheckTest(h.Test)
+	switch {
+	case len(h.Test) == 0:
+		return &ConfigError{"healthcheck", "is missing, and the healthcheck's options need it: give the command they time (a healthcheck replaces the base's whole)"}
+	case err != nil:
+		return &ConfigError{"healthcheck", err.Error()}
+	case !slices.Equal(test, h.Test):
+		return &ConfigError{"healthcheck", fmt.Sprintf("%q does not start with its form: CMD, CMD-SHELL or NONE", h.Test)}
+	}
+	for _, d := range h.durations() {
+		if *d.value != 0 && *d.value < minHealthDuration {
+			return &ConfigError{"healthcheck." + d.option, fmt.Sprintf("%s is less than %s; give 0 for the default, or a duration such as 30s", *d.value, minHealthDuration)}
 		}
 	}
 	if h.Retries < 0 {
-		return fmt.Errorf("--healthcheck-retries %d is negative; give 0 for the default, or a count such as 3", h.Retries)
+		return &ConfigError{"healthcheck.retries", fmt.Sprintf("%d is negative; give 0 for the default, or a count such as 3", h.Retries)}
 	}
 	options := h.Interval != 0 || h.Timeout != 0 || h.StartPeriod != 0 || h.StartInterval != 0 || h.Retries != 0
-	if len(h.Test) == 1 && h.Test[0] == "NONE" && options {
-		return fmt.Errorf("--healthcheck-cmd NONE turns the healthcheck off and takes no other --healthcheck flag")
+	if h.Test[0] == "NONE" && options {
+		return &ConfigError{"healthcheck", "NONE turns the healthcheck off and takes no options"}
 	}
 	return nil
+}
+
+// HealthcheckOptions are the timing options of a healthcheck, as its JSON
+// form and go_image's healthcheck_options name them; each is the flag
+// --healthcheck-<option> of `assembler build`, with "-" for "_".
+var HealthcheckOptions = []string{"interval", "timeout", "start_period", "start_interval", "retries"}
+
+type healthDuration struct {
+	option string
+	value  *time.Duration
+}
+
+func (h *Healthcheck) durations() []healthDuration {
+	return []healthDuration{{"interval", &h.Interval}, {"timeout", &h.Timeout}, {"start_period", &h.StartPeriod}, {"start_interval", &h.StartInterval}}
+}
+
+// MarshalJSON writes the healthcheck as go_image gives it: the test, and
+// the options that are set, as strings (durations such as "30s").
+func (h *Healthcheck) MarshalJSON() ([]byte, error) {
+	out := map[string]any{"test": h.Test}
+	for _, d := range h.durations() {
+		if *d.value != 0 {
+			out[d.option] = d.value.String()
+		}
+	}
+	if h.Retries != 0 {
+		out["retries"] = strconv.Itoa(h.Retries)
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads the form MarshalJSON writes. The test may be as
+// Docker's HEALTHCHECK takes it (HealthcheckTest); it is kept in the form
+// the image config holds.
+func (h *Healthcheck) UnmarshalJSON(data []byte) error {
+	var options map[string]json.RawMessage
+	if err := json.Unmarshal(data, &options); err != nil {
+		return err
+	}
+	var read Healthcheck
+	for name, raw := range options {
+		if err := read.setOption(name, raw); err != nil {
+			return err
+		}
+	}
+	test, err := HealthcheckTest(read.Test)
+	if err != nil {
+		return &ConfigError{"healthcheck", err.Error()}
+	}
+	read.Test = test
+	*h = read
+	return nil
+}
+
+func (h *Healthcheck) setOption(name string, raw json.RawMessage) error {
+	if name == "test" {
+		return json.Unmarshal(raw, &h.Test)
+	}
+	var value string
+	if err := json.Unmarshal(raw, &value); err != nil {
+		return &ConfigError{"healthcheck." + name, fmt.Sprintf("is %s, not a string such as \"30s\" or \"3\"", raw)}
+	}
+	if name == "retries" {
+		n, err := strconv.Atoi(value)
+		if err != nil {
+			return &ConfigError{"healthcheck.retries", fmt.Sprintf("%q is not a count, such as 3", value)}
+		}
+		h.Retries = n
+		return nil
+	}
+	for _, d := range h.durations() {
+		if d.option == name {
+			v, err := time.ParseDuration(value)
+			if err != nil {
+				return &ConfigError{"healthcheck." + name, fmt.Sprintf("%q is not a duration, such as 30s or 1m30s", value)}
+			}
+			*d.value = v
+			return nil
+		}
+	}
+	return &ConfigError{"healthcheck", fmt.Sprintf("has no option %q; the options are %s", name, strings.Join(HealthcheckOptions, ", "))}
 }
 
 // config is the healthcheck in go-containerregistry's form, which lacks

@@ -31,13 +31,13 @@ func TestHealthcheckTest(t *testing.T) {
 	}
 }
 
-func TestValidStopSignal(t *testing.T) {
+func TestStopSignalProblem(t *testing.T) {
 	for s, ok := range map[string]bool{
 		"SIGTERM": true, "TERM": true, "sigint": true, "9": true, "64": true, "SIGRTMIN": true, "RTMIN+15": true, "SIGRTMAX-14": true,
 		"0": false, "65": false, "-1": false, "SIGNOPE": false, "RTMIN+16": false, "RTMAX-15": false, "": false, "1000": false,
 	} {
-		if err := ValidStopSignal(s); (err == nil) != ok {
-			t.Errorf("ValidStopSignal(%q) = %v, want ok=%v", s, err, ok)
+		if problem := stopSignalProblem(s); (problem == "") != ok {
+			t.Errorf("stopSignalProblem(%q) = %q, want ok=%v", s, problem, ok)
 		}
 	}
 }

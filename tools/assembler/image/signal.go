@@ -5,21 +5,22 @@ import (
 	"strings"
 )
 
-// ValidStopSignal checks a stop signal as Docker (moby's signal.ParseSignal)
-// and containerd take it on Linux: a signal's name, with or without SIG, in
-// any case (SIGTERM, term, RTMIN+3), or its number, 1 to 64.
-func ValidStopSignal(s string) error {
+// stopSignalProblem checks a stop signal as Docker (moby's
+// signal.ParseSignal) and containerd take it on Linux: a signal's name, with
+// or without SIG, in any case (SIGTERM, term, RTMIN+3), or its number, 1 to
+// 64. It says what is wrong, or returns "".
+func stopSignalProblem(s string) string {
 	if n, ok := signalNumber(s); ok {
 		if n >= 1 && n <= 64 {
-			return nil
+			return ""
 		}
-		return fmt.Errorf("--stop-signal %s is not a signal number: Linux's are 1 to 64", s)
+		return fmt.Sprintf("%s is not a signal number: Linux's are 1 to 64", s)
 	}
 	name := strings.TrimPrefix(strings.ToUpper(s), "SIG")
 	if signalNames[name] || realtimeSignal(name) {
-		return nil
+		return ""
 	}
-	return fmt.Errorf("--stop-signal %q is not a signal; give a name such as SIGTERM, SIGINT or SIGQUIT, or a number from 1 to 64", s)
+	return fmt.Sprintf("%q is not a signal; give a name such as SIGTERM, SIGINT or SIGQUIT, or a number from 1 to 64", s)
 }
 
 // signalNames are the Linux signals by name, as moby's signal.SignalMap

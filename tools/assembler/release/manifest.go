@@ -19,7 +19,7 @@ import (
 //	  "repository": "registry.example.com/app",  (or "repository_file")
 //	  "tags": ["v1"],                            (or "tags_file")
 //	  "mount_from": "registry.example.com/base",
-//	  "layout": "app/image", "blobs": [...], "layers": [...],
+//	  "image": "app/_image/image.json",
 //	  "digest_file": "app/image.digest",
 //	  "names": ["ko://example.com/cmd/app"]
 //	}]}
@@ -36,11 +36,11 @@ type ManifestImage struct {
 	Tags           []string `json:"tags,omitempty"`
 	TagsFile       string   `json:"tags_file,omitempty"`
 	MountFrom      string   `json:"mount_from,omitempty"`
-	Layout         string   `json:"layout,omitempty"`
-	Blobs          []string `json:"blobs,omitempty"`
-	Layers         []string `json:"layers,omitempty"`
-	DigestFile     string   `json:"digest_file,omitempty"`
-	Names          []string `json:"names,omitempty"`
+	// Image is the image file a Bazel rule wrote (image.json), or a layout
+	// directory or archive.
+	Image      string   `json:"image,omitempty"`
+	DigestFile string   `json:"digest_file,omitempty"`
+	Names      []string `json:"names,omitempty"`
 }
 
 // ReadManifest reads a manifest and makes its paths usable from the current
@@ -70,13 +70,7 @@ func ReadManifest(path string) (*Manifest, error) {
 			}
 			return filepath.Join(dir, p)
 		}
-		im.RepositoryFile, im.TagsFile, im.Layout, im.DigestFile = rel(im.RepositoryFile), rel(im.TagsFile), rel(im.Layout), rel(im.DigestFile)
-		for j := range im.Blobs {
-			im.Blobs[j] = rel(im.Blobs[j])
-		}
-		for j := range im.Layers {
-			im.Layers[j] = rel(im.Layers[j])
-		}
+		im.RepositoryFile, im.TagsFile, im.Image, im.DigestFile = rel(im.RepositoryFile), rel(im.TagsFile), rel(im.Image), rel(im.DigestFile)
 	}
 	return &m, nil
 }
