@@ -56,7 +56,7 @@ step_go() {
 # install them all here.
 install_image_tools() {
   apt_install skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman \
-    containerd:containerd jq:jq zstd:zstd curl:curl
+    containerd:containerd jq:jq zstd:zstd
   # A Docker 28 with the containerd image store, beside the machine's engine,
   # for the load tests (see tools/docker-containerd.sh; it needs root).
   [ "$(id -u)" != 0 ] || "$ROOT_DIR/tools/docker-containerd.sh" start
