@@ -39,7 +39,7 @@ func TestDockerImage(t *testing.T) {
 // of Docker 25+ with the containerd image store writes it.
 func TestContainerdExport(t *testing.T) {
 	path := env(t, "E2E_ARCHIVE")
-	index, _ := tarball(t, path)
+	index := tarballIndex(t, path)
 	if !index.Manifests[0].MediaType.IsIndex() {
 		t.Fatalf("the index.json of %s points to a %s, want an image index", path, index.Manifests[0].MediaType)
 	}
@@ -51,13 +51,7 @@ func TestContainerdExport(t *testing.T) {
 // annotations, and the image on the arm64 image of a pulled index,
 // E2E_ON_PULLED_ARM64, is for arm64.
 func TestPulled(t *testing.T) {
-	path := env(t, "E2E_ON_PULLED")
-	index, dir := tarball(t, path)
-	img, err := dir.Image(index.Manifests[0].Digest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	manifest, err := img.Manifest()
+	manifest, err := tarballImage(t, env(t, "E2E_ON_PULLED")).Manifest()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,8 +60,8 @@ func TestPulled(t *testing.T) {
 		t.Errorf("the image on the pulled base names its base %q, want %s", got, want)
 	}
 	t.Logf("the image on the pulled base names it: %s = %s", key, manifest.Annotations[key])
-	if arch := tarballConfig(t, env(t, "E2E_ON_PULLED_ARM64")).Architecture; arch != "arm64" {
-		t.Errorf("the image on the arm64 base of an index is for %s", arch)
+	if arch := configFile(t, tarballImage(t, env(t, "E2E_ON_PULLED_ARM64")), "E2E_ON_PULLED_ARM64").Architecture; arch != "arm64" {
+		t.Fatalf("the image on the arm64 base of an index is for %s", arch)
 	}
 	t.Log("the arm64 image took the arm64 manifest of the pulled index")
 }

@@ -78,9 +78,9 @@ func remoteImage(t *testing.T, ref string) v1.Image {
 	return img
 }
 
-// tarball returns the index.json of a go_image tarball (an OCI layout and a
-// docker archive at once) and the layout it holds, unpacked.
-func tarball(t *testing.T, path string) (*v1.IndexManifest, layout.Path) {
+// tarballIndex returns the index.json of a tarball that is an OCI layout: a
+// go_image tarball (a docker archive too), or containerd's export.
+func tarballIndex(t *testing.T, path string) *v1.IndexManifest {
 	t.Helper()
 	dir := t.TempDir()
 	testenv.Untar(t, path, dir)
@@ -92,26 +92,22 @@ func tarball(t *testing.T, path string) (*v1.IndexManifest, layout.Path) {
 	if err != nil || len(m.Manifests) == 0 {
 		t.Fatalf("%s: index.json lists no manifest (%v)", path, err)
 	}
-	return m, layout.Path(dir)
+	return m
 }
 
 // builtDigest returns the digest the index.json of a go_image tarball names:
 // its image's manifest, or its index.
 func builtDigest(t *testing.T, path string) v1.Hash {
 	t.Helper()
-	m, _ := tarball(t, path)
-	return m.Manifests[0].Digest
+	return tarballIndex(t, path).Manifests[0].Digest
 }
 
-// tarballConfig returns the config of the image of a go_image tarball.
-func tarballConfig(t *testing.T, path string) *v1.ConfigFile {
+// tarballImage returns the image of a go_image tarball.
+func tarballImage(t *testing.T, path string) v1.Image {
 	t.Helper()
-	m, dir := tarball(t, path)
-	img, err := dir.Image(m.Manifests[0].Digest)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return configFile(t, img, path)
+	dir := t.TempDir()
+	testenv.Untar(t, path, dir)
+	return testenv.LayoutImage(t, dir)
 }
 
 func configFile(t *testing.T, img v1.Image, what string) *v1.ConfigFile {

@@ -96,7 +96,7 @@ func checkSBOM(t *testing.T, repo string, digest v1.Hash) {
 // TestUnstamped: built without --stamp, the label of E2E_TARBALL stays as
 // written.
 func TestUnstamped(t *testing.T) {
-	if got := tarballConfig(t, env(t, "E2E_TARBALL")).Config.Labels["built.by"]; got != "{BUILD_USER}" {
+	if got := configFile(t, tarballImage(t, env(t, "E2E_TARBALL")), "E2E_TARBALL").Config.Labels["built.by"]; got != "{BUILD_USER}" {
 		t.Fatalf("without --stamp the label is %s, want {BUILD_USER} as written", got)
 	}
 	t.Log("without --stamp, labels stay as written")
