@@ -22,11 +22,11 @@ WS=$BENCH/workspace
 RUNS=${1:-3}
 BAZEL=$PROJECT/tools/bazel
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goimage-bench.XXXXXX")
-KO=github.com/google/ko@v0.19.1
-CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
+# shellcheck source=tools/testlib.sh
+. "$PROJECT/tools/testlib.sh"
 
 cleanup() {
-  [ -f "$WORK/registry.pid" ] && kill "$(cat "$WORK/registry.pid")" 2>/dev/null
+  stop_registry "$WORK/registry"
   # The edits are undone.
   [ -f "$WORK/app-edit.go" ] && cp "$WORK/app-edit.go" "$WS/app/edit.go"
   [ -f "$WORK/lib-edit.go" ] && cp "$WORK/lib-edit.go" "$WS/lib/edit.go"
@@ -37,21 +37,8 @@ trap cleanup EXIT
 bazel() { (cd "$WS" && "$BAZEL" "$@"); }
 
 install_tools() {
-  local bin=${XDG_CACHE_HOME:-$HOME/.cache}/rules_goimage/bin
-  [ -x "$bin/ko" ] || (cd / && GOBIN=$bin go install "$KO")
-  [ -x "$bin/crane" ] || (cd / && GOBIN=$bin go install "$CRANE")
-  command -v docker-registry >/dev/null || { apt-get update -qq && apt-get install -y -qq docker-registry >/dev/null; }
-  PATH=$bin:$PATH
-}
-
-start_registry() {
-  REGISTRY=127.0.0.1:$((20000 + RANDOM % 30000))
-  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s/registry\nhttp:\n  addr: %s\n' \
-    "$WORK" "$REGISTRY" >"$WORK/registry.yml"
-  docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-  echo $! >"$WORK/registry.pid"
-  for _ in $(seq 100); do curl -s -o /dev/null "http://$REGISTRY/v2/" && return; sleep 0.1; done
-  echo "docker-registry did not start" >&2; exit 1
+  go_tool ko "$KO" >/dev/null
+  PATH=$(dirname "$(go_tool crane "$CRANE")"):$PATH
 }
 
 # edit FILE: a one-line change to a Go file.
@@ -172,7 +159,7 @@ main() {
   cp "$WS/lib/edit.go" "$WORK/lib-edit.go"
   install_tools
   "$BENCH/make_bases.sh" >/dev/null
-  start_registry
+  REGISTRY=$(start_registry "$WORK/registry")
   echo "One-line Go edit, then the image: medians of $RUNS runs on $(nproc) cores, $(date -u +%Y-%m-%d)."
   echo
   echo "| base | rules_goimage | rules_goimage, thin (tarball=false) | ko --tarball | crane append -o | go build alone | rules_goimage / ko | rules_goimage / go build |"

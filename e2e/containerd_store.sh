@@ -5,7 +5,7 @@
 # that was built (the image's manifest, the index's) as the image's ID, name
 # the image with every tag, and the images run.
 
-CONTAINERD_DOCKER_HOST=unix:///run/goimage-docker/docker.sock
+CONTAINERD_DOCKER_HOST=$("$PROJECT/tools/docker-containerd.sh" env | sed -n 's/^DOCKER_HOST=//p')
 
 # containerd_store_load TARGET TAG...: bazel run TARGET.load --tag TAG... into
 # that engine. bazel run only writes the runner (--script_path), which runs
@@ -20,23 +20,17 @@ containerd_store_load() {
   rm -f "$script"
 }
 
-# built_digest TARBALL: the digest index.json of a go_image tarball names.
-built_digest() { tar -xOf "$1" index.json | jq -r '.manifests[0].digest'; }
-
 step_containerd_store() {
   log "loading into Docker with the containerd image store"
   "$PROJECT/tools/docker-containerd.sh" start
-  local target tar want tags id tag
+  local target want tags
   for target in image:"Hello from the e2e workspace on linux/amd64" multi:"on linux/amd64, as nonroot!"; do
-    tar=$E2E/bazel-bin/app/${target%%:*}.tar want=${target#*:}
+    want=${target#*:}
     tags=("goimage-test-rules/e2e-cs-${target%%:*}:a$RUN_ID" "goimage-test-rules/e2e-cs-${target%%:*}:b$RUN_ID")
     containerd_store_load "//app:${target%%:*}" "${tags[@]}"
-    for tag in "${tags[@]}"; do
-      id=$(DOCKER_HOST=$CONTAINERD_DOCKER_HOST docker image inspect --format '{{.Id}}' "$tag") ||
-        fail "//app:${target%%:*}.load did not name the image $tag"
-      [ "$id" = "$(built_digest "$tar")" ] || fail "$tag has ID $id, want the digest that was built, $(built_digest "$tar")"
-    done
-    ok "//app:${target%%:*}.load named ${tags[*]} with the digest that was built, $id"
+    check DockerImage DOCKER_HOST="$CONTAINERD_DOCKER_HOST" E2E_IMAGES="${tags[*]}" \
+      E2E_TARBALL="$E2E/bazel-bin/app/${target%%:*}.tar"
+    ok "//app:${target%%:*}.load named ${tags[*]} with the digest that was built"
     DOCKER_HOST=$CONTAINERD_DOCKER_HOST run_image "${tags[1]}" "$want"
     DOCKER_HOST=$CONTAINERD_DOCKER_HOST docker rmi --force "${tags[@]}" >/dev/null
   done

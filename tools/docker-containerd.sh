@@ -31,8 +31,8 @@ BIP=${GOIMAGE_DOCKER_BIP:-10.199.28.1/24}
 # docker-buildx: BuildKit's attestations, as `docker buildx build` stores them.
 PACKAGES="docker.io docker-cli docker-buildx containerd ca-certificates"
 
-# shellcheck source=tools/debian_mirror.sh
-. "$PROJECT/tools/debian_mirror.sh"
+# shellcheck source=tools/testlib.sh
+. "$PROJECT/tools/testlib.sh"
 
 # lock makes concurrent calls wait for each other (released at exit).
 lock() {
@@ -52,10 +52,7 @@ ensure_chroot() {
     echo "$PACKAGES" >"$ROOT/.goimage-docker-ready"
     return 0
   fi
-  command -v debootstrap >/dev/null || {
-    log "installing debootstrap"
-    apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null
-  }
+  apt_install debootstrap:debootstrap
   local tmp=$ROOT.tmp mirror
   mirror=$(debian_mirror)
   rm -rf "$tmp"

@@ -23,11 +23,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT_DIR=$(pwd -P)
 
+# apt_install, go_tool, and the versions of crane, ko and cosign.
+# shellcheck source=tools/testlib.sh
+. "$ROOT_DIR/tools/testlib.sh"
 BUILDIFIER=github.com/bazelbuild/buildtools/buildifier@v0.0.0-20260904073137-eaa4d125b423
-CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
-KO=github.com/google/ko@v0.19.1
-# The signing tests and e2e verify signatures with the unmodified cosign.
-COSIGN=github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
 STEPS=("$@")
 [ ${#STEPS[@]} -gt 0 ] || STEPS=(go fuzz buildifier bazel docker reproducible gazelle gazelle_bench e2e remote)
 # Each fuzz target runs this many inputs in the fuzz step (FUZZ_EXECS=1000000
@@ -56,15 +55,8 @@ step_go() {
 # as well as docker, and verify signatures with cosign; they skip when one is missing (and fail under CI), so
 # install them all here.
 install_image_tools() {
-  local pkgs=() cmd pkg
-  for cmd in skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman containerd:containerd jq:jq zstd:zstd; do
-    pkg=${cmd#*:}
-    command -v "${cmd%%:*}" >/dev/null || pkgs+=("$pkg")
-  done
-  if [ ${#pkgs[@]} -gt 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
-  fi
+  apt_install skopeo:skopeo umoci:umoci docker-registry:docker-registry htpasswd:apache2-utils podman:podman \
+    containerd:containerd jq:jq zstd:zstd
   # A Docker 28 with the containerd image store, beside the machine's engine,
   # for the load tests (see tools/docker-containerd.sh; it needs root).
   [ "$(id -u)" != 0 ] || "$ROOT_DIR/tools/docker-containerd.sh" start
@@ -72,13 +64,6 @@ install_image_tools() {
   go_tool cosign "$COSIGN" >/dev/null
   PATH="$(dirname "$(go_tool crane "$CRANE")"):$PATH"
   export PATH
-}
-
-# Installs a Go command at a pinned version, outside this module's go.mod.
-go_tool() {
-  local bin=${XDG_CACHE_HOME:-$HOME/.cache}/rules_goimage/bin
-  [ -x "$bin/$1" ] || (cd / && GOBIN=$bin go install "$2") >&2
-  echo "$bin/$1"
 }
 
 # step_fuzz runs every fuzz target of a parser of untrusted input briefly, on
@@ -187,7 +172,7 @@ step_gazelle_bench() {
 }
 
 step_bench() {
-  tools/assembler/bench/bench.sh
+  "$ROOT_DIR/bench/assembler.sh"
 }
 
 step_e2e() {

@@ -26,16 +26,16 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/goimage-remote.XXXXXX")
 # mounts at the same path: one fills the cache, the other reads it.
 FIRST=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/remote-cache-fill-$$
 SECOND=${BAZEL_OFFLINE_ROOT:-/opt/bazel-offline}/output/remote-cache-read-$$
+# shellcheck source=tools/testlib.sh
+. "$PROJECT/tools/testlib.sh"
 
 log() { printf '\n--- remote: %s\n' "$*"; }
 ok() { printf 'ok: %s\n' "$*"; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 
 cleanup() {
-  local pidfile
-  for pidfile in "$WORK"/*.pid "$WORK"/nginx/nginx.pid; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
-  done
+  stop_registry "$WORK/registry"
+  [ -f "$WORK/nginx/nginx.pid" ] && kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true
   local base
   for base in "$FIRST" "$SECOND"; do
     (cd "$PROJECT" && "$BAZEL" --output_base="$base" shutdown >/dev/null 2>&1 || true)
@@ -43,24 +43,6 @@ cleanup() {
   rm -rf "$FIRST" "$SECOND" "$WORK" "$PROJECT/.execlog-remote.json"
 }
 trap cleanup EXIT
-
-install_prerequisites() {
-  local missing=() pair
-  for pair in nginx:nginx-light docker-registry:docker-registry jq:jq curl:curl; do
-    command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 30000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 
 start_nginx() {
   local dir=$WORK/nginx port
@@ -73,16 +55,6 @@ start_nginx() {
     sleep 0.1
   done
   fail "nginx did not start: $(cat "$dir/error.log" "$dir/stdout")"
-}
-
-start_registry() {
-  REGISTRY=127.0.0.1:$(free_port)
-  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/registry\nhttp:\n  addr: %s\n' \
-    "$WORK" "$REGISTRY" >"$WORK/registry.yml"
-  docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-  echo $! >"$WORK/registry.pid"
-  for _ in $(seq 100); do curl -s -o /dev/null "http://$REGISTRY/v2/" && return; sleep 0.1; done
-  fail "docker-registry did not start"
 }
 
 # Flags of a build that uses only the remote cache (the chroot's Bazel also
@@ -165,9 +137,9 @@ step_minimal_download() {
 }
 
 main() {
-  install_prerequisites
+  apt_install nginx:nginx-light curl:curl
   start_nginx
-  start_registry
+  REGISTRY=$(start_registry "$WORK/registry")
   step_actions
   step_cache_hits
   step_edit_uploads

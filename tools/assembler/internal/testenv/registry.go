@@ -3,15 +3,11 @@ package testenv
 import (
 	"encoding/base64"
 	"fmt"
-	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Registry is a distribution registry serving on 127.0.0.1 for one test.
@@ -39,9 +35,11 @@ func StartRegistry(t testing.TB, auth bool) *Registry {
 	}
 	const user, password = registryUser, registryPassword
 	return startRegistry(t, user, password, func(dir string) string {
-		htpasswd := Run(t, Tool(t, "htpasswd"), "-Bbn", user, password)
-		write(t, filepath.Join(dir, "htpasswd"), htpasswd)
-		return fmt.Sprintf("auth:\n  htpasswd:\n    realm: test\n    path: %s\n", filepath.Join(dir, "htpasswd"))
+		auth, err := HtpasswdAuth(Tool(t, "htpasswd"), dir, user, password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return auth
 	})
 }
 
@@ -82,51 +80,21 @@ func startRegistry(t testing.TB, user, password string, auth func(dir string) st
 	t.Helper()
 	bin := Tool(t, "docker-registry")
 	dir := t.TempDir()
-	r := &Registry{Host: freeAddress(t), User: user, Password: password}
-	config := fmt.Sprintf("version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n",
-		filepath.Join(dir, "data"), r.Host)
+	var section string
 	if auth != nil {
-		config += auth(dir)
+		section = auth(dir)
 	}
-	write(t, filepath.Join(dir, "config.yml"), config)
-	cmd := exec.Command(bin, "serve", filepath.Join(dir, "config.yml"))
-	// The registry logs every 404 of a push as an error; keep it for failures.
-	logFile, err := os.Create(filepath.Join(dir, "registry.log"))
+	p, err := LaunchRegistry(bin, dir, section)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	t.Cleanup(func() { printLogOnFailure(t, logFile) })
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting docker-registry: %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	waitForRegistry(t, r.Host)
-	return r
-}
-
-func freeAddress(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func waitForRegistry(t testing.TB, host string) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + host + "/v2/")
-		if err == nil {
-			resp.Body.Close()
-			return
+	t.Cleanup(func() {
+		p.Stop()
+		if t.Failed() {
+			t.Logf("docker-registry log:\n%s", p.Log())
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("docker-registry did not answer on %s", host)
+	})
+	return &Registry{Host: p.Host, User: user, Password: password}
 }
 
 // Push copies an image to repo in the registry with skopeo and returns its

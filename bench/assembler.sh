@@ -10,51 +10,28 @@
 #               into the Docker engine too.
 #   crane       tar the binary, crane append (pushes) + crane mutate (writes
 #               the tarball)
-#   lower bound gzip + sha256 of the binary in process (tools/assembler/bench/lowerbound)
+#   lower bound gzip + sha256 of the binary in process (bench/lowerbound)
 #
-# Run on demand, not in CI:  tools/assembler/bench/bench.sh [RUNS]
-# Needs: go, docker-registry (apt), hyperfine (apt); installs crane and ko.
+# Run on demand, not in CI:  bench/assembler.sh [RUNS]   (or: ./tools/run_tests.sh bench)
+# Needs go; installs docker-registry and hyperfine (apt), crane and ko.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
-ROOT=$(pwd -P)
+cd "$(dirname "$0")/.."
+# shellcheck source=tools/testlib.sh
+. tools/testlib.sh
 RUNS=${1:-10}
-CRANE=github.com/google/go-containerregistry/cmd/crane@v0.22.1
-KO=github.com/google/ko@v0.19.1
-BIN_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/rules_goimage/bin
 WORK=$(mktemp -d)
-REGISTRY_PID=
 
 cleanup() {
-  [ -n "$REGISTRY_PID" ] && kill "$REGISTRY_PID" 2>/dev/null
+  stop_registry "$WORK/registry"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 install_tools() {
-  for pkg in "$CRANE" "$KO"; do
-    local name=${pkg%@*}; name=${name##*/}
-    [ -x "$BIN_DIR/$name" ] || (cd / && GOBIN=$BIN_DIR go install "$pkg")
-  done
-  local missing=()
-  command -v hyperfine >/dev/null || missing+=(hyperfine)
-  command -v docker-registry >/dev/null || missing+=(docker-registry)
-  if [ ${#missing[@]} -gt 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-  export PATH=$BIN_DIR:$PATH
-}
-
-start_registry() {
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  REGISTRY=127.0.0.1:$port
-  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' \
-    "$WORK/registry" "$REGISTRY" >"$WORK/registry.yml"
-  docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
-  REGISTRY_PID=$!
-  for _ in $(seq 100); do curl -sf "http://$REGISTRY/v2/" >/dev/null && return; sleep 0.1; done
-  echo "docker-registry did not start; see $WORK/registry.log" >&2
-  return 1
+  apt_install hyperfine:hyperfine
+  go_tool ko "$KO" >/dev/null
+  PATH=$(dirname "$(go_tool crane "$CRANE")"):$PATH
+  export PATH
 }
 
 # make_base pushes a base image of CA certificates and tzdata, built by the
@@ -71,7 +48,7 @@ main() {
   install_tools
   ASSEMBLER=$WORK/assembler
   CGO_ENABLED=0 go build -trimpath -o "$ASSEMBLER" ./tools/assembler
-  start_registry
+  REGISTRY=$(start_registry "$WORK/registry")
   BASE=$(make_base)
   export KO_DOCKER_REPO=registry.example.com/bench KO_DEFAULTBASEIMAGE=$BASE ASSEMBLER BASE WORK REGISTRY
   echo "binary: $ASSEMBLER ($(stat -c %s "$ASSEMBLER") bytes); base: $BASE"
@@ -82,7 +59,7 @@ main() {
     -n ko "ko build --push=false --tarball \$WORK/ko.tar ./tools/assembler >/dev/null 2>&1" \
     -n crane "tar -C \$(dirname \$ASSEMBLER) -cf \$WORK/layer.tar assembler && crane append -b \$BASE -f \$WORK/layer.tar -t \$REGISTRY/crane:tmp >/dev/null 2>&1 && crane mutate \$REGISTRY/crane:tmp --entrypoint /assembler -o \$WORK/crane.tar >/dev/null 2>&1" \
     -n "go build (warm)" "go build -trimpath -o \$WORK/gobuild ./tools/assembler"
-  go run ./tools/assembler/bench/lowerbound -binary "$ASSEMBLER" -runs "$RUNS" >"$WORK/lower.txt"
+  go run ./bench/lowerbound -binary "$ASSEMBLER" -runs "$RUNS" >"$WORK/lower.txt"
   summarize
 }
 

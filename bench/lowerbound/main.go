@@ -1,7 +1,7 @@
 // Command lowerbound measures the least work an image build must do for a
 // binary's layer: gzip-compress its bytes, hashing them with sha256 before
 // (the diff_id) and after (the digest) compression, in process, with the
-// file already in memory. bench.sh prints it next to the
+// file already in memory. bench/assembler.sh prints it next to the
 // image builders as the lower bound they are measured against.
 //
 //	lowerbound -binary FILE [-runs N]
