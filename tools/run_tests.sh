@@ -5,7 +5,7 @@
 #   ./tools/run_tests.sh            every step
 #   ./tools/run_tests.sh go bazel   only the named steps
 #
-# Steps: go (vet + test), fuzz (every fuzz target, briefly), buildifier, bazel (bazel test //... and the
+# Steps: go (gofmt, vet, staticcheck, deadcode, test), fuzz (every fuzz target, briefly), buildifier, bazel (bazel test //... and the
 # examples), docker (load and run the example image), reproducible (the
 # example image built in a second output base, without caches, is
 # byte-identical), gazelle (the BUILD files are what Gazelle writes, and the
@@ -46,7 +46,13 @@ step_go() {
   unformatted=$(gofmt -l .)
   [ -z "$unformatted" ] || { echo "gofmt: run  gofmt -w $unformatted"; return 1; }
   go vet ./...
-  go test ./...
+  go vet -tags e2e ./tools/assembler/internal/e2echeck
+  "$(go_tool staticcheck "$STATICCHECK")" ./...
+  local dead
+  dead=$("$(go_tool deadcode "$DEADCODE")" -test ./...)
+  [ -z "$dead" ] || { printf 'deadcode: nothing calls these; delete them:\n%s\n' "$dead"; return 1; }
+  # A hung test fails its package after 20 minutes instead of the whole run.
+  go test -timeout 20m ./...
 }
 
 # The assembler's tests check images with tools we did not write and a real

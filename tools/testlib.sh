@@ -13,6 +13,12 @@ KO=github.com/google/ko@v0.19.1
 # The signing tests and e2e verify signatures with the unmodified cosign.
 # shellcheck disable=SC2034
 COSIGN=github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
+# The go step's linters: staticcheck, and deadcode for exported functions
+# that nothing, tests included, calls.
+# shellcheck disable=SC2034
+STATICCHECK=honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# shellcheck disable=SC2034
+DEADCODE=golang.org/x/tools/cmd/deadcode@v0.52.0
 
 # apt_install COMMAND:PACKAGE...: installs, with apt-get, the Debian package
 # of each COMMAND that is not on PATH.

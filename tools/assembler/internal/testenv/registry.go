@@ -33,9 +33,8 @@ func StartRegistry(t testing.TB, auth bool) *Registry {
 	if !auth {
 		return startRegistry(t, "", "", nil)
 	}
-	const user, password = registryUser, registryPassword
-	return startRegistry(t, user, password, func(dir string) string {
-		auth, err := HtpasswdAuth(Tool(t, "htpasswd"), dir, user, password)
+	return startRegistry(t, registryUser, registryPassword, func(dir string) string {
+		auth, err := HtpasswdAuth(Tool(t, "htpasswd"), dir, registryUser, registryPassword)
 		if err != nil {
 			t.Fatal(err)
 		}
