@@ -29,12 +29,3 @@ func parseCreated(v string) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
-
-// createdTime is the image's creation time: --created, else
-// --source-date-epoch.
-func (f *buildFlags) createdTime() time.Time {
-	if !f.createdAt.IsZero() {
-		return f.createdAt
-	}
-	return epochTime(*f.epoch)
-}
