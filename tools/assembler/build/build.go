@@ -50,7 +50,8 @@ type Request struct {
 	Compression      layer.Compression
 	CompressionLevel int
 	// Epoch is the time of every timestamp but the image's creation: the
-	// files of the binary's layer, the documents and their artifacts.
+	// files of the binary's layer, the documents and their artifacts. The
+	// zero value is the Unix epoch, so that outputs stay reproducible.
 	Epoch time.Time
 	// FollowSymlinks follows symlinks that lead out of a layout directory
 	// (Bazel's sandboxes present inputs as such symlinks).
@@ -123,4 +124,12 @@ func (r *Request) describedBinary() string {
 		return r.Binary.File
 	}
 	return ""
+}
+
+// epoch is the time of the build's timestamps, in UTC.
+func (r *Request) epoch() time.Time {
+	if r.Epoch.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return r.Epoch.UTC()
 }

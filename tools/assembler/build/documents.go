@@ -68,7 +68,7 @@ func sbomArtifact(r *Request, a *assembled) (v1.Image, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	doc, err := sbom.FromBinary(r.describedBinary(), name, r.Epoch, modules)
+	doc, err := sbom.FromBinary(r.describedBinary(), name, r.epoch(), modules)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -159,6 +159,6 @@ func (r *Request) subjectName() string {
 // dated as the image's files are.
 func (r *Request) attach(img v1.Image, artifactType string, doc []byte) (v1.Image, error) {
 	return image.Artifact(img, types.MediaType(artifactType), doc, map[string]string{
-		"org.opencontainers.image.created": r.Epoch.UTC().Format("2006-01-02T15:04:05Z"),
+		"org.opencontainers.image.created": r.epoch().Format("2006-01-02T15:04:05Z"),
 	})
 }

@@ -106,7 +106,7 @@ func (r *Request) config(b *base.Base) image.Config {
 		cfg.BaseName = b.Name
 	}
 	if cfg.Created.IsZero() {
-		cfg.Created = r.Epoch
+		cfg.Created = r.epoch()
 	}
 	return cfg
 }

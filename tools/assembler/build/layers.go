@@ -58,7 +58,7 @@ func binaryLayer(r *Request, work string) (*image.Layer, *layer.Info, error) {
 }
 
 func (r *Request) layerOptions() []layer.Option {
-	opts := []layer.Option{layer.WithCompressionLevel(r.CompressionLevel), layer.WithModTime(r.Epoch)}
+	opts := []layer.Option{layer.WithCompressionLevel(r.CompressionLevel), layer.WithModTime(r.epoch())}
 	if r.Compression != "" {
 		opts = append(opts, layer.WithCompression(r.Compression))
 	}
