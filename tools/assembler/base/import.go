@@ -2,12 +2,9 @@ package base
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -15,7 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/verify"
@@ -47,10 +44,6 @@ type Imported struct {
 	// as Base.Notes do.
 	Notes []string `json:"notes,omitempty"`
 }
-
-// FSIndexFile is where a layout keeps the file system index of the image
-// whose manifest has digest h.
-func FSIndexFile(h v1.Hash) string { return "fsindex/" + h.Hex + ".json" }
 
 // ImportedImage is one image of an imported base.
 type ImportedImage struct {
@@ -86,10 +79,11 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
-	w := &layoutWriter{ctx: ctx, dir: dir, written: map[v1.Hash]bool{}, refetch: src.repository != "", fsLayers: map[v1.Hash]*fsindex.Layer{}}
-	if err := w.start(); err != nil {
+	out, err := output.NewLayoutWriter(ctx, dir)
+	if err != nil {
 		return nil, err
 	}
+	imp := &importer{ctx: ctx, out: out, refetch: src.repository != "", fsLayers: map[v1.Hash]*fsindex.Layer{}}
 	im := &Imported{Name: src.name, Repository: src.repository}
 	if src.inv.digest.Hex != "" {
 		im.Digest = src.inv.digest.String()
@@ -101,7 +95,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 		if c.name == "" {
 			c.name = src.name
 		}
-		d, err := w.image(c, o)
+		d, err := imp.image(c, o)
 		if err != nil {
 			return nil, fmt.Errorf("base %s, %s image: %w", spec, platform.String(c.platform), err)
 		}
@@ -116,19 +110,17 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if im.Digest == "" && len(im.Images) == 1 {
 		im.Digest = im.Images[0].Digest
 	}
-	im.MetadataBlobs, im.LayerBlobs, im.FSIndexes = w.metadata, w.layerDigests, w.fsIndexes
-	return im, w.finish()
+	im.MetadataBlobs, im.LayerBlobs, im.FSIndexes = imp.metadata, imp.layerDigests, imp.fsIndexes
+	return im, out.Finish()
 }
 
-// layoutWriter writes an OCI layout, blob by blob.
-type layoutWriter struct {
+// importer writes the images of a base to a layout as it reads them.
+type importer struct {
 	ctx context.Context
-	dir string
+	out *output.LayoutWriter
 	// refetch fetches a layer again when its download breaks off: a
 	// registry's connection may be cut mid-body, which no request retry sees.
 	refetch bool
-	written map[v1.Hash]bool
-	index   v1.IndexManifest
 	// metadata and layerDigests list the blobs written, in order.
 	metadata, layerDigests []string
 	// fsLayers are the layers' entries, by digest, as the checks read them.
@@ -136,13 +128,8 @@ type layoutWriter struct {
 	fsIndexes []string
 }
 
-func (w *layoutWriter) start() error {
-	w.index = v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
-	return os.MkdirAll(filepath.Join(w.dir, "blobs", "sha256"), 0o755)
-}
-
 // image writes one image and returns the descriptor index.json lists it with.
-func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
+func (imp *importer) image(c candidate, o options) (*v1.Descriptor, error) {
 	img, err := c.load()
 	if err != nil {
 		return nil, err
@@ -152,7 +139,7 @@ func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
 			return nil, err
 		}
 	}
-	if err := w.layers(img); err != nil {
+	if err := imp.layers(img); err != nil {
 		return nil, err
 	}
 	config, err := img.RawConfigFile()
@@ -163,7 +150,7 @@ func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.metadataBlob(configName, config); err != nil {
+	if err := imp.metadataBlob(configName, config); err != nil {
 		return nil, err
 	}
 	raw, err := img.RawManifest()
@@ -174,17 +161,17 @@ func (w *layoutWriter) image(c candidate, o options) (*v1.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := w.metadataBlob(d.Digest, raw); err != nil {
+	if err := imp.metadataBlob(d.Digest, raw); err != nil {
 		return nil, err
 	}
-	if err := w.fsIndex(img, d.Digest); err != nil {
+	if err := imp.fsIndex(img, d.Digest); err != nil {
 		return nil, err
 	}
 	desc := v1.Descriptor{MediaType: d.MediaType, Digest: d.Digest, Size: d.Size, Platform: &c.platform}
 	if c.name != "" {
 		desc.Annotations = map[string]string{store.AnnotationImageName: c.name}
 	}
-	w.index.Manifests = append(w.index.Manifests, desc)
+	imp.out.Append(desc)
 	return &desc, nil
 }
 
@@ -203,31 +190,31 @@ func hasUncompressedLayers(img v1.Image) bool {
 
 // layers copies each layer blob, checking its digest, its media type and
 // its diff_id in the same pass.
-func (w *layoutWriter) layers(img v1.Image) error {
+func (imp *importer) layers(img v1.Image) error {
 	layers, err := img.Layers()
 	if err != nil {
 		return err
 	}
 	for n, l := range layers {
-		if err := w.layer(l, fmt.Sprintf("layer %d of %d", n+1, len(layers))); err != nil {
+		if err := imp.layer(l, fmt.Sprintf("layer %d of %d", n+1, len(layers))); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (w *layoutWriter) layer(l v1.Layer, what string) error {
+func (imp *importer) layer(l v1.Layer, what string) error {
 	for attempt := 1; ; attempt++ {
-		err := w.copyLayer(l, what)
+		err := imp.copyLayer(l, what)
 		var broken *fetchError
-		if err == nil || !w.refetch || attempt == fetchAttempts || !errors.As(err, &broken) {
+		if err == nil || !imp.refetch || attempt == fetchAttempts || !errors.As(err, &broken) {
 			return err
 		}
 		wait := time.Second << (attempt - 1)
 		select {
 		case <-time.After(wait):
-		case <-w.ctx.Done():
-			return w.ctx.Err()
+		case <-imp.ctx.Done():
+			return imp.ctx.Err()
 		}
 	}
 }
@@ -256,12 +243,12 @@ func (f fetchReader) Read(p []byte) (int, error) {
 
 // copyLayer copies a layer blob, checking its digest, its media type and its
 // diff_id in the same pass.
-func (w *layoutWriter) copyLayer(l v1.Layer, what string) error {
+func (imp *importer) copyLayer(l v1.Layer, what string) error {
 	d, err := partial.Descriptor(l)
 	if err != nil {
 		return err
 	}
-	if w.written[d.Digest] {
+	if imp.out.HasBlob(d.Digest) {
 		return nil
 	}
 	diffID, err := l.DiffID()
@@ -279,79 +266,40 @@ func (w *layoutWriter) copyLayer(l v1.Layer, what string) error {
 		return &fetchError{err}
 	}
 	defer rc.Close()
-	checked := false
-	err = w.blob(d.Digest, func(out io.Writer) error {
-		_, err := io.Copy(io.MultiWriter(out, check), fetchReader{rc})
-		checked = true
-		if cerr := check.Close(); err == nil {
-			err = cerr
-		}
-		return err
-	})
-	if !checked {
-		check.Close()
+	err = imp.out.WriteBlob(d.Digest, d.Size, io.TeeReader(fetchReader{rc}, check))
+	if cerr := check.Close(); err == nil {
+		err = cerr
 	}
 	if err == nil {
-		w.layerDigests = append(w.layerDigests, d.Digest.String())
-		w.fsLayers[d.Digest] = entries
+		imp.layerDigests = append(imp.layerDigests, d.Digest.String())
+		imp.fsLayers[d.Digest] = entries
 	}
 	return err
 }
 
 // fsIndex writes the index of the image's file system, its layers'
 // entries applied in order.
-func (w *layoutWriter) fsIndex(img v1.Image, manifest v1.Hash) error {
+func (imp *importer) fsIndex(img v1.Image, manifest v1.Hash) error {
 	m, err := img.Manifest()
 	if err != nil {
 		return err
 	}
 	x := fsindex.New()
 	for _, l := range m.Layers {
-		x.Apply(w.fsLayers[l.Digest])
+		x.Apply(imp.fsLayers[l.Digest])
 	}
-	b, err := json.Marshal(x)
-	if err != nil {
-		return err
+	name, err := imp.out.WriteFSIndex(manifest, x)
+	if err == nil {
+		imp.fsIndexes = append(imp.fsIndexes, name)
 	}
-	name := FSIndexFile(manifest)
-	if err := os.MkdirAll(filepath.Join(w.dir, "fsindex"), 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteBytes(filepath.Join(w.dir, filepath.FromSlash(name)), b); err != nil {
-		return err
-	}
-	w.fsIndexes = append(w.fsIndexes, name)
-	return nil
+	return err
 }
 
 // metadataBlob writes a manifest or a config.
-func (w *layoutWriter) metadataBlob(h v1.Hash, b []byte) error {
-	if w.written[h] {
+func (imp *importer) metadataBlob(h v1.Hash, b []byte) error {
+	if imp.out.HasBlob(h) {
 		return nil
 	}
-	w.metadata = append(w.metadata, h.String())
-	return w.blob(h, func(out io.Writer) error {
-		_, err := out.Write(b)
-		return err
-	})
-}
-
-func (w *layoutWriter) blob(h v1.Hash, write func(io.Writer) error) error {
-	if err := atomicfile.Write(filepath.Join(w.dir, "blobs", h.Algorithm, h.Hex), write); err != nil {
-		return err
-	}
-	w.written[h] = true
-	return nil
-}
-
-// finish writes oci-layout and index.json, which make the folder a layout.
-func (w *layoutWriter) finish() error {
-	if err := atomicfile.WriteBytes(filepath.Join(w.dir, store.OCILayoutFile), []byte(`{"imageLayoutVersion":"1.0.0"}`)); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(w.index, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteBytes(filepath.Join(w.dir, store.IndexFile), append(b, '\n'))
+	imp.metadata = append(imp.metadata, h.String())
+	return imp.out.WriteBytes(h, b)
 }

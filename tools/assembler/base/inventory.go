@@ -74,10 +74,8 @@ func (inv *inventory) addNode(n store.Node) error {
 		inv.missing = append(inv.missing, "index "+d.Digest.String())
 		inv.noteLack(n.Missing)
 		return nil
-	case store.IsArtifact(d), !d.MediaType.IsImage():
-		return nil // an SBOM, a signature, or an index already walked
-	case d.Platform != nil && d.Platform.OS == "unknown":
-		return nil // an attestation stored beside the images
+	case store.KindOf(d) != store.KindImage:
+		return nil // an SBOM, a signature, an attestation, or an index already walked
 	}
 	name := n.Top.Annotations[store.AnnotationImageName]
 	load := func() (v1.Image, error) { return n.Parent.Image(d.Digest) }

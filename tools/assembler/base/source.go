@@ -83,7 +83,7 @@ func distinctDigests(descs []v1.Descriptor) []v1.Hash {
 	var out []v1.Hash
 	seen := map[v1.Hash]bool{}
 	for _, d := range descs {
-		if !seen[d.Digest] && !store.IsArtifact(d) {
+		if !seen[d.Digest] && store.KindOf(d) != store.KindArtifact {
 			seen[d.Digest] = true
 			out = append(out, d.Digest)
 		}

@@ -129,55 +129,14 @@ func (f *indexFlags) storeOptions() []store.Option {
 // singleImage returns the one image of a layout and the artifacts that
 // refer to it.
 func singleImage(s *store.Store) (v1.Image, []v1.Image, error) {
-	idx, err := s.Index()
+	root, err := s.Root()
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := idx.IndexManifest()
-	if err != nil {
-		return nil, nil, err
+	if root.Index != nil {
+		return nil, nil, fmt.Errorf("it holds an image index; give images for one platform each")
 	}
-	c := &layoutContents{store: s}
-	for _, d := range m.Manifests {
-		if err := c.add(d); err != nil {
-			return nil, nil, err
-		}
-	}
-	if c.image == nil {
-		return nil, nil, fmt.Errorf("it holds no image")
-	}
-	return c.image, c.referrers, nil
-}
-
-// layoutContents sorts the manifests of a layout into its image (listed once
-// per tag) and the artifacts that refer to it.
-type layoutContents struct {
-	store     *store.Store
-	image     v1.Image
-	digest    v1.Hash
-	referrers []v1.Image
-}
-
-func (c *layoutContents) add(d v1.Descriptor) error {
-	switch {
-	case d.MediaType.IsIndex():
-		return fmt.Errorf("it holds an image index; give images for one platform each")
-	case store.IsArtifact(d):
-		ref, err := c.store.Image(d)
-		if err != nil {
-			return err
-		}
-		c.referrers = append(c.referrers, ref)
-	case c.image == nil:
-		img, err := c.store.Image(d)
-		if err != nil {
-			return err
-		}
-		c.image, c.digest = img, d.Digest
-	case d.Digest != c.digest:
-		return fmt.Errorf("it holds more than one image (%s and %s); give one image per --image", c.digest, d.Digest)
-	}
-	return nil
+	return root.Image, root.Referrers, nil
 }
 
 // addFSIndex carries an image's file system index into the index's layout,

@@ -42,12 +42,15 @@ func (in *imageInput) options() ([]store.Option, error) {
 	if in.trusted {
 		opts = append(opts, store.WithTrustedBlobs())
 	}
-	files, err := blobFiles(in.blobs, in.layers)
+	files, dirs, err := blobFiles(in.blobs, in.layers)
 	if err != nil {
 		return nil, err
 	}
 	if len(files) > 0 {
 		opts = append(opts, store.WithBlobFiles(files))
+	}
+	if len(dirs) > 0 {
+		opts = append(opts, store.WithBlobDirs(dirs))
 	}
 	return opts, nil
 }
@@ -71,30 +74,30 @@ func (in *imageInput) open() (*store.Store, error) {
 }
 
 // blobFiles maps the digest of each blob to its file: --blob files are
-// named by their digest, --layer descriptors tell theirs.
-func blobFiles(blobs, layers []string) (map[v1.Hash]string, error) {
+// named by their digest, --layer descriptors tell theirs. --blob folders
+// are layouts, whose blobs the store finds by digest.
+func blobFiles(blobs, layers []string) (map[v1.Hash]string, []string, error) {
 	files := map[v1.Hash]string{}
+	var dirs []string
 	for _, b := range blobs {
 		if fi, err := os.Stat(b); err == nil && fi.IsDir() {
-			if err := layoutBlobFiles(b, files); err != nil {
-				return nil, err
-			}
+			dirs = append(dirs, b)
 			continue
 		}
 		h, err := v1.NewHash("sha256:" + filepath.Base(b))
 		if err != nil {
-			return nil, fmt.Errorf("--blob %s: the file is not named by its sha256 digest (64 hex digits), as blobs/sha256/<hex> of a layout are", b)
+			return nil, nil, fmt.Errorf("--blob %s: the file is not named by its sha256 digest (64 hex digits), as blobs/sha256/<hex> of a layout are", b)
 		}
 		files[h] = b
 	}
 	for _, p := range layers {
 		_, d, err := layer.ReadDescriptor(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		files[d.Digest] = filepath.Join(filepath.Dir(p), filepath.FromSlash(d.Blob))
 	}
-	return files, nil
+	return files, dirs, nil
 }
 
 // paths are the files the input reads, for checkPaths.
@@ -107,22 +110,4 @@ func (in *imageInput) paths() []namedPath {
 		out = append(out, namedPath{"--layer", l})
 	}
 	return out
-}
-
-// layoutBlobFiles adds the blobs of the layout directory dir: an imported
-// base that a Bazel action wrote as one folder.
-func layoutBlobFiles(dir string, files map[v1.Hash]string) error {
-	blobDir := filepath.Join(dir, "blobs", "sha256")
-	entries, err := os.ReadDir(blobDir)
-	if err != nil {
-		return fmt.Errorf("--blob %s: a directory given as --blob is a layout with blobs/sha256/: %w", dir, err)
-	}
-	for _, e := range entries {
-		h, err := v1.NewHash("sha256:" + e.Name())
-		if err != nil || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
-			return fmt.Errorf("--blob %s: %s is not a blob named by its sha256 digest", dir, filepath.Join(blobDir, e.Name()))
-		}
-		files[h] = filepath.Join(blobDir, e.Name())
-	}
-	return nil
 }

@@ -19,7 +19,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strings"
@@ -28,6 +27,15 @@ import (
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
+
+// LayoutDir is the folder, beside blobs/, where an image layout keeps the
+// indexes of its images' file systems: an import writes them, a thin
+// layout carries them on, a build on the layout reads them.
+const LayoutDir = "fsindex"
+
+// LayoutFile is the file, relative to its layout, that holds the index of
+// the file system of the image whose manifest has digest manifest.
+func LayoutFile(manifest v1.Hash) string { return LayoutDir + "/" + manifest.Hex + ".json" }
 
 // Index is the file system of an image, as its layers build it.
 type Index struct {
@@ -393,19 +401,6 @@ func (x *Index) UnmarshalJSON(b []byte) error {
 		x.Groups[k] = v
 	}
 	return nil
-}
-
-// Read reads an index file.
-func Read(p string) (*Index, error) {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, err
-	}
-	x := New()
-	if err := json.Unmarshal(b, x); err != nil {
-		return nil, fmt.Errorf("reading the file system index %s: %w", p, err)
-	}
-	return x, nil
 }
 
 // Image is what FromImage reads: an image's layers, bottom first.

@@ -10,22 +10,13 @@ import (
 )
 
 // BuildKit stores its attestations (provenance, SBOM) as image manifests in
-// the index, beside the images they describe, with these annotations on
-// their descriptors and the platform unknown/unknown.
+// the index, beside the images they describe (store.KindAttestation).
 const (
-	annotationReferenceType   = "vnd.docker.reference.type"
+	// annotationReferenceDigest names the image an attestation describes.
 	annotationReferenceDigest = "vnd.docker.reference.digest"
-	referenceTypeAttestation  = "attestation-manifest"
 	// annotationPredicateType names what an in-toto layer of an attestation holds.
 	annotationPredicateType = "in-toto.io/predicate-type"
 )
-
-// isAttestation tells an attestation manifest from an image: by BuildKit's
-// annotation, or by the platform unknown/unknown that no image runs on.
-func isAttestation(d v1.Descriptor) bool {
-	return d.Annotations[annotationReferenceType] == referenceTypeAttestation ||
-		(d.Platform != nil && d.Platform.OS == "unknown" && d.Platform.Architecture == "unknown")
-}
 
 // attestation prints an attestation manifest, the image it describes and
 // what its layers hold; listed but not saved, it says so.

@@ -81,14 +81,14 @@ func tagsOf(descs []v1.Descriptor, digest v1.Hash) []string {
 }
 
 func (p *printer) manifest(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
-	switch {
-	case store.IsArtifact(d):
+	switch store.KindOf(d) {
+	case store.KindArtifact:
 		return p.artifact(idx, d, depth)
-	case isAttestation(d):
+	case store.KindAttestation:
 		return p.attestation(idx, d, depth)
-	case d.MediaType.IsIndex():
+	case store.KindIndex:
 		return p.index(idx, d, depth)
-	case d.MediaType.IsImage():
+	case store.KindImage:
 		img, err := idx.Image(d.Digest)
 		var missing *store.MissingBlobError
 		if errors.As(err, &missing) {
@@ -136,7 +136,7 @@ func (p *printer) index(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
 		switch {
 		case n.Missing != nil:
 			p.line(depth+1+n.Depth, "index       %s (not in the archive)", n.Descriptor.Digest)
-		case n.Descriptor.MediaType.IsIndex():
+		case store.KindOf(n.Descriptor) == store.KindIndex:
 			p.line(depth+1+n.Depth, "index       %s", n.Descriptor.Digest)
 		default:
 			if err := p.manifest(n.Parent, n.Descriptor, depth+1+n.Depth); err != nil {
@@ -148,6 +148,10 @@ func (p *printer) index(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
 }
 
 func (p *printer) artifact(idx v1.ImageIndex, d v1.Descriptor, depth int) error {
+	if d.MediaType.IsIndex() {
+		p.line(depth, "artifact    %s %s (an index)", d.Digest, d.ArtifactType)
+		return nil
+	}
 	img, err := idx.Image(d.Digest)
 	if err != nil {
 		return err

@@ -83,7 +83,7 @@ func indexImage(idx v1.ImageIndex, want v1.Platform) (v1.Image, error) {
 	var have []string
 	for _, n := range nodes {
 		p := n.Descriptor.Platform
-		if !n.Descriptor.MediaType.IsImage() || store.IsArtifact(n.Descriptor) || p == nil {
+		if store.KindOf(n.Descriptor) != store.KindImage || p == nil {
 			continue
 		}
 		have = append(have, platform.String(*p))

@@ -1,7 +1,9 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -46,9 +48,16 @@ func (w *blobWriter) node(n store.Node) error {
 		return n.Missing
 	}
 	if d.MediaType.IsIndex() {
+		if w.written[d.Digest] {
+			return nil // an artifact index met before, written whole
+		}
 		child, err := n.Parent.ImageIndex(d.Digest)
 		if err != nil {
 			return fmt.Errorf("reading index %s: %w", d.Digest, err)
+		}
+		if store.KindOf(d) == store.KindArtifact {
+			// The walk does not go into an artifact; its blobs are copied all the same.
+			return w.index(child)
 		}
 		return w.rawIndex(child)
 	}
@@ -116,8 +125,12 @@ func (w *blobWriter) layers(img v1.Image) error {
 // isArtifact tells an artifact (an SBOM), whose blobs a thin layout holds,
 // from an image.
 func isArtifact(img v1.Image) bool {
+	mt, err := img.MediaType()
+	if err != nil {
+		return false
+	}
 	m, err := img.Manifest()
-	return err == nil && m.ArtifactType != ""
+	return err == nil && store.KindOf(v1.Descriptor{MediaType: mt, ArtifactType: m.ArtifactType}) == store.KindArtifact
 }
 
 func (w *blobWriter) layer(l v1.Layer) error {
@@ -128,7 +141,6 @@ func (w *blobWriter) layer(l v1.Layer) error {
 	if w.written[digest] {
 		return nil
 	}
-	w.written[digest] = true
 	size, err := l.Size()
 	if err != nil {
 		return err
@@ -138,13 +150,22 @@ func (w *blobWriter) layer(l v1.Layer) error {
 		return fmt.Errorf("reading layer %s: %w", digest, err)
 	}
 	defer rc.Close()
-	return w.s.addFile(blobPath(digest), size, rc)
+	return w.blob(digest, size, rc)
 }
 
 func (w *blobWriter) bytes(digest v1.Hash, b []byte) error {
+	return w.blob(digest, int64(len(b)), bytes.NewReader(b))
+}
+
+// blob writes the blob digest, the size bytes that r reads, unless it is
+// written already. A failed write leaves it unwritten, to be written again.
+func (w *blobWriter) blob(digest v1.Hash, size int64, r io.Reader) error {
 	if w.written[digest] {
 		return nil
 	}
+	if err := w.s.addFile(blobPath(digest), size, r); err != nil {
+		return err
+	}
 	w.written[digest] = true
-	return addBytes(w.s, blobPath(digest), b)
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // Content is what an output holds.
@@ -28,7 +29,7 @@ type Content struct {
 	// copy of its base; pack, push and load read them with the layers' files.
 	Thin bool
 	// FSIndexes are the file system indexes of the images, by manifest
-	// digest, which a thin layout keeps (fsindex/<hex>.json) for the checks
+	// digest, which a thin layout keeps (fsindex.LayoutFile) for the checks
 	// of images built on it.
 	FSIndexes map[v1.Hash]*fsindex.Index
 	// DockerPlatform selects the image of an index that manifest.json names.
@@ -58,7 +59,7 @@ func (c Content) dockerImage() (v1.Image, error) {
 		return nil, err
 	}
 	for _, d := range m.Manifests {
-		if d.MediaType.IsImage() && (c.DockerPlatform == nil || (d.Platform != nil && d.Platform.Satisfies(*c.DockerPlatform))) {
+		if store.KindOf(d) == store.KindImage && (c.DockerPlatform == nil || (d.Platform != nil && d.Platform.Satisfies(*c.DockerPlatform))) {
 			return c.Index.Image(d.Digest)
 		}
 	}

@@ -3,6 +3,8 @@ package output
 import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // dockerManifestEntry is one image in a Docker archive's manifest.json.
@@ -26,7 +28,7 @@ func writeDockerManifest(s sink, c Content, refs []name.Tag) error {
 	for _, r := range refs {
 		entry.RepoTags = append(entry.RepoTags, r.String())
 	}
-	return addJSON(s, "manifest.json", []dockerManifestEntry{*entry})
+	return addJSON(s, store.DockerManifestFile, []dockerManifestEntry{*entry})
 }
 
 func dockerEntry(img v1.Image) (*dockerManifestEntry, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 const (
@@ -35,10 +36,7 @@ func writeContent(s sink, c Content) error {
 	if err != nil {
 		return err
 	}
-	if err := addBytes(s, "oci-layout", []byte(ociLayoutFileContent)); err != nil {
-		return err
-	}
-	if err := addJSON(s, "index.json", index); err != nil {
+	if err := writeLayoutFiles(s, index); err != nil {
 		return err
 	}
 	w := newBlobWriter(s)
@@ -68,7 +66,7 @@ func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (
 	if err != nil {
 		return nil, err
 	}
-	idx := &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
+	idx := newIndexManifest()
 	rootDesc := v1.Descriptor{MediaType: desc.MediaType, Digest: desc.Digest, Size: desc.Size}
 	if len(refs) == 0 {
 		idx.Manifests = append(idx.Manifests, rootDesc)
@@ -86,6 +84,19 @@ func ociIndex(root partial.Describable, refs []name.Tag, referrers []v1.Image) (
 		idx.Manifests = append(idx.Manifests, *d)
 	}
 	return idx, nil
+}
+
+func newIndexManifest() *v1.IndexManifest {
+	return &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex, Manifests: []v1.Descriptor{}}
+}
+
+// writeLayoutFiles writes the two files that make a folder an OCI image
+// layout, which only this package writes: oci-layout and index.json.
+func writeLayoutFiles(s sink, index *v1.IndexManifest) error {
+	if err := addBytes(s, store.OCILayoutFile, []byte(ociLayoutFileContent)); err != nil {
+		return err
+	}
+	return addJSON(s, store.IndexFile, index)
 }
 
 // containerdName is the full name that containerd and Docker 25+ record:
@@ -152,11 +163,11 @@ func writeFSIndexes(s sink, indexes map[v1.Hash]*fsindex.Index) error {
 		digests = append(digests, d)
 	}
 	sort.Slice(digests, func(i, j int) bool { return digests[i].String() < digests[j].String() })
-	if err := s.addDir("fsindex"); err != nil {
+	if err := s.addDir(fsindex.LayoutDir); err != nil {
 		return err
 	}
 	for _, d := range digests {
-		if err := addJSON(s, "fsindex/"+d.Hex+".json", indexes[d]); err != nil {
+		if err := addJSON(s, fsindex.LayoutFile(d), indexes[d]); err != nil {
 			return err
 		}
 	}

@@ -1,10 +1,13 @@
-// Package output writes assembled images to disk: as an OCI image layout
-// directory, or as one tarball that is both an OCI layout and a Docker
-// archive (manifest.json), which docker, podman, skopeo and crane all read.
+// Package output writes images to disk, and is the one writer of OCI image
+// layouts in the assembler: an assembled image as a layout directory, or as
+// one tarball that is both an OCI layout and a Docker archive
+// (manifest.json), which docker, podman, skopeo and crane all read; and an
+// imported base as a layout directory, blob by blob as it is read
+// (LayoutWriter).
 //
-// Both forms are written from the same list of files through a sink, so they
-// hold identical bytes. Files are written under a temporary name and renamed
-// into place at the end: a failed build never leaves a half-written output.
+// Every form is written through a sink, so they hold identical bytes.
+// Files are written under a temporary name and renamed into place at the
+// end: a failed build never leaves a half-written output.
 package output
 
 import (

@@ -11,7 +11,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // StageTarball stages c in b as a tarball at path that is an OCI image
@@ -65,13 +67,14 @@ func commit(stage func(*atomicfile.Batch) error) error {
 	return b.Commit()
 }
 
-// WriteFile writes b to path so that a failure leaves no partial file.
-func WriteFile(path string, b []byte) error { return atomicfile.WriteBytes(path, b) }
-
-var hexName = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var (
+	blobFileName    = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	fsIndexFileName = regexp.MustCompile(`^[0-9a-f]{64}\.json$`)
+)
 
 // checkReplaceable refuses a dir that holds anything but an image layout:
-// oci-layout, index.json, manifest.json and blobs/sha256/<digest> files.
+// oci-layout, index.json, manifest.json, blobs/sha256/<digest> files and
+// the fsindex folder that a thin layout keeps.
 func checkReplaceable(dir string) error {
 	fi, err := os.Lstat(dir)
 	switch {
@@ -90,8 +93,10 @@ func checkReplaceable(dir string) error {
 	for _, e := range entries {
 		switch name := e.Name(); {
 		case name == "blobs" && e.IsDir():
-			foreign = append(foreign, foreignBlobs(filepath.Join(dir, name))...)
-		case (name == "oci-layout" || name == "index.json" || name == "manifest.json") && e.Type().IsRegular():
+			foreign = append(foreign, foreignBlobs(dir)...)
+		case name == fsindex.LayoutDir && e.IsDir():
+			foreign = append(foreign, foreignFiles(dir, fsindex.LayoutDir, fsIndexFileName)...)
+		case (name == store.OCILayoutFile || name == store.IndexFile || name == store.DockerManifestFile) && e.Type().IsRegular():
 		default:
 			foreign = append(foreign, name)
 		}
@@ -106,19 +111,27 @@ func checkReplaceable(dir string) error {
 	return fmt.Errorf("%s is a folder that holds more than an image layout (%s); the assembler replaces a layout it wrote, never other files: give a new or empty folder", dir, strings.Join(foreign, ", "))
 }
 
-func foreignBlobs(blobs string) []string {
+func foreignBlobs(dir string) []string {
 	var foreign []string
-	entries, _ := os.ReadDir(blobs)
+	entries, _ := os.ReadDir(filepath.Join(dir, "blobs"))
 	for _, e := range entries {
 		if e.Name() != "sha256" || !e.IsDir() {
 			foreign = append(foreign, "blobs/"+e.Name())
 			continue
 		}
-		files, _ := os.ReadDir(filepath.Join(blobs, "sha256"))
-		for _, f := range files {
-			if !hexName.MatchString(f.Name()) || !f.Type().IsRegular() {
-				foreign = append(foreign, "blobs/sha256/"+f.Name())
-			}
+		foreign = append(foreign, foreignFiles(dir, "blobs/sha256", blobFileName)...)
+	}
+	return foreign
+}
+
+// foreignFiles lists what the folder rel of dir holds but regular files
+// named as want says.
+func foreignFiles(dir, rel string, want *regexp.Regexp) []string {
+	var foreign []string
+	entries, _ := os.ReadDir(filepath.Join(dir, filepath.FromSlash(rel)))
+	for _, e := range entries {
+		if !want.MatchString(e.Name()) || !e.Type().IsRegular() {
+			foreign = append(foreign, rel+"/"+e.Name())
 		}
 	}
 	return foreign

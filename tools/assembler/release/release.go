@@ -9,8 +9,9 @@
 //     layers, or every blob of an image pushed to two repositories) are sent
 //     once: uploaded to the first repository that takes them, then mounted
 //     into the others (the registry's cross-repository mount), so they cross
-//     the network once. This step only saves bytes; a failure in it is left
-//     for the second step to meet and report.
+//     the network once. This step only saves bytes: an image it cannot read
+//     fails here, with why; a failure to send is left for the second step
+//     to meet and report.
 //  2. Each target is pushed with package push, a few at a time (Jobs). Push
 //     finds the shared blobs already there and uploads only the rest.
 //

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -265,5 +267,36 @@ func TestReleaseReportsAnImageItCannotOpen(t *testing.T) {
 	results, _ := Run(context.Background(), targets, Options{})
 	if results[0].Pushed() || !results[1].Pushed() {
 		t.Fatalf("results = %v, %v; want //gone:image failed and //a:image pushed", results[0].Err, results[1].Err)
+	}
+}
+
+// An index whose image the layout lacks fails when its blobs are listed
+// for sharing, with the blob it lacks; the other targets are pushed.
+func TestReleaseReportsAnIndexItCannotRead(t *testing.T) {
+	reg := testenv.StartRegistry(t, false)
+	_, apps := appImages(t, 2, 1)
+	idx := mutate.AppendManifests(empty.Index, mutate.IndexAddendum{Add: apps[0]})
+	dir := t.TempDir()
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendIndex(idx); err != nil {
+		t.Fatal(err)
+	}
+	lacking := digestOf(t, apps[0])
+	if err := os.Remove(filepath.Join(dir, "blobs", "sha256", strings.TrimPrefix(lacking, "sha256:"))); err != nil {
+		t.Fatal(err)
+	}
+	targets := []Target{
+		{Label: "//partial:index", Repository: reg.Host + "/partial", Open: func() (*store.Store, error) { return store.Open(dir) }},
+		target(t, "//a:image", reg.Host+"/a", apps[1]),
+	}
+	results, _ := Run(context.Background(), targets, Options{})
+	if results[0].Pushed() || !results[1].Pushed() {
+		t.Fatalf("results = %v, %v; want //partial:index failed and //a:image pushed", results[0].Err, results[1].Err)
+	}
+	if err := results[0].Err.Error(); !strings.Contains(err, "reading the image's blobs") || !strings.Contains(err, lacking) {
+		t.Errorf("//partial:index failed with %q; want it to say which blob it could not read (%s)", err, lacking)
 	}
 }

@@ -2,6 +2,7 @@ package release
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // Stats counts what sending shared blobs once saved.
@@ -35,8 +37,10 @@ type sharedBlob struct {
 
 // shareBlobs sends each blob that several repositories of one registry
 // need once: an upload to the first repository that takes it, then a
-// mount into each other one. Errors are dropped: the pushes that follow
-// meet them again and report them with the image they belong to.
+// mount into each other one. A target whose image cannot be read fails
+// here, with why (its push is not tried); a failure to send is dropped,
+// since the push that follows meets it again and reports it with the image
+// it belongs to.
 func shareBlobs(ctx context.Context, targets []openTarget, o Options) Stats {
 	blobs := findShared(targets, o)
 	var (
@@ -108,7 +112,7 @@ func withMount(l v1.Layer, mountFrom string, dest name.Repository, o Options) v1
 // one registry need, by registry and digest, in a stable order.
 func findShared(targets []openTarget, o Options) []*sharedBlob {
 	byKey := map[string]*sharedBlob{}
-	for _, t := range targets {
+	for i, t := range targets {
 		if t.err != nil {
 			continue
 		}
@@ -116,10 +120,16 @@ func findShared(targets []openTarget, o Options) []*sharedBlob {
 		if err != nil {
 			continue // the push reports it
 		}
-		for _, l := range blobsOf(t) {
+		blobs, err := blobsOf(t.root)
+		if err != nil {
+			targets[i].err = fmt.Errorf("reading the image's blobs: %w", err)
+			continue
+		}
+		for _, l := range blobs {
 			d, err := l.Digest()
 			if err != nil {
-				continue
+				targets[i].err = fmt.Errorf("reading the image's blobs: %w", err)
+				break
 			}
 			key := repo.RegistryStr() + "@" + d.String()
 			b := byKey[key]
@@ -156,49 +166,48 @@ func containsRepo(repos []name.Repository, r name.Repository) bool {
 	return false
 }
 
-// blobsOf lists the layers and configs of a target's image, or of every
-// image of its index. An image it cannot read is left to the push to report.
-func blobsOf(t openTarget) []v1.Layer {
-	if t.root.Index != nil {
-		return indexBlobs(t.root.Index, map[v1.Hash]bool{})
+// blobsOf lists the layers and configs of an image, or of every image an
+// index leads to (store.Walk).
+func blobsOf(root *store.Root) ([]v1.Layer, error) {
+	if root.Index == nil {
+		return imageBlobs(root.Image)
 	}
-	return imageBlobs(t.root.Image)
-}
-
-func imageBlobs(img v1.Image) []v1.Layer {
-	layers, err := img.Layers()
+	nodes, err := store.Walk(root.Index)
 	if err != nil {
-		return nil
-	}
-	if config, err := partial.ConfigLayer(img); err == nil {
-		layers = append(layers, config)
-	}
-	return layers
-}
-
-func indexBlobs(idx v1.ImageIndex, seen map[v1.Hash]bool) []v1.Layer {
-	m, err := idx.IndexManifest()
-	if err != nil {
-		return nil
+		return nil, err
 	}
 	var out []v1.Layer
-	for _, d := range m.Manifests {
-		if seen[d.Digest] {
+	for _, n := range nodes {
+		d := n.Descriptor
+		switch {
+		case n.Missing != nil:
+			return nil, n.Missing
+		case !d.MediaType.IsImage():
 			continue
 		}
-		seen[d.Digest] = true
-		switch {
-		case d.MediaType.IsIndex():
-			if child, err := idx.ImageIndex(d.Digest); err == nil {
-				out = append(out, indexBlobs(child, seen)...)
-			}
-		case d.MediaType.IsImage():
-			if img, err := idx.Image(d.Digest); err == nil {
-				out = append(out, imageBlobs(img)...)
-			}
+		img, err := n.Parent.Image(d.Digest)
+		if err != nil {
+			return nil, fmt.Errorf("reading image %s: %w", d.Digest, err)
 		}
+		blobs, err := imageBlobs(img)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", d.Digest, err)
+		}
+		out = append(out, blobs...)
 	}
-	return out
+	return out, nil
+}
+
+func imageBlobs(img v1.Image) ([]v1.Layer, error) {
+	layers, err := img.Layers()
+	if err != nil {
+		return nil, fmt.Errorf("reading its layers: %w", err)
+	}
+	config, err := partial.ConfigLayer(img)
+	if err != nil {
+		return nil, fmt.Errorf("reading its config: %w", err)
+	}
+	return append(layers, config), nil
 }
 
 func nameOptions(o Options) []name.Option {

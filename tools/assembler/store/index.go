@@ -115,9 +115,3 @@ func ManifestRole(d v1.Descriptor) string {
 	}
 	return "the image manifest"
 }
-
-// IsArtifact tells an artifact (an SBOM, a signature) from an image. Some
-// tools set artifactType on image descriptors too, to the config media type.
-func IsArtifact(d v1.Descriptor) bool {
-	return d.ArtifactType != "" && !d.MediaType.IsIndex() && !types.MediaType(d.ArtifactType).IsConfig()
-}

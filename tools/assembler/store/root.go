@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 )
@@ -60,7 +59,8 @@ func (s *Store) Root() (*Root, error) {
 		return nil, err
 	}
 	for _, d := range m.Manifests {
-		if isRoot(d) || !d.MediaType.IsImage() {
+		// An artifact index has no v1.Image to hand on; it stays behind.
+		if KindOf(d) != KindArtifact || !d.MediaType.IsImage() {
 			continue
 		}
 		art, err := s.Image(d)
@@ -72,20 +72,11 @@ func (s *Store) Root() (*Root, error) {
 	return root, nil
 }
 
-// isRoot tells images and indexes from referrers: a referrer's artifactType
-// names what it carries (application/spdx+json), an image's at most its config.
-func isRoot(d v1.Descriptor) bool {
-	if d.ArtifactType != "" && !types.MediaType(d.ArtifactType).IsConfig() {
-		return false
-	}
-	return d.MediaType.IsImage() || d.MediaType.IsIndex()
-}
-
 func rootDescriptor(descs []v1.Descriptor) (v1.Descriptor, []string, error) {
 	var roots []v1.Descriptor
 	names := map[v1.Hash][]string{}
 	for _, d := range descs {
-		if !isRoot(d) {
+		if k := KindOf(d); k != KindImage && k != KindIndex {
 			continue
 		}
 		if _, seen := names[d.Digest]; !seen {
@@ -108,7 +99,7 @@ func rootDescriptor(descs []v1.Descriptor) (v1.Descriptor, []string, error) {
 	for i, d := range roots {
 		digests[i] = d.Digest.String()
 	}
-	return v1.Descriptor{}, nil, fmt.Errorf("index.json lists %d images (%s); a layout to push or load must hold one image or one image index",
+	return v1.Descriptor{}, nil, fmt.Errorf("index.json lists %d images (%s); give a layout that holds one image or one image index",
 		len(roots), strings.Join(digests, ", "))
 }
 
@@ -152,9 +143,9 @@ func (s *Store) withDockerNames(names []string) []string {
 
 // FSIndex reads the index of the file system of the image whose manifest
 // has digest h, which an import or a build wrote beside the layout
-// (fsindex/<hex>.json); nil when there is none.
+// (fsindex.LayoutFile); nil when there is none.
 func (s *Store) FSIndex(h v1.Hash) (*fsindex.Index, error) {
-	name := "fsindex/" + h.Hex + ".json"
+	name := fsindex.LayoutFile(h)
 	if !s.files.exists(name) {
 		return nil, nil
 	}

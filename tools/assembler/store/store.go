@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -47,6 +48,8 @@ type Store struct {
 	// Bazel actions write holds its own manifests and configs, and names its
 	// layers' files on the command line.
 	extra map[v1.Hash]string
+	// blobDirs are layout directories that hold blobs kept outside the layout.
+	blobDirs []string
 	// layersElsewhere lets images list layers the store does not hold.
 	layersElsewhere bool
 	// trusted skips hashing blobs as they are read; sizes are still checked.
@@ -62,6 +65,7 @@ type options struct {
 	checkLayers     bool
 	workDir         string
 	extra           map[v1.Hash]string
+	blobDirs        []string
 }
 
 // Option configures Open.
@@ -82,6 +86,11 @@ func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir 
 func WithBlobFiles(files map[v1.Hash]string) Option {
 	return func(o *options) { o.extra = files }
 }
+
+// WithBlobDirs adds the blobs of layout directories (blobs/sha256/<hex>)
+// that the layout leaves out: an imported base, which a Bazel action is
+// given as one folder.
+func WithBlobDirs(dirs []string) Option { return func(o *options) { o.blobDirs = dirs } }
 
 // WithLayersElsewhere opens a thin layout (one that `assembler build
 // --thin-layout` wrote): its images' layers are not in it, and reading one
@@ -109,7 +118,12 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{path: path, extra: o.extra, layersElsewhere: o.layersElsewhere, trusted: o.trusted, checkLayers: o.checkLayers}
+	for _, dir := range o.blobDirs {
+		if bi, err := os.Stat(filepath.Join(dir, "blobs", "sha256")); err != nil || !bi.IsDir() {
+			return nil, fmt.Errorf("%s has no blobs/sha256/ folder; a folder of blobs is an OCI image layout directory", dir)
+		}
+	}
+	s := &Store{path: path, extra: o.extra, blobDirs: o.blobDirs, layersElsewhere: o.layersElsewhere, trusted: o.trusted, checkLayers: o.checkLayers}
 	switch {
 	case fi.IsDir():
 		s.files, err = openDir(path, o.followSymlinks)
@@ -139,19 +153,28 @@ func (s *Store) HasOCIIndex() bool { return s.files.exists(IndexFile) }
 func (s *Store) HasDockerManifest() bool { return s.files.exists(DockerManifestFile) }
 
 // HasBlob reports whether the store contains the blob h.
-func (s *Store) HasBlob(h v1.Hash) bool {
-	if _, ok := s.extra[h]; ok {
-		return true
-	}
-	return s.files.exists(blobName(h))
-}
+func (s *Store) HasBlob(h v1.Hash) bool { return s.hasFile(blobName(h), h) }
 
 // hasFile reports whether the store holds file, or else the blob h elsewhere.
 func (s *Store) hasFile(file string, h v1.Hash) bool {
-	if _, ok := s.extra[h]; ok {
+	if _, ok := s.blobElsewhere(h); ok {
 		return true
 	}
 	return s.files.exists(file)
+}
+
+// blobElsewhere is the file of the blob h outside the layout, if there is one.
+func (s *Store) blobElsewhere(h v1.Hash) (string, bool) {
+	if p, ok := s.extra[h]; ok {
+		return p, true
+	}
+	for _, dir := range s.blobDirs {
+		p := filepath.Join(dir, filepath.FromSlash(blobName(h)))
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // Blob opens the blob h, which must be size bytes long (or any size when
@@ -162,7 +185,7 @@ func (s *Store) Blob(h v1.Hash, size int64, role string) (io.ReadCloser, error) 
 
 // openBlob opens the blob h at file, or where WithBlobFiles put it.
 func (s *Store) openBlob(file string, h v1.Hash, size int64, role string) (io.ReadCloser, error) {
-	if p, ok := s.extra[h]; ok {
+	if p, ok := s.blobElsewhere(h); ok {
 		return s.openExtra(p, h, size, role)
 	}
 	return s.openVerified(file, h, size, role)

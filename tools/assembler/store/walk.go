@@ -28,7 +28,7 @@ type Node struct {
 const MaxManifests = 10000
 
 // Walk lists every manifest that idx leads to, nested indexes included,
-// breadth first. Each distinct digest is listed once, however many indexes
+// breadth first, and artifact indexes without what they hold. Each distinct digest is listed once, however many indexes
 // list it, so the time is linear in the number of distinct manifests.
 func Walk(idx v1.ImageIndex) ([]Node, error) {
 	m, err := idx.IndexManifest()
@@ -61,9 +61,11 @@ func Walk(idx v1.ImageIndex) ([]Node, error) {
 	return out, nil
 }
 
-// expand reads the children of a nested index node.
+// expand reads the children of a nested index node. What an artifact index
+// holds is the artifact's, not images of the walked index: it is listed,
+// not walked into.
 func expand(n *Node) ([]Node, error) {
-	if !n.Descriptor.MediaType.IsIndex() || IsArtifact(n.Descriptor) {
+	if KindOf(n.Descriptor) != KindIndex {
 		return nil, nil
 	}
 	child, err := n.Parent.ImageIndex(n.Descriptor.Digest)
