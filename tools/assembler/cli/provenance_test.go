@@ -120,54 +120,6 @@ func readFile(t *testing.T, path string) []byte {
 	return b
 }
 
-// A multi-platform image carries a statement per platform, each about its
-// platform's manifest, as it carries an SBOM per platform.
-func TestIndexKeepsEachPlatformsProvenance(t *testing.T) {
-	var images []string
-	subjects := map[string]bool{}
-	for _, arch := range []string{"amd64", "arm64"} {
-		dir := t.TempDir()
-		layout, statement := filepath.Join(dir, "layout"), filepath.Join(dir, "p.json")
-		runOK(t, "build", "--binary", testenv.GoBinary(t, testenv.HelloSource, "linux", arch), "--platform", "linux/"+arch,
-			"--layout", layout, "--provenance", statement, "--provenance-label", "//app:image")
-		var s provenance.Statement
-		readJSONFile(t, statement, &s)
-		if s.Predicate.BuildDefinition.ExternalParameters["platform"] != "linux/"+arch {
-			t.Errorf("the linux/%s statement has the parameters %v", arch, s.Predicate.BuildDefinition.ExternalParameters)
-		}
-		subjects["sha256:"+s.Subject[0].Digest["sha256"]] = true
-		images = append(images, "--image", layout)
-	}
-	layout := filepath.Join(t.TempDir(), "index")
-	runOK(t, append([]string{"index", "--layout", layout}, images...)...)
-	n := 0
-	for _, d := range layoutIndex(t, layout).Manifests {
-		if d.ArtifactType != provenance.MediaType {
-			continue
-		}
-		n++
-		m, err := referrerManifest(t, layout, d.Digest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !subjects[m.Subject.Digest.String()] {
-			t.Errorf("a statement of the index refers to %s, no platform's image", m.Subject.Digest)
-		}
-	}
-	if n != 2 {
-		t.Errorf("the index's layout lists %d statements, want one per platform", n)
-	}
-}
-
-func referrerManifest(t *testing.T, layout string, digest v1.Hash) (*v1.Manifest, error) {
-	t.Helper()
-	img, err := layoutImageByDigest(t, layout, digest)
-	if err != nil {
-		return nil, err
-	}
-	return img.Manifest()
-}
-
 // cosign accepts the predicate as SLSA Provenance v1 (it parses the
 // predicate of --type slsaprovenance1 and refuses one without its required
 // fields), signs it as a DSSE attestation of the pushed image, and
