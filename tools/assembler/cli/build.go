@@ -1,30 +1,20 @@
 package cli
 
 import (
-	"archive/tar"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-
 	"github.com/rules-goimage/rules_goimage/tools/assembler/base"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/build"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/check"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 var buildUsage = verbUsage{
@@ -80,7 +70,11 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := checkPaths(f.outputs(), f.inputs()); err != nil {
 		return err
 	}
-	img, err := build(ctx, f, stderr)
+	r, err := f.request()
+	if err != nil {
+		return err
+	}
+	img, err := build.Image(ctx, r, stderr)
 	if err != nil {
 		return err
 	}
@@ -125,9 +119,9 @@ func parseBuildFlags(args []string, stdout, stderr io.Writer) (*buildFlags, erro
 		return nil, usageError(fs, "give --binary or at least one --layer")
 	case f.output == "" && f.layoutDir == "" && f.thinLayout == "":
 		return nil, usageError(fs, "give --output, --layout or --thin-layout")
-	case f.sbom != "" && f.describedBinary() == "":
+	case f.sbom != "" && f.binary == "" && f.sbomBinary == "":
 		return nil, usageError(fs, "--sbom describes a Go binary: give --binary or --sbom-binary")
-	case f.provenance != "" && f.describedBinary() == "":
+	case f.provenance != "" && f.binary == "" && f.sbomBinary == "":
 		return nil, usageError(fs, "--provenance lists the modules of a Go binary: give --binary or --sbom-binary")
 	case f.provenance == "" && (f.provenanceLabel != "" || len(f.provenanceStatus) > 0):
 		return nil, usageError(fs, "--provenance-label and --provenance-status describe the --provenance: give --provenance FILE")
@@ -202,273 +196,34 @@ func registerHealthcheckFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.IntVar(&f.health.Retries, "healthcheck-retries", 0, "how many failed healthchecks in a row make the container unhealthy (default: the runtime's, 3)")
 }
 
-// describedBinary is the binary an SBOM and a provenance describe.
-func (f *buildFlags) describedBinary() string {
-	if f.sbomBinary != "" {
-		return f.sbomBinary
-	}
-	return f.binary
-}
-
-// build assembles the image and writes the outputs; it returns the image.
-// The checks' warnings go to stderr.
-func build(ctx context.Context, f *buildFlags, stderr io.Writer) (v1.Image, error) {
-	platform, err := platform.Parse(f.platform)
+// request is the build the flags ask for.
+func (f *buildFlags) request() (*build.Request, error) {
+	p, err := platform.Parse(f.platform)
 	if err != nil {
 		return nil, fmt.Errorf("--platform: %w", err)
 	}
-	if f.binary != "" {
-		if err := gobinary.Check(f.binary, platform); err != nil {
-			return nil, err
-		}
-	}
-	atomicfile.CleanStaleWorkDirs(os.TempDir(), "assembler-")
-	work, err := os.MkdirTemp("", atomicfile.WorkDirPrefix("assembler-"))
+	ref, baseOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(work)
-	ref, imageOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
-	if err != nil {
-		return nil, err
-	}
-	b, err := base.Open(ctx, ref, platform, base.WithWorkDir(work), base.WithStoreOptions(append(f.storeOptions(), imageOptions...)...))
-	if err != nil {
-		return nil, err
-	}
-	defer b.Close()
-	for _, n := range b.Notes {
-		fmt.Fprintf(stderr, "warning: base %s: %s\n", f.base, n)
-	}
-	a, err := assemble(f, b, work, stderr)
-	if err != nil {
-		return nil, err
-	}
-	return a.image, writeOutputs(ctx, f, a)
-}
-
-func (f *buildFlags) storeOptions() []store.Option {
-	var opts []store.Option
-	if f.followSymlinks {
-		opts = append(opts, store.WithFollowSymlinks())
-	}
-	// A thin layout is all that is written: the base's layers are never
-	// read, so the base may be a thin layout itself (another image's).
-	// Otherwise its layers enter the image here, and are checked.
-	if f.output == "" && f.layoutDir == "" {
-		opts = append(opts, store.WithLayersElsewhere())
-	} else {
-		opts = append(opts, store.WithLayerChecks())
-	}
-	return opts
-}
-
-// assembled is the image a build makes, with the index of its file system
-// when the checks could make one.
-type assembled struct {
-	image      v1.Image
-	fsIndex    *fsindex.Index
-	baseName   string
-	baseDigest v1.Hash
-}
-
-func assemble(f *buildFlags, b *base.Base, work string, stderr io.Writer) (*assembled, error) {
-	layers, infos, err := prebuiltLayers(f.layers)
-	if err != nil {
-		return nil, err
-	}
-	cfg := f.config(b)
-	if f.binary != "" {
-		bin, info, err := binaryLayer(f, work)
-		if err != nil {
-			return nil, err
-		}
-		layers, infos = append(layers, *bin), append(infos, *info)
-		if cfg.Entrypoint == nil {
-			cfg.Entrypoint = []string{f.inImagePath()}
-		}
-	}
-	img, err := image.Assemble(b.Image, layers, cfg)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := checkImage(f, b, img, infos, stderr)
-	if err != nil {
-		return nil, err
-	}
-	return &assembled{image: img, fsIndex: idx, baseName: cfg.BaseName, baseDigest: cfg.BaseDigest}, nil
-}
-
-// checkImage runs the checks (package check) on the image, printing their
-// warnings, and returns the index of its file system: the base's, with
-// each layer's entries on top.
-func checkImage(f *buildFlags, b *base.Base, img v1.Image, infos []layer.Info, stderr io.Writer) (*fsindex.Index, error) {
-	binaries := map[string]*gobinary.Facts{}
-	for _, info := range infos {
-		for p, facts := range info.Binaries {
-			binaries[p] = facts
-		}
-	}
-	idx, err := baseIndex(f, b, binaries)
-	if err != nil {
-		return nil, err
-	}
-	for _, info := range infos {
-		if idx == nil {
-			break // the checks of the image's own layers run all the same
-		}
-		idx.Apply(info.FS)
-		idx.Apply(binariesFS(info))
-	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		return nil, err
-	}
-	p, _ := platform.Parse(f.platform)
-	warnings, err := check.Run(&check.Image{FS: idx, Config: cf.Config, Binaries: binaries, Platform: p, Layers: f.checkLayers(infos)}, f.checks)
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "warning: %s\n", w)
-	}
-	return idx, err
-}
-
-// checkLayers names the image's own layers for the checks: each --layer by
-// its descriptor, then the --binary's, with their history lines.
-func (f *buildFlags) checkLayers(infos []layer.Info) []check.Layer {
-	out := make([]check.Layer, len(infos))
-	for i, info := range infos {
-		name := "of --binary " + f.binary
-		if i < len(f.layers) {
-			name = f.layers[i]
-		}
-		out[i] = check.Layer{Name: fmt.Sprintf("%s (%q)", name, info.CreatedBy), FS: info.FS}
-	}
-	return out
-}
-
-// baseIndex is the index of the base's files: the one its import wrote, or
-// else one read from the base's layers, when the build reads them anyway
-// (it writes them out of a base on this machine) or a dynamically linked
-// binary must be checked. Otherwise it is nil, and the checks that look at
-// files pass: reading a registry base's layers twice costs more than they
-// save (import the base to check images built on it).
-func baseIndex(f *buildFlags, b *base.Base, binaries map[string]*gobinary.Facts) (*fsindex.Index, error) {
-	if b.FSIndex != nil {
-		return b.FSIndex, nil
-	}
-	if !f.writesLocalBase() && !(hasDynamic(binaries) && f.checks.On("dynamic")) {
-		return nil, nil
-	}
-	idx, err := fsindex.FromImage(b.Image)
-	if err != nil {
-		return nil, fmt.Errorf("indexing the base's files to check %s: %w", f.base, err)
-	}
-	return idx, nil
-}
-
-// writesLocalBase reports whether the build copies the layers of a base
-// read from this machine's files into its outputs.
-func (f *buildFlags) writesLocalBase() bool {
-	if f.output == "" && f.layoutDir == "" {
-		return false
-	}
-	_, err := os.Stat(f.base)
-	return err == nil
-}
-
-func hasDynamic(binaries map[string]*gobinary.Facts) bool {
-	for _, facts := range binaries {
-		if facts.Dynamic != nil {
-			return true
-		}
-	}
-	return false
-}
-
-// binariesFS records the binaries of a layer whose kind its entries do not
-// say as executables: `assembler layer --binary` writes them with mode
-// 0755, and its descriptors may list them by path alone.
-func binariesFS(info layer.Info) *fsindex.Layer {
-	said := map[string]bool{}
-	if info.FS != nil {
-		for _, list := range [][]string{info.FS.Execs, info.FS.Files} {
-			for _, p := range list {
-				said[p] = true
-			}
-		}
-	}
-	fs := &fsindex.Layer{}
-	for p := range info.Binaries {
-		if !said[p] {
-			fs.Adds = append(fs.Adds, p)
-			fs.Execs = append(fs.Execs, p)
-		}
-	}
-	return fs
-}
-
-func prebuiltLayers(paths []string) ([]image.Layer, []layer.Info, error) {
-	out := make([]image.Layer, 0, len(paths)+1)
-	infos := make([]layer.Info, 0, len(paths)+1)
-	for _, p := range paths {
-		l, d, err := layer.ReadDescriptor(p)
-		if err != nil {
-			return nil, nil, err
-		}
-		out = append(out, image.Layer{Layer: l, CreatedBy: d.CreatedBy})
-		infos = append(infos, d.Info)
-	}
-	return out, infos, nil
-}
-
-func binaryLayer(f *buildFlags, work string) (*image.Layer, *layer.Info, error) {
-	inImage := f.inImagePath()
-	mode, err := strconv.ParseInt(f.binaryMode, 8, 64)
-	if err != nil || mode <= 0 || mode > 0o7777 {
-		return nil, nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
-	}
-	xattrs, err := capabilityXattrs(f.capabilities)
-	if err != nil {
-		return nil, nil, err
-	}
-	entries := []layer.Entry{{Path: inImage, Kind: layer.File, Source: f.binary, Mode: mode, Xattrs: xattrs}}
-	l, err := layer.Build(entries, filepath.Join(work, "binary.layer"), layer.WithCompression(layer.Compression(f.compr)),
-		layer.WithCompressionLevel(f.level), layer.WithModTime(epochTime(*f.epoch)))
-	if err != nil {
-		return nil, nil, err
-	}
-	// The binary's header as the layer has it, so that the index knows
-	// whether it is executable.
-	fs := &fsindex.Layer{}
-	if err := fs.Add(&tar.Header{Name: inImage, Typeflag: tar.TypeReg, Mode: mode}, nil); err != nil {
-		return nil, nil, err
-	}
-	facts, err := gobinary.ReadFacts(f.binary)
-	if err != nil {
-		return nil, nil, err
-	}
-	info := &layer.Info{CreatedBy: "go binary " + inImage, FS: fs, Binaries: map[string]*gobinary.Facts{path.Clean("/" + inImage): facts}}
-	return &image.Layer{Layer: l, CreatedBy: info.CreatedBy}, info, nil
-}
-
-func (f *buildFlags) inImagePath() string {
-	if f.binaryPath != "" {
-		return f.binaryPath
-	}
-	return path.Join("/app", filepath.Base(f.binary))
-}
-
-func (f *buildFlags) config(b *base.Base) image.Config {
 	cfg := f.cfg
-	cfg.BaseName, cfg.BaseDigest = b.Name, b.Digest
-	if cfg.Created.IsZero() {
-		cfg.Created = epochTime(*f.epoch)
+	cfg.BaseName = f.baseName
+	r := &build.Request{
+		Base: ref, BaseOptions: baseOptions, Platform: p, Layers: f.layers, Config: cfg, Checks: f.checks,
+		Compression: layer.Compression(f.compr), CompressionLevel: f.level, Epoch: epochTime(*f.epoch),
+		FollowSymlinks: f.followSymlinks, Tags: f.tags,
+		Documents: build.Documents{SBOM: f.sbom, Provenance: f.provenance, Binary: f.sbomBinary,
+			Packages: f.sbomPackages, GoMod: f.sbomGoMod, Label: f.provenanceLabel, Status: f.provenanceStatus},
+		Outputs: build.Outputs{Tarball: f.output, Layout: f.layoutDir, ThinLayout: f.thinLayout, DigestFile: f.digest},
 	}
-	cfg.Platform, _ = platform.Parse(f.platform)
-	if f.baseName != "" {
-		cfg.BaseName = f.baseName
+	if f.binary != "" {
+		mode, err := strconv.ParseInt(f.binaryMode, 8, 64)
+		if err != nil || mode <= 0 || mode > 0o7777 {
+			return nil, fmt.Errorf("--binary-mode %q is not an octal file mode such as 0755", f.binaryMode)
+		}
+		r.Binary = &build.Binary{File: f.binary, Path: f.binaryPath, Mode: mode, Capabilities: f.capabilities}
 	}
-	return cfg
+	return r, nil
 }
 
 // nonEmpty turns the single empty value of "--entrypoint=" into an empty
@@ -478,52 +233,4 @@ func nonEmpty(args []string) []string {
 		return []string{}
 	}
 	return args
-}
-
-// writeOutputs writes every output of the run, or none.
-func writeOutputs(ctx context.Context, f *buildFlags, a *assembled) error {
-	img := a.image
-	c := output.Content{Image: img, Tags: f.tags}
-	if a.fsIndex != nil {
-		d, err := img.Digest()
-		if err != nil {
-			return err
-		}
-		c.FSIndexes = map[v1.Hash]*fsindex.Index{d: a.fsIndex}
-	}
-	var out atomicfile.Batch
-	defer out.Abort()
-	for _, at := range f.attachments() {
-		if at.file == "" {
-			continue
-		}
-		ref, doc, err := at.make(f, a)
-		if err != nil {
-			return err
-		}
-		c.Referrers = append(c.Referrers, ref)
-		if err := stageBytes(&out, at.file, doc); err != nil {
-			return err
-		}
-	}
-	if err := stageContent(ctx, &out, f.output, f.layoutDir, f.thinLayout, c); err != nil {
-		return err
-	}
-	if err := stageDigest(&out, f.digest, img); err != nil {
-		return err
-	}
-	return out.Commit()
-}
-
-// attachment is a document about the image that a build writes to a file
-// and attaches to the image in its outputs, as an OCI 1.1 referrer.
-type attachment struct {
-	file string
-	make func(*buildFlags, *assembled) (artifact v1.Image, doc []byte, err error)
-}
-
-// attachments are the documents a build can attach, in the order the
-// outputs list them.
-func (f *buildFlags) attachments() []attachment {
-	return []attachment{{f.sbom, sbomArtifact}, {f.provenance, provenanceArtifact}}
 }

@@ -18,14 +18,11 @@ func registerCapabilities(fs *flag.FlagSet, terms *stringList) {
 // capabilityXattrs are the extended attributes that give a binary the
 // file capabilities terms name; nil for none.
 func capabilityXattrs(terms []string) (map[string][]byte, error) {
-	caps, err := layer.FileCapabilities(terms)
+	xattrs, err := layer.CapabilityXattrs(terms)
 	if err != nil {
 		return nil, fmt.Errorf("--capability: %w", err)
 	}
-	if caps == nil {
-		return nil, nil
-	}
-	return map[string][]byte{layer.CapabilityXattr: caps}, nil
+	return xattrs, nil
 }
 
 // setCapabilities gives the entries at the paths of binaries the file

@@ -3,11 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // runOK runs the assembler in process and returns the last line it
@@ -59,3 +62,22 @@ func wantNoFiles(t *testing.T, dir string) {
 }
 
 func hostArch() string { return runtime.GOARCH }
+
+func readJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func layoutIndex(t *testing.T, dir string) *v1.IndexManifest {
+	t.Helper()
+	var idx v1.IndexManifest
+	readJSONFile(t, filepath.Join(dir, "index.json"), &idx)
+	return &idx
+}
+

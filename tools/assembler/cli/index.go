@@ -7,10 +7,7 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
-	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/build"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -37,6 +34,30 @@ type indexFlags struct {
 }
 
 func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseIndexArgs(args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	outputs := []namedPath{{"--output", f.output}, {"--layout", f.layoutDir}, {"--thin-layout", f.thinLayout}, {"--digest-file", f.digestFile}}
+	var inputs []namedPath
+	for _, i := range f.images {
+		inputs = append(inputs, namedPath{"--image", i})
+	}
+	if err := checkPaths(outputs, inputs); err != nil {
+		return err
+	}
+	r, err := f.request()
+	if err != nil {
+		return err
+	}
+	idx, err := build.Index(ctx, r)
+	if err != nil {
+		return err
+	}
+	return printDigest(stdout, f.quiet, idx)
+}
+
+func parseIndexArgs(args []string, stdout, stderr io.Writer) (*indexFlags, error) {
 	f := &indexFlags{}
 	fs := newFlagSet(indexUsage, stderr)
 	fs.Var(&f.images, "image", "one platform's image: an image layout directory or image tarball, or the image.json a Bazel rule wrote for it; repeated")
@@ -50,109 +71,33 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&f.dockerPlatform, "docker-platform", "", "the platform whose image manifest.json names (default: the first image's)")
 	fs.BoolVar(&f.quiet, "quiet", false, "do not print the index digest")
 	if err := parseFlags(fs, args, stdout); err != nil {
-		return err
+		return nil, err
 	}
 	switch {
 	case len(f.images) == 0 || fs.NArg() > 0:
-		return usageError(fs, "give the images with --image, and no positional arguments")
+		return nil, usageError(fs, "give the images with --image, and no positional arguments")
 	case f.output == "" && f.layoutDir == "" && f.thinLayout == "":
-		return usageError(fs, "give --output, --layout or --thin-layout")
+		return nil, usageError(fs, "give --output, --layout or --thin-layout")
 	case f.thin && (f.output != "" || f.layoutDir != ""):
-		return usageError(fs, "--thin images lack their layers, so only --thin-layout can be written; 'assembler pack' makes the tarball")
+		return nil, usageError(fs, "--thin images lack their layers, so only --thin-layout can be written; 'assembler pack' makes the tarball")
 	}
-	outputs := []namedPath{{"--output", f.output}, {"--layout", f.layoutDir}, {"--thin-layout", f.thinLayout}, {"--digest-file", f.digestFile}}
-	var inputs []namedPath
-	for _, i := range f.images {
-		inputs = append(inputs, namedPath{"--image", i})
-	}
-	if err := checkPaths(outputs, inputs); err != nil {
-		return err
-	}
-	idx, err := writeIndex(ctx, f)
-	if err != nil {
-		return err
-	}
-	return printDigest(stdout, f.quiet, idx)
+	return f, nil
 }
 
-func writeIndex(ctx context.Context, f *indexFlags) (v1.ImageIndex, error) {
-	c := output.Content{Tags: f.tags}
-	var images []v1.Image
-	for _, p := range f.images {
-		s, err := openImagePath(p, !f.thin, f.storeOptions()...)
-		if err != nil {
-			return nil, fmt.Errorf("--image %s: %w", p, err)
-		}
-		defer s.Close()
-		img, refs, err := singleImage(s)
-		if err != nil {
-			return nil, fmt.Errorf("--image %s: %w", p, err)
-		}
-		images = append(images, img)
-		c.Referrers = append(c.Referrers, refs...)
-		if err := addFSIndex(&c, s, img); err != nil {
-			return nil, fmt.Errorf("--image %s: %w", p, err)
-		}
+// request is the index the flags ask for.
+func (f *indexFlags) request() (*build.IndexRequest, error) {
+	r := &build.IndexRequest{
+		Images: f.images, Tags: f.tags, Thin: f.thin, FollowSymlinks: f.followSymlinks,
+		// A thin index reads only its images' layouts, never their blobs.
+		Open:    func(p string, opts ...store.Option) (*store.Store, error) { return openImagePath(p, !f.thin, opts...) },
+		Outputs: build.Outputs{Tarball: f.output, Layout: f.layoutDir, ThinLayout: f.thinLayout, DigestFile: f.digestFile},
 	}
-	idx, err := image.Index(images)
-	if err != nil {
-		return nil, err
-	}
-	c.Index = idx
 	if f.dockerPlatform != "" {
-		if c.DockerPlatform, err = v1.ParsePlatform(f.dockerPlatform); err != nil {
+		p, err := v1.ParsePlatform(f.dockerPlatform)
+		if err != nil {
 			return nil, fmt.Errorf("parsing --docker-platform: %w", err)
 		}
+		r.DockerPlatform = p
 	}
-	var out atomicfile.Batch
-	defer out.Abort()
-	if err := stageContent(ctx, &out, f.output, f.layoutDir, f.thinLayout, c); err != nil {
-		return nil, err
-	}
-	if err := stageDigest(&out, f.digestFile, idx); err != nil {
-		return nil, err
-	}
-	return idx, out.Commit()
-}
-
-func (f *indexFlags) storeOptions() []store.Option {
-	var opts []store.Option
-	if f.thin {
-		opts = append(opts, store.WithLayersElsewhere())
-	}
-	if f.followSymlinks {
-		opts = append(opts, store.WithFollowSymlinks())
-	}
-	return opts
-}
-
-// singleImage returns the one image of a layout and the artifacts that
-// refer to it.
-func singleImage(s *store.Store) (v1.Image, []v1.Image, error) {
-	root, err := s.Root()
-	if err != nil {
-		return nil, nil, err
-	}
-	if root.Index != nil {
-		return nil, nil, fmt.Errorf("it holds an image index; give images for one platform each")
-	}
-	return root.Image, root.Referrers, nil
-}
-
-// addFSIndex carries an image's file system index into the index's layout,
-// for the checks of images built on one of its platforms.
-func addFSIndex(c *output.Content, s *store.Store, img v1.Image) error {
-	d, err := img.Digest()
-	if err != nil {
-		return err
-	}
-	idx, err := s.FSIndex(d)
-	if err != nil || idx == nil {
-		return err
-	}
-	if c.FSIndexes == nil {
-		c.FSIndexes = map[v1.Hash]*fsindex.Index{}
-	}
-	c.FSIndexes[d] = idx
-	return nil
+	return r, nil
 }

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -100,33 +98,6 @@ func layoutManifest(t *testing.T, layout string) *v1.Manifest {
 	return &m
 }
 
-func readJSONFile(t *testing.T, path string, v any) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-}
-
-func TestBuildRefusesCorruptPrebuiltLayer(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "f")
-	os.WriteFile(src, []byte(strings.Repeat("some content ", 1000)), 0o644)
-	blob, desc := filepath.Join(dir, "l.tar.gz"), filepath.Join(dir, "l.json")
-	runOK(t, "layer", "--file", src+"=/etc/f", "--output", blob, "--descriptor", desc)
-	b, _ := os.ReadFile(blob)
-	b[len(b)/2] ^= 0xff
-	os.WriteFile(blob, b, 0o644)
-
-	out := t.TempDir()
-	_, err := runErr("build", "--layer", desc, "--output", filepath.Join(out, "image.tar"), "--layout", filepath.Join(out, "layout"))
-	wantError(t, err, "layer blob "+blob, "hashes to", "re-create it")
-	wantNoFiles(t, out)
-}
-
 func TestLayerFlagErrors(t *testing.T) {
 	dir := t.TempDir()
 	out := []string{"--output", filepath.Join(dir, "l"), "--descriptor", filepath.Join(dir, "l.json")}
@@ -146,38 +117,4 @@ func TestLayerFlagErrors(t *testing.T) {
 		wantError(t, err, tc.want)
 	}
 	wantNoFiles(t, dir)
-}
-
-// A zstd layer and a binary with its own mode and path make an image that
-// skopeo reads: it decompresses the zstd layers into a gzip copy, which umoci
-// unpacks. (go-containerregistry's validate and umoci 0.4 read no zstd.)
-func TestZstdLayerAndBinaryMode(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "motd")
-	os.WriteFile(src, []byte("welcome\n"), 0o600)
-	desc := filepath.Join(dir, "l.json")
-	runOK(t, "layer", "--file", src+"=/etc/motd", "--compression", "zstd", "--output", filepath.Join(dir, "l.tar.zst"), "--descriptor", desc)
-	tag := testenv.UniqueName("zstd")
-	tarball, layout := filepath.Join(dir, "image.tar"), filepath.Join(dir, "layout")
-	runOK(t, "build", "--binary", testenv.HostBinary(t), "--platform", "linux/"+hostArch(), "--layer", desc,
-		"--binary-path", "/usr/local/bin/hello", "--binary-mode", "0500", "--compression", "zstd",
-		"--tag", tag, "--output", tarball, "--layout", layout)
-	m := layoutManifest(t, layout)
-	for _, l := range m.Layers {
-		if l.MediaType != "application/vnd.oci.image.layer.v1.tar+zstd" {
-			t.Errorf("layer %s has media type %s, want zstd", l.Digest, l.MediaType)
-		}
-	}
-	gzipped := filepath.Join(t.TempDir(), "gzipped")
-	testenv.Run(t, testenv.Tool(t, "skopeo"), "copy", "--quiet", "--dest-compress-format", "gzip", "--dest-compress",
-		"oci:"+layout+":"+testenv.ImageTag(tag), "oci:"+gzipped+":copy")
-	bundle := filepath.Join(t.TempDir(), "bundle")
-	testenv.Run(t, testenv.Tool(t, "umoci"), "unpack", "--image", gzipped+":copy", bundle)
-	fi, err := os.Stat(filepath.Join(bundle, "rootfs", "usr/local/bin/hello"))
-	if err != nil || fi.Mode() != 0o500 {
-		t.Errorf("/usr/local/bin/hello: %v, mode %v; want mode 0500", err, fi)
-	}
-	if b, _ := os.ReadFile(filepath.Join(bundle, "rootfs", "etc/motd")); string(b) != "welcome\n" {
-		t.Errorf("/etc/motd holds %q", b)
-	}
 }

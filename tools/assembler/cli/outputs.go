@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 )
 
 // namedPath is a path a flag names, for messages.
@@ -69,38 +67,6 @@ func realPath(p string) string {
 		}
 		rest = append([]string{filepath.Base(dir)}, rest...)
 	}
-}
-
-// stageContent stages c as the tarball, the layout directory and the thin
-// layout directory given (empty ones are skipped).
-func stageContent(ctx context.Context, b *atomicfile.Batch, tarball, layoutDir, thinLayout string, c output.Content) error {
-	if tarball != "" {
-		if err := output.StageTarball(ctx, b, tarball, c); err != nil {
-			return err
-		}
-	}
-	if layoutDir != "" {
-		if err := output.StageLayout(ctx, b, layoutDir, c); err != nil {
-			return err
-		}
-	}
-	if thinLayout != "" {
-		c.Thin = true
-		return output.StageLayout(ctx, b, thinLayout, c)
-	}
-	return nil
-}
-
-// stageDigest stages the digest file, when one is asked for.
-func stageDigest(b *atomicfile.Batch, path string, d digester) error {
-	if path == "" {
-		return nil
-	}
-	h, err := d.Digest()
-	if err != nil {
-		return err
-	}
-	return stageBytes(b, path, []byte(h.String()+"\n"))
 }
 
 func stageBytes(b *atomicfile.Batch, path string, content []byte) error {

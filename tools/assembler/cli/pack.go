@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/build"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 )
 
@@ -52,10 +52,5 @@ func runPack(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	c := output.Content{Image: root.Image, Index: root.Index, Tags: root.Names, Referrers: root.Referrers}
-	var out atomicfile.Batch
-	defer out.Abort()
-	if err := stageContent(ctx, &out, f.output, f.outputLayout, "", c); err != nil {
-		return err
-	}
-	return out.Commit()
+	return build.Outputs{Tarball: f.output, Layout: f.outputLayout}.Write(ctx, c)
 }

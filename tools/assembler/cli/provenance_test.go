@@ -15,7 +15,6 @@ import (
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/provenance"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/sbom"
 )
 
 const stampedCommit = "0123456789abcdef0123456789abcdef01234567"
@@ -45,76 +44,6 @@ func buildWithProvenance(t *testing.T, bin string, extra ...string) provenanceBu
 		"--provenance-status", stable, "--provenance-status", volatile}, extra...)
 	b.digest = runOK(t, args...)
 	return b
-}
-
-// The statement names the image manifest as its subject and the binary's
-// modules, the source revision and the build time; it is valid by the
-// in-toto bindings of the specs; the layout and the tarball attach it to
-// the image beside the SBOM, as an OCI 1.1 referrer of type
-// application/vnd.in-toto+json whose blob is the statement.
-func TestBuildAttachesProvenance(t *testing.T) {
-	b := buildWithProvenance(t, testenv.Assembler(t))
-	var s provenance.Statement
-	readJSONFile(t, b.statement, &s)
-	if got := "sha256:" + s.Subject[0].Digest["sha256"]; got != b.digest || s.Subject[0].Name != "//tools/assembler:image" {
-		t.Errorf("subject %+v, want //tools/assembler:image with digest %s", s.Subject, b.digest)
-	}
-	deps := map[string]provenance.ResourceDescriptor{}
-	for _, d := range s.Predicate.BuildDefinition.ResolvedDependencies {
-		deps[d.Name] = d
-	}
-	ggcr := deps["github.com/google/go-containerregistry"]
-	if ggcr.URI != "pkg:golang/github.com/google/go-containerregistry@v0.22.1" || len(ggcr.Digest["dirHash"]) != 64 {
-		t.Errorf("go-containerregistry is %+v; want v0.22.1 with the dirHash of its go.sum hash", ggcr)
-	}
-	if deps["source"].Digest["gitCommit"] != stampedCommit || s.Predicate.RunDetails.Metadata == nil {
-		t.Errorf("the stamped statement lacks the revision or the time: %+v, %+v", deps["source"], s.Predicate.RunDetails)
-	}
-	validateStatement(t, b.statement)
-
-	for _, layout := range []string{b.layout, untarred(t, b.tarball)} {
-		for _, artifactType := range []string{provenance.MediaType, sbom.MediaType} {
-			ref := referrer(t, layout, artifactType)
-			m, err := ref.Manifest()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if m.Subject == nil || m.Subject.Digest.String() != b.digest {
-				t.Errorf("the %s artifact of %s refers to %+v, want %s", artifactType, layout, m.Subject, b.digest)
-			}
-		}
-		checkAttached(t, referrer(t, layout, provenance.MediaType), b.statement)
-	}
-}
-
-// Two builds of the same inputs give the same statement and the same
-// image with it, whatever the temporary and output directories.
-func TestProvenanceIsReproducible(t *testing.T) {
-	bin := testenv.HostBinary(t)
-	first, second := buildWithProvenance(t, bin), buildWithProvenance(t, bin)
-	for _, f := range []func(provenanceBuild) string{
-		func(b provenanceBuild) string { return b.statement },
-		func(b provenanceBuild) string { return b.tarball },
-	} {
-		a, b := readFile(t, f(first)), readFile(t, f(second))
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s and %s differ", f(first), f(second))
-		}
-	}
-}
-
-// Without workspace status (a build without --stamp) the statement has no
-// revision and no time.
-func TestProvenanceUnstamped(t *testing.T) {
-	dir := t.TempDir()
-	statement := filepath.Join(dir, "p.json")
-	runOK(t, "build", "--binary", testenv.HostBinary(t), "--layout", filepath.Join(dir, "layout"), "--provenance", statement)
-	data := readFile(t, statement)
-	for _, s := range []string{"gitCommit", "startedOn"} {
-		if bytes.Contains(data, []byte(s)) {
-			t.Errorf("an unstamped statement has %s:\n%s", s, data)
-		}
-	}
 }
 
 func TestProvenanceUsageErrors(t *testing.T) {
@@ -175,26 +104,6 @@ func artifactOfType(idx v1.IndexManifest, artifactType string) *v1.Descriptor {
 	return nil
 }
 
-// validateStatement checks a statement with the in-toto project's Go
-// bindings of the specs (see package provenance's testdata/validate).
-func validateStatement(t *testing.T, path string) {
-	t.Helper()
-	cmd := exec.Command(testenv.Tool(t, "go"), "run", ".", path)
-	cmd.Dir = filepath.Join(testenv.ModuleRoot(t), "tools", "assembler", "provenance", "testdata", "validate")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("the statement is not valid in-toto SLSA provenance: %v\n%s", err, out)
-	}
-}
-
-// untarred extracts an image tarball, an OCI layout too, and returns its
-// folder.
-func untarred(t *testing.T, tarball string) string {
-	t.Helper()
-	dir := t.TempDir()
-	testenv.Untar(t, tarball, dir)
-	return dir
-}
-
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
@@ -209,54 +118,6 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// A multi-platform image carries a statement per platform, each about its
-// platform's manifest, as it carries an SBOM per platform.
-func TestIndexKeepsEachPlatformsProvenance(t *testing.T) {
-	var images []string
-	subjects := map[string]bool{}
-	for _, arch := range []string{"amd64", "arm64"} {
-		dir := t.TempDir()
-		layout, statement := filepath.Join(dir, "layout"), filepath.Join(dir, "p.json")
-		runOK(t, "build", "--binary", testenv.GoBinary(t, testenv.HelloSource, "linux", arch), "--platform", "linux/"+arch,
-			"--layout", layout, "--provenance", statement, "--provenance-label", "//app:image")
-		var s provenance.Statement
-		readJSONFile(t, statement, &s)
-		if s.Predicate.BuildDefinition.ExternalParameters["platform"] != "linux/"+arch {
-			t.Errorf("the linux/%s statement has the parameters %v", arch, s.Predicate.BuildDefinition.ExternalParameters)
-		}
-		subjects["sha256:"+s.Subject[0].Digest["sha256"]] = true
-		images = append(images, "--image", layout)
-	}
-	layout := filepath.Join(t.TempDir(), "index")
-	runOK(t, append([]string{"index", "--layout", layout}, images...)...)
-	n := 0
-	for _, d := range layoutIndex(t, layout).Manifests {
-		if d.ArtifactType != provenance.MediaType {
-			continue
-		}
-		n++
-		m, err := referrerManifest(t, layout, d.Digest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !subjects[m.Subject.Digest.String()] {
-			t.Errorf("a statement of the index refers to %s, no platform's image", m.Subject.Digest)
-		}
-	}
-	if n != 2 {
-		t.Errorf("the index's layout lists %d statements, want one per platform", n)
-	}
-}
-
-func referrerManifest(t *testing.T, layout string, digest v1.Hash) (*v1.Manifest, error) {
-	t.Helper()
-	img, err := layoutImageByDigest(t, layout, digest)
-	if err != nil {
-		return nil, err
-	}
-	return img.Manifest()
 }
 
 // cosign accepts the predicate as SLSA Provenance v1 (it parses the

@@ -58,6 +58,16 @@ func FileCapabilities(terms []string) ([]byte, error) {
 	return out, nil
 }
 
+// CapabilityXattrs are the extended attributes of a file that has the
+// capabilities terms name (see FileCapabilities); nil for none.
+func CapabilityXattrs(terms []string) (map[string][]byte, error) {
+	caps, err := FileCapabilities(terms)
+	if err != nil || caps == nil {
+		return nil, err
+	}
+	return map[string][]byte{CapabilityXattr: caps}, nil
+}
+
 // capabilitySets are the file's permitted, inheritable and effective
 // sets, one bit a capability.
 type capabilitySets struct{ permitted, inheritable, effective uint64 }

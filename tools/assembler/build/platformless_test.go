@@ -1,7 +1,6 @@
-package cli
+package build
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,15 +11,13 @@ import (
 // platform, is used for the platform asked for, with a warning, and the
 // image's config names that platform.
 func TestBuildOnPlatformlessBase(t *testing.T) {
-	base := testenv.PlatformlessTarball(t, "linux/"+hostArch())
-	layout := filepath.Join(t.TempDir(), "layout")
-	stderr := runWarnings(t, "build", "--base", base, "--binary", testenv.HostBinary(t), "--platform", "linux/"+hostArch(),
-		"--layout", layout, "--quiet")
-	if want := "warning: base " + base + ": the base image's config names no os and architecture; it is used as the linux/" + hostArch() + " image"; !strings.Contains(stderr, want) {
-		t.Errorf("build printed %q, want %q", stderr, want)
+	r, layout := hostBuild(t)
+	r.Base = testenv.PlatformlessTarball(t, "linux/"+hostArch())
+	warnings := buildWarnings(t, r)
+	if want := "warning: base " + r.Base + ": the base image's config names no os and architecture; it is used as the linux/" + hostArch() + " image"; !strings.Contains(warnings, want) {
+		t.Errorf("the build warned %q, want %q", warnings, want)
 	}
-	img := testenv.LayoutImage(t, layout)
-	cf, err := img.ConfigFile()
+	cf, err := testenv.LayoutImage(t, layout).ConfigFile()
 	if err != nil {
 		t.Fatal(err)
 	}

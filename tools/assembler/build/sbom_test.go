@@ -1,4 +1,4 @@
-package cli
+package build
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/spdx/tools-golang/spdxlib"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/sbom"
 )
 
@@ -24,23 +25,22 @@ import (
 // images) named by --sbom-binary.
 func TestBuildAttachesSBOM(t *testing.T) {
 	bin := testenv.Assembler(t)
-	inLayer := func(dir string) []string {
-		desc := filepath.Join(dir, "binary.json")
-		runOK(t, "layer", "--file", bin+"=/app/assembler", "--output", filepath.Join(dir, "binary.tar.gz"), "--descriptor", desc)
-		return []string{"--layer", desc, "--sbom-binary", bin}
-	}
 	for _, tc := range []struct {
 		name   string
-		binary func(dir string) []string
+		binary func(r *Request)
 	}{
-		{"--binary", func(string) []string { return []string{"--binary", bin} }},
-		{"--layer and --sbom-binary", inLayer},
+		{"a binary", func(r *Request) { r.Binary = &Binary{File: bin} }},
+		{"a prebuilt layer", func(r *Request) {
+			r.Layers = []string{prebuiltLayer(t, []layer.Entry{{Path: "/app/assembler", Kind: layer.File, Source: bin, Mode: 0o755}}, nil)}
+			r.Documents.Binary = bin
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			doc, layout := filepath.Join(dir, "sbom.spdx.json"), filepath.Join(dir, "layout")
-			args := append([]string{"build", "--platform", "linux/" + hostArch(), "--tag", "example.com/assembler:v1", "--sbom", doc, "--layout", layout}, tc.binary(dir)...)
-			checkSBOM(t, doc, layout, runOK(t, args...))
+			r := &Request{Base: "scratch", Platform: hostPlatform(), Tags: []string{"example.com/assembler:v1"},
+				Documents: Documents{SBOM: filepath.Join(dir, "sbom.spdx.json")}, Outputs: Outputs{Layout: filepath.Join(dir, "layout")}}
+			tc.binary(r)
+			checkSBOM(t, r.Documents.SBOM, r.Outputs.Layout, buildOK(t, r))
 		})
 	}
 }
@@ -66,11 +66,11 @@ func TestSBOMPrefersBuildInfo(t *testing.T) {
 	if err := os.WriteFile(packages, []byte(listing.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fromPackages := []string{"--sbom-packages", packages, "--sbom-go-mod", filepath.Join(testenv.ModuleRoot(t), "go.mod")}
-	modules := func(extra ...string) []string {
+	modules := func(packages, goMod string) []string {
 		dir := t.TempDir()
 		doc, prov := filepath.Join(dir, "sbom.spdx.json"), filepath.Join(dir, "provenance.json")
-		runOK(t, append([]string{"build", "--binary", bin, "--platform", "linux/" + hostArch(), "--sbom", doc, "--provenance", prov, "--layout", filepath.Join(dir, "layout")}, extra...)...)
+		buildOK(t, &Request{Base: "scratch", Platform: hostPlatform(), Binary: &Binary{File: bin},
+			Documents: Documents{SBOM: doc, Provenance: prov, Packages: packages, GoMod: goMod}, Outputs: Outputs{Layout: filepath.Join(dir, "layout")}})
 		var d sbom.Document
 		readJSONFile(t, doc, &d)
 		var out []string
@@ -86,7 +86,7 @@ func TestSBOMPrefersBuildInfo(t *testing.T) {
 		}
 		return out
 	}
-	withBuildInfo, withPackages := modules(), modules(fromPackages...)
+	withBuildInfo, withPackages := modules("", ""), modules(packages, filepath.Join(testenv.ModuleRoot(t), "go.mod"))
 	if diff := cmp.Diff(withBuildInfo, withPackages); diff != "" {
 		t.Errorf("a package listing changed the modules of a binary that records them (-build info +listing):\n%s", diff)
 	}

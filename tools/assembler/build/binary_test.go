@@ -1,8 +1,10 @@
-package cli
+package build
 
 import (
 	"path/filepath"
 	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
@@ -17,9 +19,13 @@ func TestBuildRefusesBinaryForAnotherPlatform(t *testing.T) {
 		{"linux", "amd64", "linux/arm64", []string{"binary for linux/amd64", "image is linux/arm64"}},
 	} {
 		t.Run(tc.goos+"_"+tc.goarch+"_in_"+tc.platform, func(t *testing.T) {
-			bin := testenv.GoBinary(t, testenv.HelloSource, tc.goos, tc.goarch)
+			p, err := v1.ParsePlatform(tc.platform)
+			if err != nil {
+				t.Fatal(err)
+			}
 			out := t.TempDir()
-			_, err := runErr("build", "--binary", bin, "--platform", tc.platform, "--output", filepath.Join(out, "image.tar"))
+			err = buildErr(&Request{Base: "scratch", Platform: *p, Binary: &Binary{File: testenv.GoBinary(t, testenv.HelloSource, tc.goos, tc.goarch)},
+				Outputs: Outputs{Tarball: filepath.Join(out, "image.tar")}})
 			wantError(t, err, tc.want...)
 			wantNoFiles(t, out)
 		})

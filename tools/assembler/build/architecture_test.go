@@ -1,4 +1,4 @@
-package cli
+package build
 
 import (
 	"archive/tar"
@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
@@ -17,10 +19,7 @@ import (
 // tar's bytes, copied, not rewritten).
 func tarOfFile(t *testing.T, src, name string, compress bool) string {
 	t.Helper()
-	content, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	content := readFile(t, src)
 	var b bytes.Buffer
 	tw := tar.NewWriter(&b)
 	tw.WriteHeader(&tar.Header{Name: name, Typeflag: tar.TypeReg, Mode: 0o755, Size: int64(len(content)), ModTime: layer.PortableMTime, Format: tar.FormatPAX})
@@ -49,27 +48,29 @@ func TestBuildRefusesAFileOfAnotherArchitecture(t *testing.T) {
 	arm64 := testenv.GoBinary(t, testenv.HelloSource, "linux", "arm64")
 	for _, tc := range []struct {
 		name  string
-		layer func(bin string) []string
+		layer func(bin string) string
 	}{
-		{"plain tar", func(bin string) []string { return []string{"--tar", tarOfFile(t, bin, "usr/bin/tool", false)} }},
-		{"gzip tar copied as it is", func(bin string) []string { return []string{"--tar", tarOfFile(t, bin, "usr/bin/tool", true)} }},
-		{"file", func(bin string) []string { return []string{"--file", bin + "=/usr/bin/tool:0755"} }},
+		{"plain tar", func(bin string) string {
+			return prebuiltLayer(t, nil, nil, layer.WithTars(tarOfFile(t, bin, "usr/bin/tool", false)))
+		}},
+		{"gzip tar copied as it is", func(bin string) string {
+			return prebuiltLayer(t, nil, nil, layer.WithTars(tarOfFile(t, bin, "usr/bin/tool", true)))
+		}},
+		{"file", func(bin string) string {
+			return prebuiltLayer(t, []layer.Entry{{Path: "/usr/bin/tool", Kind: layer.File, Source: bin, Mode: 0o755}}, nil)
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			layerOf := func(bin, name string) string {
-				desc := filepath.Join(dir, name+".json")
-				runOK(t, append([]string{"layer", "--output", filepath.Join(dir, name+".tar.gz"), "--descriptor", desc, "--quiet"}, tc.layer(bin)...)...)
-				return desc
+			wrong, right := tc.layer(amd64), tc.layer(arm64)
+			out := t.TempDir()
+			arm := func(desc string) *Request {
+				return &Request{Base: "scratch", Platform: v1.Platform{OS: "linux", Architecture: "arm64"}, Layers: []string{desc},
+					Outputs: Outputs{Tarball: filepath.Join(out, "image.tar")}}
 			}
-			wrong, right := layerOf(amd64, "amd64_tools"), layerOf(arm64, "arm64_tools")
-			out := filepath.Join(dir, "out")
-			os.Mkdir(out, 0o755)
-			_, err := runErr("build", "--platform", "linux/arm64", "--layer", wrong, "--output", filepath.Join(out, "image.tar"))
-			wantError(t, err, "layer "+wrong, "holds the ELF file /usr/bin/tool for linux/amd64, but the image is linux/arm64",
+			wantError(t, buildErr(arm(wrong)), "layer "+wrong, "holds the ELF file /usr/bin/tool for linux/amd64, but the image is linux/arm64",
 				"exec format error", "built for each image platform", "--check architecture=off")
 			wantNoFiles(t, out)
-			runOK(t, "build", "--platform", "linux/arm64", "--layer", right, "--output", filepath.Join(out, "image.tar"), "--quiet")
+			buildOK(t, arm(right))
 		})
 	}
 }
