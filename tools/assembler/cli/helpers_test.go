@@ -80,4 +80,3 @@ func layoutIndex(t *testing.T, dir string) *v1.IndexManifest {
 	readJSONFile(t, filepath.Join(dir, "index.json"), &idx)
 	return &idx
 }
-
