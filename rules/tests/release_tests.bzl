@@ -1,6 +1,7 @@
 """Analysis tests of goimage_release and goimage_resolve: the manifest they write and the actions they register."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
+load(":analysis_lib.bzl", "declare_tests", _failure_test = "failure_test")
 
 def _writes(env, basename):
     return [a for a in analysistest.target_actions(env) if a.mnemonic == "FileWrite" and a.outputs.to_list()[0].basename == basename]
@@ -73,14 +74,6 @@ _resolve_test = analysistest.make(_resolve_test_impl)
 
 # --- errors ----------------------------------------------------------------------
 
-def _failure_test(message):
-    def impl(ctx):
-        env = analysistest.begin(ctx)
-        asserts.expect_failure(env, message)
-        return analysistest.end(env)
-
-    return impl
-
 _no_repository_test = analysistest.make(_failure_test("images gives //rules/tests:single no repository"), expect_failure = True)
 _unknown_name_test = analysistest.make(_failure_test("names gives names to //rules/tests:multi, which is not in images"), expect_failure = True)
 
@@ -90,12 +83,9 @@ def release_test_suite(name):
     Args:
       name: the test_suite's name.
     """
-    tests = {
+    declare_tests(name, {
         "release_test": (_release_test, ":release"),
         "resolve_test": (_resolve_test, ":k8s"),
         "release_no_repository_test": (_no_repository_test, ":release_no_repository"),
         "resolve_unknown_name_test": (_unknown_name_test, ":k8s_unknown_name"),
-    }
-    for test_name, (test, target) in tests.items():
-        test(name = test_name, target_under_test = target, size = "small")
-    native.test_suite(name = name, tests = [":" + t for t in tests])
+    })

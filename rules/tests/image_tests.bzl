@@ -1,32 +1,8 @@
-"""Analysis tests of rules_goimage: the providers the rules return and the actions they register."""
+"""Analysis tests of go_image: the images, indexes, SBOMs and provenances it declares, and the actions that write them."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
-load("//rules:defs.bzl", "GoImageInfo", "GoImageLayerInfo")
-
-def _mnemonics(env):
-    return [a.mnemonic for a in analysistest.target_actions(env)]
-
-def _count(items, value):
-    return len([i for i in items if i == value])
-
-def _actions(env, mnemonic):
-    return [a for a in analysistest.target_actions(env) if a.mnemonic == mnemonic]
-
-def _argv(action):
-    return " ".join(action.argv)
-
-def _contains(env, haystack, needle, what):
-    asserts.true(env, needle in haystack, "{} lacks {}: {}".format(what, repr(needle), haystack))
-
-def _config(env):
-    """The image config the go_image wrote at analysis time, decoded; the manifest action reads it."""
-    writes = [a for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "config.json"]
-    asserts.equals(env, 1, len(writes), "no action writes one config.json")
-    _contains(env, _argv(_actions(env, "GoImageManifest")[0]), "--config " + writes[0].outputs.to_list()[0].path, "the manifest's command line")
-    return json.decode(writes[0].content)
-
-def _basenames(files):
-    return sorted([f.basename for f in files])
+load("//rules:defs.bzl", "GoImageInfo")
+load(":analysis_lib.bzl", "declare_tests", _actions = "actions", _argv = "argv", _basenames = "basenames", _config = "image_config", _contains = "contains", _count = "count", _failure_test = "failure_test", _mnemonics = "mnemonics")
 
 # --- a single-platform image ---------------------------------------------------
 
@@ -166,6 +142,16 @@ def _sbom_and_provenance_test_impl(ctx):
 
 _sbom_and_provenance_test = analysistest.make(_sbom_and_provenance_test_impl)
 
+# Without go_mod, the modules come from the package listing alone.
+def _without_go_mod_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    argv = _argv(_actions(env, "GoImageManifest")[0])
+    _contains(env, argv, "--sbom-packages ", "the manifest's command line")
+    asserts.true(env, "--sbom-go-mod" not in argv, "a go_image without go_mod passes one: " + argv)
+    return analysistest.end(env)
+
+_without_go_mod_test = analysistest.make(_without_go_mod_test_impl)
+
 # --- a multi-platform image on a pulled base --------------------------------------
 
 def _multi_test_impl(ctx):
@@ -202,183 +188,6 @@ def _multi_test_impl(ctx):
 
 _multi_test = analysistest.make(_multi_test_impl)
 
-# --- config, data, layers and stamping ---------------------------------------------
-
-def _configured_test(ctx, stamped):
-    env = analysistest.begin(ctx)
-    mnemonics = _mnemonics(env)
-
-    # Data files are a layer of their own; a goimage_layer is reused as is.
-    data = _actions(env, "GoImageLayer")
-    asserts.equals(env, 1, len(data))
-    _contains(env, _argv(data[0]), "index.html=/var/www/index.html", "the data layer's command line")
-    manifest = _argv(_actions(env, "GoImageManifest")[0])
-    config = _config(env)
-    for field, value in {"cmd": ["--port=8080"], "workdir": "/app", "user": "65532:65532", "exposed_ports": ["8080/tcp"]}.items():
-        asserts.equals(env, value, config[field], "the config's " + field)
-    _contains(env, config["env"], "MODE=prod", "the config's env")
-    asserts.equals(env, 3, manifest.count("--layer "))
-    _contains(env, manifest, "config_layer.json", "the manifest's layers")
-
-    # Labels, annotations and names reach the manifest through a file, stamped
-    # by an action only when stamping.
-    asserts.equals(env, 1 if stamped else 0, _count(mnemonics, "GoImageStamp"))
-    if stamped:
-        stamp = _argv(_actions(env, "GoImageStamp")[0])
-        for part in ["built.by={BUILD_USER}", "org.opencontainers.image.revision={STABLE_GIT_COMMIT}", "example.com/app:{BUILD_USER}", "stable-status.txt", "volatile-status.txt"]:
-            _contains(env, stamp, part, "the stamp action's command line")
-    else:
-        written = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "image.params"]
-        asserts.equals(env, "--label\nbuilt.by={BUILD_USER}\n--annotation\norg.opencontainers.image.revision={STABLE_GIT_COMMIT}\n--tag\nexample.com/app:{BUILD_USER}\n", written[0])
-    return analysistest.end(env)
-
-def _configured_test_impl(ctx):
-    return _configured_test(ctx, stamped = False)
-
-def _configured_stamped_test_impl(ctx):
-    return _configured_test(ctx, stamped = True)
-
-_configured_unstamped_test = analysistest.make(_configured_test_impl)
-_configured_stamped_test = analysistest.make(
-    _configured_stamped_test_impl,
-    config_settings = {"//command_line_option:stamp": True},
-)
-
-# --- goimage_layer -----------------------------------------------------------
-
-def _layer_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    layer = analysistest.target_under_test(env)[GoImageLayerInfo]
-    asserts.equals(env, "config_layer.tar.gz", layer.blob.basename)
-    asserts.equals(env, "config_layer.json", layer.descriptor.basename)
-    argv = _argv(_actions(env, "GoImageLayer")[0])
-    _contains(env, argv, "index.html=/etc/app/index.html", "the layer's command line")
-    _contains(env, argv, "--symlink /etc/app/current=/etc/app/index.html", "the layer's command line")
-    return analysistest.end(env)
-
-_layer_test = analysistest.make(_layer_test_impl)
-
-# --- .push and .load ---------------------------------------------------------------
-
-def _runner_script(env):
-    target = analysistest.target_under_test(env)
-    script = target[DefaultInfo].files_to_run.executable
-    writes = [a for a in _actions(env, "FileWrite") if script in a.outputs.to_list()]
-    asserts.equals(env, 1, len(writes), "no action writes the script")
-    return target, writes[0].content
-
-def _push_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    target, script = _runner_script(env)
-    for part in ["push", "--image", "_multi/index.image.json", "--repository-file", "multi.push.repository", "--mount-from' 'registry.example.com/base/static", "--tags-file", '"$@"']:
-        _contains(env, script, part, "the push script")
-    runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
-    for name in ["index", "binary.tar.gz", "binary.json", "multi.push.tags", "multi.push.repository", "assembler"]:
-        asserts.true(env, name in runfiles, "{} is not in the push target's runfiles: {}".format(name, runfiles))
-    tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.tags"]
-    asserts.equals(env, ["v1\n"], tags)
-    repository = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.repository"]
-    asserts.equals(env, ["registry.example.com/team/app\n"], repository)
-    return analysistest.end(env)
-
-_push_test = analysistest.make(_push_test_impl)
-
-def _load_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    _, script = _runner_script(env)
-    for part in ["load", "--image", "_single/image.json", "--tags-file"]:
-        _contains(env, script, part, "the load script")
-    tags = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "single.load.tags"]
-    asserts.equals(env, ["bazel/rules/tests:single\n"], tags)
-    return analysistest.end(env)
-
-_load_test = analysistest.make(_load_test_impl)
-
-# --- errors ----------------------------------------------------------------------
-
-def _failure_test(message):
-    def impl(ctx):
-        env = analysistest.begin(ctx)
-        asserts.expect_failure(env, message)
-        return analysistest.end(env)
-
-    return impl
-
-_bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\" is not supported"), expect_failure = True)
-_twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
-_outside_prefix_test = analysistest.make(_failure_test("is not under data_strip_prefix \"testdata/kodata\""), expect_failure = True)
-
-# Without go_mod, the modules come from the package listing alone.
-def _without_go_mod_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    argv = _argv(_actions(env, "GoImageManifest")[0])
-    _contains(env, argv, "--sbom-packages ", "the manifest's command line")
-    asserts.true(env, "--sbom-go-mod" not in argv, "a go_image without go_mod passes one: " + argv)
-    return analysistest.end(env)
-
-_without_go_mod_test = analysistest.make(_without_go_mod_test_impl)
-_cgo_test = analysistest.make(_failure_test("is built with cgo (cgo = True), but go_image builds its binary as pure Go"), expect_failure = True)
-
-def _cgo_pure_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageManifest"))
-    return analysistest.end(env)
-
-_cgo_pure_test = analysistest.make(_cgo_pure_test_impl)
-
-# The assembler checks the config's values, in the manifest action
-# (config_file_test runs it on these targets' config files): analysis
-# passes them on as they are.
-def _config_value_test(field, value):
-    def impl(ctx):
-        env = analysistest.begin(ctx)
-        asserts.equals(env, value, _config(env)[field])
-        return analysistest.end(env)
-
-    return impl
-
-_bad_port_test = analysistest.make(_config_value_test("exposed_ports", ["http"]))
-_relative_workdir_test = analysistest.make(_config_value_test("workdir", "relative/dir"))
-_bad_healthcheck_option_test = analysistest.make(_config_value_test("healthcheck", {"test": ["NONE"], "every": "30s"}))
-
-# --- config fields and layer sources -----------------------------------------
-
-def _full_config_test_impl(ctx):
-    env = analysistest.begin(ctx)
-    argv = _argv(_actions(env, "GoImageManifest")[0])
-    _contains(env, argv, "--check tzdata=off", "the manifest's command line")
-    config = _config(env)
-    asserts.equals(env, "SIGINT", config["stop_signal"])
-    asserts.equals(env, ["/var/cache/app"], config["volumes"])
-    asserts.equals(env, {"test": ["CMD", "/app/app", "-health"], "interval": "30s", "retries": "3"}, config["healthcheck"])
-
-    # As ko sets it, for programs that read their data files from it.
-    _contains(env, config["env"], "KO_DATA_PATH=/app/data", "the config's env")
-    layers = [_argv(a) for a in _actions(env, "GoImageLayer")]
-    asserts.equals(env, 2, len(layers), "a layer for the tar and one for the data files: {}".format(layers))
-    tar_layer = [a for a in layers if "--tar" in a]
-    asserts.equals(env, 1, len(tar_layer), "no layer reads the tar: {}".format(layers))
-    _contains(env, tar_layer[0], "--keep-tar-mtimes", "the tar layer's command line")
-    data_layer = [a for a in layers if "--tar" not in a][0]
-    _contains(env, data_layer, "--owner 65532:65532", "the data layer's command line")
-    for a in layers + [_argv(_actions(env, "GoImageBinaryLayer")[0])]:
-        _contains(env, a, "--compression zstd", "a layer's command line")
-    return analysistest.end(env)
-
-_full_config_test = analysistest.make(_full_config_test_impl)
-
-def _on_layout_target_test_impl(ctx):
-    env = analysistest.begin(ctx)
-
-    # The aspect on base imports the layout once, outside this target; the
-    # manifest reads the imported layout.
-    inputs = _actions(env, "GoImageManifest")[0].inputs.to_list()
-    imported = [f for f in inputs if "/_goimage_base/single.layout/" in f.path]
-    asserts.true(env, len(imported) > 0, "the manifest does not read the imported layout: {}".format([f.path for f in inputs]))
-    return analysistest.end(env)
-
-_on_layout_target_test = analysistest.make(_on_layout_target_test_impl)
-
 # --- without tarballs -----------------------------------------------------------
 
 def _no_tarball_test_impl(ctx):
@@ -397,39 +206,53 @@ _no_tarball_test = analysistest.make(
     config_settings = {str(Label("//rules:tarball")): False},
 )
 
-def analysis_test_suite(name):
-    """Declares every analysis test and a test_suite of them.
+# --- on a base that is a layout target ------------------------------------------
+
+def _on_layout_target_test_impl(ctx):
+    env = analysistest.begin(ctx)
+
+    # The aspect on base imports the layout once, outside this target; the
+    # manifest reads the imported layout.
+    inputs = _actions(env, "GoImageManifest")[0].inputs.to_list()
+    imported = [f for f in inputs if "/_goimage_base/single.layout/" in f.path]
+    asserts.true(env, len(imported) > 0, "the manifest does not read the imported layout: {}".format([f.path for f in inputs]))
+    return analysistest.end(env)
+
+_on_layout_target_test = analysistest.make(_on_layout_target_test_impl)
+
+# --- cgo, and the platforms go_image refuses ------------------------------------
+
+_bad_platform_test = analysistest.make(_failure_test("platform \"windows/amd64\" is not supported"), expect_failure = True)
+_twice_test = analysistest.make(_failure_test("platform \"linux/arm64\" is listed twice"), expect_failure = True)
+_cgo_test = analysistest.make(_failure_test("is built with cgo (cgo = True), but go_image builds its binary as pure Go"), expect_failure = True)
+
+def _cgo_pure_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    asserts.equals(env, 1, _count(_mnemonics(env), "GoImageManifest"))
+    return analysistest.end(env)
+
+_cgo_pure_test = analysistest.make(_cgo_pure_test_impl)
+
+def image_test_suite(name):
+    """Declares the analysis tests of the images go_image declares, and a test_suite of them.
 
     Args:
       name: the test_suite's name.
     """
-    tests = {
+    declare_tests(name, {
         "single_test": (_single_test, ":single"),
         "multi_test": (_multi_test, ":multi"),
-        "configured_test": (_configured_unstamped_test, ":configured"),
-        "configured_stamped_test": (_configured_stamped_test, ":configured"),
-        "layer_test": (_layer_test, ":config_layer"),
+        "no_tarball_test": (_no_tarball_test, ":single"),
+        "on_layout_target_test": (_on_layout_target_test, ":on_layout_target"),
         "sbom_test": (_sbom_test, ":with_sbom"),
         "provenance_test": (_provenance_unstamped_test, ":with_provenance"),
         "provenance_stamped_test": (_provenance_stamped_test, ":with_provenance"),
         "sbom_and_provenance_test": (_sbom_and_provenance_test, ":with_sbom_and_provenance"),
         "provenance_without_go_mod_test": (_without_go_mod_test, ":provenance_without_go_mod"),
-        "push_test": (_push_test, ":multi.push"),
-        "load_test": (_load_test, ":single.load"),
-        "bad_platform_test": (_bad_platform_test, ":bad_platform"),
-        "twice_test": (_twice_test, ":twice"),
-        "outside_prefix_test": (_outside_prefix_test, ":outside_prefix"),
         "sbom_without_go_mod_test": (_without_go_mod_test, ":sbom_without_go_mod"),
-        "bad_port_test": (_bad_port_test, ":bad_port"),
-        "relative_workdir_test": (_relative_workdir_test, ":relative_workdir"),
-        "no_tarball_test": (_no_tarball_test, ":single"),
         "cgo_test": (_cgo_test, ":cgo_image"),
         "cgo_pure_test": (_cgo_pure_test, ":cgo_image_pure"),
         "cgo_off_test": (_cgo_pure_test, ":cgo_image_off"),
-        "full_config_test": (_full_config_test, ":full_config"),
-        "bad_healthcheck_option_test": (_bad_healthcheck_option_test, ":bad_healthcheck_option"),
-        "on_layout_target_test": (_on_layout_target_test, ":on_layout_target"),
-    }
-    for test_name, (test, target) in tests.items():
-        test(name = test_name, target_under_test = target, size = "small")
-    native.test_suite(name = name, tests = [":" + t for t in tests])
+        "bad_platform_test": (_bad_platform_test, ":bad_platform"),
+        "twice_test": (_twice_test, ":twice"),
+    })
