@@ -17,10 +17,6 @@ import (
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/base"
@@ -31,31 +27,6 @@ import (
 // The classes of hostile inputs and faults that docs/reliability.md lists,
 // one test function a class; package cli tests what its flags add (paths
 // that overlap) and a build interrupted by a signal.
-
-// imageLayout writes a layout of an image of random layers, made by
-// go-containerregistry, whose config says linux/amd64.
-func imageLayout(t *testing.T, layers int64) string {
-	t.Helper()
-	img, err := random.Image(256, layers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, _ := img.ConfigFile()
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "layout")
-	p, err := layout.Write(dir, empty.Index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.AppendImage(img); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // manyLayers writes a layout of an image of n one-file layers, by hand:
 // go-containerregistry's layout writer takes time quadratic in the layers.
@@ -116,7 +87,7 @@ func sha256Hex(b []byte) string {
 
 // Class 1: never remove what the build did not write.
 func TestDataLoss(t *testing.T) {
-	base := imageLayout(t, 1)
+	base := testenv.RandomImageLayout(t, 1)
 	layer := dataLayer(t)
 	t.Run("a folder that is not a layout", func(t *testing.T) {
 		project := t.TempDir()
@@ -148,7 +119,7 @@ func TestDataLoss(t *testing.T) {
 // Class 2: every read of a layout stays beneath it, and no message tells
 // about a file outside the inputs.
 func TestReadingOutside(t *testing.T) {
-	base := imageLayout(t, 1)
+	base := testenv.RandomImageLayout(t, 1)
 	t.Run("a blob that is a symlink out of the layout", func(t *testing.T) {
 		dir := copyDir(t, base)
 		var idx struct{ Manifests []struct{ Digest string } }
@@ -214,7 +185,7 @@ func TestBoundedWork(t *testing.T) {
 // Class 4: layers that do not match their diff_id or media type, and
 // layouts without a valid oci-layout file, are refused where they enter.
 func TestBrokenImages(t *testing.T) {
-	made := imageLayout(t, 1)
+	made := testenv.RandomImageLayout(t, 1)
 	t.Run("a base whose config lies about a diff_id", func(t *testing.T) {
 		dir := copyDir(t, made)
 		rewriteConfig(t, dir, func(cf map[string]any) {

@@ -9,42 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/layout"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
-
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
 // The classes of hostile inputs and faults that docs/reliability.md lists
 // that the command line adds to package build's (which tests the others):
 // outputs that overlap each other or an input, and a signal to the process.
-
-// imageLayout writes a layout of an image of random layers, made by
-// go-containerregistry, whose config says linux/amd64.
-func imageLayout(t *testing.T, layers int64) string {
-	t.Helper()
-	img, err := random.Image(256, layers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf, _ := img.ConfigFile()
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "layout")
-	p, err := layout.Write(dir, empty.Index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.AppendImage(img); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // dataLayer writes a small layer with the layer verb and returns its descriptor.
 func dataLayer(t *testing.T) string {
@@ -58,7 +28,7 @@ func dataLayer(t *testing.T) string {
 
 // Class 1: refuse outputs that overlap each other or an input.
 func TestDataLoss(t *testing.T) {
-	base := imageLayout(t, 1)
+	base := testenv.RandomImageLayout(t, 1)
 	layer := dataLayer(t)
 	t.Run("a tarball inside the layout", func(t *testing.T) {
 		d := filepath.Join(t.TempDir(), "d")

@@ -1,10 +1,14 @@
 package testenv
 
 import (
+	"path/filepath"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
 )
 
 // LayoutImage returns the first image of the OCI layout at dir.
@@ -23,4 +27,32 @@ func LayoutImage(t testing.TB, dir string) v1.Image {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// RandomImageLayout writes the OCI layout of an image of random layers,
+// made by go-containerregistry, whose config says linux/amd64.
+func RandomImageLayout(t testing.TB, layers int64) string {
+	t.Helper()
+	img, err := random.Image(256, layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", "amd64"
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "layout")
+	p, err := layout.Write(dir, empty.Index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.AppendImage(img); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
