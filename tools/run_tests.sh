@@ -54,7 +54,7 @@ step_go() {
   # The quick loop the README gives (in-process registry, no engines), then
   # everything. A hung test fails its package after its timeout instead of
   # the whole run.
-  go test -short -timeout 10m ./... >/dev/null
+  go test -short -timeout 10m ./...
   go test -timeout 20m ./...
 }
 
