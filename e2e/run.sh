@@ -9,7 +9,8 @@
 #     that architecture and its SBOM (sbom = True) pushed beside it;
 #   * with --stamp, tags and labels take workspace status values, and
 #     without it they stay as written;
-#   * :image.load loads into Docker, where the images run, and into Docker 28
+#   * :image.load loads into Docker, where the images run (:on_layout.run loads
+#     and runs one with an option of docker run), and into Docker 28
 #     with the containerd image store (e2e/containerd_store.sh), keeping the
 #     built digests;
 #   * a second workspace (e2e/pull, copied and filled in with this run's
@@ -185,6 +186,11 @@ step_load() {
   bazel_run "$E2E" //app:multi.load -- --platform linux/arm64 --tag goimage-test-rules/e2e-multi-arm64:latest >/dev/null
   check DockerImage E2E_IMAGES=goimage-test-rules/e2e-multi-arm64:latest E2E_ARCHITECTURE=arm64
   ok "multi.load --platform linux/arm64 loads the arm64 image"
+  # .run loads and runs: the words after -- are options of docker run.
+  local out
+  out=$(bazel_run "$E2E" //app:on_layout.run -- --user 4242) || fail "on_layout.run: $out"
+  grep -qF "as an unnamed user!" <<<"$out" || fail "on_layout.run -- --user 4242 printed \"$out\", not \"as an unnamed user!\""
+  ok "on_layout.run -- --user 4242: $out"
 }
 
 # shellcheck source=e2e/containerd_store.sh

@@ -1,7 +1,7 @@
-"""The go_image macro: an image target with its .push and .load targets."""
+"""The go_image macro: an image target with its .push, .load and .run targets."""
 
 load("//rules/private:rules/image.bzl", "go_image_rule")
-load("//rules/private:rules/load.bzl", "image_load")
+load("//rules/private:rules/load.bzl", "image_load", "image_run")
 load("//rules/private:rules/push.bzl", "image_push")
 
 def go_image(
@@ -37,6 +37,7 @@ def go_image(
     | `NAME` | the image (`go_image_rule`): `NAME.tar`, an OCI layout and Docker archive in one; output groups `layout` and, with `sbom = True`, `sbom`, with `provenance = True`, `provenance` |
     | `NAME.push` | `bazel run` pushes it to `repository` (`image_push`) |
     | `NAME.load` | `bazel run` loads it into docker or podman (`image_load`) |
+    | `NAME.run` | `bazel run` loads it and runs it, `-- [RUN OPTION]... [-- [ARG]...]` (`image_run`) |
     | `NAME.layout` | the image as a complete OCI layout directory, its one output: a base for rule sets that take one (rules_oci's `oci_image(base = ...)`) |
 
     Args:
@@ -79,6 +80,13 @@ def go_image(
     )
     image_load(
         name = name + ".load",
+        image = ":" + name,
+        repo_tags = repo_tags,
+        stamp = stamp,
+        **common
+    )
+    image_run(
+        name = name + ".run",
         image = ":" + name,
         repo_tags = repo_tags,
         stamp = stamp,

@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
 
 func TestLoadStreamsIntoDocker(t *testing.T) {
@@ -23,5 +27,42 @@ func TestLoadStreamsIntoDocker(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "Loaded image: "+tag) {
 		t.Errorf("docker load said %q, want it to name %s", stdout.String(), tag)
+	}
+}
+
+// run loads the image and runs it with the engine's options and the
+// entrypoint's arguments given after --, and exits as the container does.
+func TestRunLoadsAndRuns(t *testing.T) {
+	docker := testenv.Docker(t)
+	bin := testenv.GoBinary(t, `package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func main() {
+	fmt.Printf("GREETING=%s args=%s\n", os.Getenv("GREETING"), strings.Join(os.Args[1:], ","))
+	if len(os.Args) > 1 && os.Args[1] == "fail" {
+		os.Exit(3)
+	}
+}
+`, "linux", runtime.GOARCH)
+	layout := filepath.Join(t.TempDir(), "layout")
+	runOK(t, "build", "--binary", bin, "--platform", "linux/"+runtime.GOARCH, "--layout", layout, "--quiet")
+	tag := testenv.UniqueName("cli-run")
+	defer exec.Command(docker, "rmi", "--force", tag).Run()
+	var stdout, stderr bytes.Buffer
+	args := []string{"run", "--layout", layout, "--tag", tag, "--", "-e", "GREETING=hi", "--", "a", "b"}
+	if code := Run(context.Background(), args, &stdout, &stderr); code != 0 {
+		t.Fatalf("assembler run exited %d:\n%s", code, stderr.String())
+	}
+	if got, want := strings.TrimSpace(stdout.String()), "GREETING=hi args=a,b"; got != want {
+		t.Errorf("the container printed %q, want %q", got, want)
+	}
+	stdout.Reset()
+	if code := Run(context.Background(), []string{"run", "--layout", layout, "--tag", tag, "--", "--", "fail"}, &stdout, &stderr); code != 3 {
+		t.Errorf("assembler run of a container that exits 3 exited %d", code)
 	}
 }

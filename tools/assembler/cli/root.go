@@ -29,6 +29,7 @@ var commands = map[string]command{
 	"pack":    {summary: "pack an image and the blobs it refers to into a tarball or a complete layout", run: runPack},
 	"push":    {summary: "push an image or index to a registry", run: runPush},
 	"release": {summary: "push a set of images, sharing blobs across repositories, and record their references", run: runRelease},
+	"run":     {summary: "load an image into docker or podman and run it", run: runRun},
 	"resolve": {summary: "rewrite image references in YAML files to references by digest", run: runResolve},
 	"stamp":   {summary: "fill workspace status values into names and labels", run: runStamp},
 }
@@ -37,6 +38,7 @@ var commands = map[string]command{
 // returns the process exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := dispatch(ctx, args, stdout, stderr)
+	var exit exitCodeError
 	switch {
 	case err == nil:
 		return 0
@@ -44,6 +46,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.As(err, &exit):
+		return exit.code
 	default:
 		fmt.Fprintf(stderr, "assembler: %v\n", err)
 		return 1
