@@ -1,15 +1,12 @@
 package build
 
 import (
-	"archive/tar"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
@@ -33,7 +30,7 @@ func TestCapabilitiesAsKoWritesThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := xattrOf(t, l, "app/server", layer.CapabilityXattr); got != fromKo {
+	if got := testenv.LayerXattr(t, l, "app/server", layer.CapabilityXattr); got != fromKo {
 		t.Errorf("a layer of the binary has security.capability %x; ko writes %x", got, fromKo)
 	}
 	r, layout := hostBuild(t)
@@ -43,7 +40,7 @@ func TestCapabilitiesAsKoWritesThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := xattrOf(t, layers[len(layers)-1], "app/hello", layer.CapabilityXattr); got != fromKo {
+	if got := testenv.LayerXattr(t, layers[len(layers)-1], "app/hello", layer.CapabilityXattr); got != fromKo {
 		t.Errorf("the build wrote security.capability %x; ko writes %x", got, fromKo)
 	}
 }
@@ -82,34 +79,11 @@ func koCapabilities(t *testing.T, terms []string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caps := xattrOf(t, layers[len(layers)-1], "ko-app/kocaps", layer.CapabilityXattr)
+	caps := testenv.LayerXattr(t, layers[len(layers)-1], "ko-app/kocaps", layer.CapabilityXattr)
 	if caps == "" {
 		t.Fatal("ko wrote no security.capability")
 	}
 	return caps
-}
-
-// xattrOf is the extended attribute name of the file at p in l.
-func xattrOf(t *testing.T, l v1.Layer, p, name string) string {
-	t.Helper()
-	rc, err := l.Uncompressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			t.Fatalf("the layer has no %s", p)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimPrefix(hdr.Name, "/") == p {
-			return hdr.PAXRecords["SCHILY.xattr."+name]
-		}
-	}
 }
 
 // capsSource prints the capability sets of its process.

@@ -1,13 +1,8 @@
 package cli
 
 import (
-	"archive/tar"
-	"io"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
@@ -32,31 +27,8 @@ func TestLayerCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := xattrOf(t, l, "app/server", layer.CapabilityXattr); got != string(want[layer.CapabilityXattr]) {
+	if got := testenv.LayerXattr(t, l, "app/server", layer.CapabilityXattr); got != string(want[layer.CapabilityXattr]) {
 		t.Errorf("assembler layer wrote security.capability %x, want %x", got, want[layer.CapabilityXattr])
-	}
-}
-
-// xattrOf is the extended attribute name of the file at p in l.
-func xattrOf(t *testing.T, l v1.Layer, p, name string) string {
-	t.Helper()
-	rc, err := l.Uncompressed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			t.Fatalf("the layer has no %s", p)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if strings.TrimPrefix(hdr.Name, "/") == p {
-			return hdr.PAXRecords["SCHILY.xattr."+name]
-		}
 	}
 }
 

@@ -1,7 +1,10 @@
 package testenv
 
 import (
+	"archive/tar"
+	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -55,4 +58,28 @@ func RandomImageLayout(t testing.TB, layers int64) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// LayerXattr is the extended attribute name of the file at p in l, as the
+// layer's tar header records it (a SCHILY.xattr. PAX record).
+func LayerXattr(t testing.TB, l v1.Layer, p, name string) string {
+	t.Helper()
+	rc, err := l.Uncompressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	tr := tar.NewReader(rc)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			t.Fatalf("the layer has no %s", p)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimPrefix(hdr.Name, "/") == p {
+			return hdr.PAXRecords["SCHILY.xattr."+name]
+		}
+	}
 }
