@@ -32,8 +32,11 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if fs.NArg() > 0 {
 		return usageError(fs, "there are no positional arguments")
 	}
-	_, err = f.load(ctx, fs, stdout, stderr)
-	return err
+	tags, err := tagsOrFile(f.tags, f.tagsFile)
+	if err != nil {
+		return err
+	}
+	return f.load(ctx, fs, tags, stdout, stderr)
 }
 
 // parseLoadFlags parses the flags that load an image, of the verb u.
@@ -54,25 +57,20 @@ func parseLoadFlags(u verbUsage, args []string, stdout, stderr io.Writer) (*load
 	return f, fs, nil
 }
 
-// load streams the image into the engine and returns the names it has
-// there.
-func (f *loadFlags) load(ctx context.Context, fs *flag.FlagSet, stdout, stderr io.Writer) ([]string, error) {
-	tags, err := tagsOrFile(f.tags, f.tagsFile)
-	if err != nil {
-		return nil, err
-	}
+// load streams the image into the engine, named tags there.
+func (f *loadFlags) load(ctx context.Context, fs *flag.FlagSet, tags []string, stdout, stderr io.Writer) error {
 	o := load.Options{Engine: f.engine, Tags: tags, Stdout: stdout, Stderr: stderr}
 	if f.platform != "" {
 		p, err := platform.Parse(f.platform)
 		if err != nil {
-			return nil, usageError(fs, "--platform: "+err.Error())
+			return usageError(fs, "--platform: "+err.Error())
 		}
 		o.Platform = &p
 	}
 	s, err := f.input.open()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer s.Close()
-	return tags, load.Load(ctx, s, o)
+	return load.Load(ctx, s, o)
 }

@@ -32,12 +32,15 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	options, entrypointArgs := splitRunArgs(fs.Args())
-	tags, err := f.load(ctx, fs, stderr, stderr)
+	tags, err := tagsOrFile(f.tags, f.tagsFile)
 	if err != nil {
 		return err
 	}
 	if len(tags) == 0 {
 		return usageError(fs, "the image needs a name to run by: give --tag or --tags-file")
+	}
+	if err := f.load(ctx, fs, tags, stderr, stderr); err != nil {
+		return err
 	}
 	runArgs := append(append(append([]string{"run", "--rm"}, options...), tags[0]), entrypointArgs...)
 	cmd := exec.CommandContext(ctx, f.engine, runArgs...)
