@@ -70,6 +70,7 @@ type options struct {
 	workDir      string
 	registry     registry.Options
 	storeOptions []store.Option
+	lazyLayers   bool
 }
 
 func (o options) remoteOptions(ctx context.Context) []remote.Option {
@@ -88,6 +89,12 @@ func WithWorkDir(dir string) Option { return func(o *options) { o.workDir = dir 
 // retries. Default: docker config.json and its credential helpers, the
 // retry policy of package registry.
 func WithRegistry(r registry.Options) Option { return func(o *options) { o.registry = r } }
+
+// WithLazyLayers imports a registry base without its layers: its
+// manifests and configs are fetched and checked, and its layers stay in the
+// registry, to be read from there by what needs their bytes
+// (store.WithRemoteBlobs, IndexLayer). A thin build on the base reads none.
+func WithLazyLayers() Option { return func(o *options) { o.lazyLayers = true } }
 
 // WithStoreOptions sets how a base saved as files is read (store.Option).
 func WithStoreOptions(opts ...store.Option) Option {

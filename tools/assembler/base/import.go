@@ -40,6 +40,9 @@ type Imported struct {
 	// image's file system (package fsindex), for the checks of images built
 	// on it.
 	FSIndexes []string `json:"fs_indexes"`
+	// RemoteLayers are the layers left in Repository by a lazy import
+	// (WithLazyLayers), by digest, in the order the images list them.
+	RemoteLayers []string `json:"remote_layers,omitempty"`
 	// Notes say how the base was read where it is not what was asked for,
 	// as Base.Notes do.
 	Notes []string `json:"notes,omitempty"`
@@ -79,11 +82,14 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if err != nil {
 		return nil, fmt.Errorf("base %s: %w", spec, err)
 	}
+	if o.lazyLayers && src.repository == "" {
+		return nil, fmt.Errorf("base %s: only a registry base can leave its layers where they are; a base from files is read whole", spec)
+	}
 	out, err := output.NewLayoutWriter(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	imp := &importer{ctx: ctx, out: out, refetch: src.repository != "", fsLayers: map[v1.Hash]*fsindex.Layer{}}
+	imp := &importer{ctx: ctx, out: out, refetch: src.repository != "", lazy: o.lazyLayers, listed: map[v1.Hash]bool{}, fsLayers: map[v1.Hash]*fsindex.Layer{}}
 	im := &Imported{Name: src.name, Repository: src.repository}
 	if src.inv.digest.Hex != "" {
 		im.Digest = src.inv.digest.String()
@@ -111,6 +117,7 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 		im.Digest = im.Images[0].Digest
 	}
 	im.MetadataBlobs, im.LayerBlobs, im.FSIndexes = imp.metadata, imp.layerDigests, imp.fsIndexes
+	im.RemoteLayers = imp.remoteLayers
 	return im, out.Finish()
 }
 
@@ -121,6 +128,10 @@ type importer struct {
 	// refetch fetches a layer again when its download breaks off: a
 	// registry's connection may be cut mid-body, which no request retry sees.
 	refetch bool
+	// lazy leaves the layers in the registry, listed in remoteLayers.
+	lazy         bool
+	remoteLayers []string
+	listed       map[v1.Hash]bool
 	// metadata and layerDigests list the blobs written, in order.
 	metadata, layerDigests []string
 	// fsLayers are the layers' entries, by digest, as the checks read them.
@@ -134,12 +145,20 @@ func (imp *importer) image(c candidate, o options) (*v1.Descriptor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.madeUp || hasUncompressedLayers(img) {
+	// An image that needs new layers is read whole, lazy or not.
+	convert := c.madeUp || hasUncompressedLayers(img)
+	if convert {
 		if img, err = toOCI(img, o.workDir); err != nil {
 			return nil, err
 		}
 	}
-	if err := imp.layers(img); err != nil {
+	lazy := imp.lazy && !convert
+	if lazy {
+		err = imp.leaveLayers(img)
+	} else {
+		err = imp.layers(img)
+	}
+	if err != nil {
 		return nil, err
 	}
 	config, err := img.RawConfigFile()
@@ -164,8 +183,10 @@ func (imp *importer) image(c candidate, o options) (*v1.Descriptor, error) {
 	if err := imp.metadataBlob(d.Digest, raw); err != nil {
 		return nil, err
 	}
-	if err := imp.fsIndex(img, d.Digest); err != nil {
-		return nil, err
+	if !lazy {
+		if err := imp.fsIndex(img, d.Digest); err != nil {
+			return nil, err
+		}
 	}
 	desc := v1.Descriptor{MediaType: d.MediaType, Digest: d.Digest, Size: d.Size, Platform: &c.platform}
 	if c.name != "" {
@@ -198,6 +219,21 @@ func (imp *importer) layers(img v1.Image) error {
 	for n, l := range layers {
 		if err := imp.layer(l, fmt.Sprintf("layer %d of %d", n+1, len(layers))); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// leaveLayers lists the image's layers as left in the registry.
+func (imp *importer) leaveLayers(img v1.Image) error {
+	m, err := img.Manifest()
+	if err != nil {
+		return err
+	}
+	for _, l := range m.Layers {
+		if !imp.listed[l.Digest] {
+			imp.listed[l.Digest] = true
+			imp.remoteLayers = append(imp.remoteLayers, l.Digest.String())
 		}
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/image"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 var buildUsage = verbUsage{
@@ -52,6 +53,7 @@ type buildFlags struct {
 	sbomBinary, sbomGoMod, sbomPackages          string
 	layers, entrypoint, cmd, env, expose, tags   stringList
 	volumes, healthCmd, provenanceStatus         stringList
+	baseLayerIndexes                             stringList
 	capabilities                                 stringList
 	labels, annotations                          keyValues
 	health                                       image.Healthcheck
@@ -147,6 +149,7 @@ func (f *buildFlags) checkConfigFlags() error {
 
 func registerBuildFlags(fs *flag.FlagSet, f *buildFlags) {
 	fs.StringVar(&f.base, "base", base.Scratch, "the base image (see above)")
+	fs.Var(&f.baseLayerIndexes, "base-layer-index", "the index of the files of one layer of the base, named <sha256 hex of the layer>.json, as 'assembler index-layer' writes it: for a base imported without its layers, the checks read the base's files from these; repeated")
 	fs.StringVar(&f.baseName, "base-name", "", "the base's name for the org.opencontainers.image.base.name annotation (default: the name the base records, or the registry reference)")
 	fs.StringVar(&f.platform, "platform", "linux/amd64", "the image's platform, os/arch[/variant]; the binary must be built for it")
 	fs.StringVar(&f.binary, "binary", "", "the Go binary to put into the image")
@@ -205,6 +208,13 @@ func (f *buildFlags) request() (*build.Request, error) {
 	ref, baseOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
 	if err != nil {
 		return nil, err
+	}
+	if len(f.baseLayerIndexes) > 0 {
+		indexes, err := layerIndexFiles(f.baseLayerIndexes)
+		if err != nil {
+			return nil, err
+		}
+		baseOptions = append(baseOptions, store.WithLayerIndexes(indexes))
 	}
 	cfg := f.cfg
 	cfg.BaseName = f.baseName

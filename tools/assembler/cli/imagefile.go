@@ -23,17 +23,19 @@ import (
 //	{"workspace": "_main",
 //	 "self": {"path": "bazel-out/k8-fastbuild/bin/app/_image/image.json", "short_path": "app/_image/image.json"},
 //	 "layout": {"path": ..., "short_path": ...},
-//	 "blobs": [...], "layers": [...]}
+//	 "blobs": [...], "layers": [...], "remote": "registry.example.com/base"}
 //
 // blobs are files named by their sha256 digest or layout directories
 // holding them (--blob), layers are the descriptors 'assembler layer' wrote
-// (--layer).
+// (--layer), and remote is the registry repository of the base's blobs
+// that no file holds (--blobs-from): a base pulled without its layers.
 type imageFile struct {
 	Workspace string      `json:"workspace"`
 	Self      bazelFile   `json:"self"`
 	Layout    bazelFile   `json:"layout"`
 	Blobs     []bazelFile `json:"blobs"`
 	Layers    []bazelFile `json:"layers"`
+	Remote    string      `json:"remote,omitempty"`
 }
 
 // bazelFile is a File of Bazel's, by its path and its short path.
@@ -76,7 +78,7 @@ func readImageFile(p string) (*imageInput, error) {
 	// Its blobs were verified where they entered the build (a base's by its
 	// import, a layer's by the action that wrote it), and Bazel's sandboxes
 	// present them as symlinks.
-	in := &imageInput{layout: where(f.Layout), followSymlinks: true, trusted: true}
+	in := &imageInput{layout: where(f.Layout), followSymlinks: true, trusted: true, blobsFrom: f.Remote}
 	for _, b := range f.Blobs {
 		in.blobs = append(in.blobs, where(b))
 	}

@@ -18,7 +18,7 @@ import (
 
 var importUsage = verbUsage{
 	name:     "import",
-	synopsis: "--base BASE [--platform OS/ARCH]... --layout DIR [--metadata FILE] [--digest-file FILE]",
+	synopsis: "--base BASE [--platform OS/ARCH]... [--lazy-layers] --layout DIR [--metadata FILE] [--digest-file FILE]",
 	description: `Imports a base image into a new OCI layout directory: the images of the
 platforms given (default: every complete image), each blob checked against its
 digest, each layer against its media type and the diff_id its config records.
@@ -28,15 +28,21 @@ takes, but scratch. Manifests, configs and layers keep their bytes and digests;
 images without a manifest (classic docker save) or with uncompressed layers get
 an OCI manifest over gzip-compressed layers.
 
---metadata writes what was imported as JSON: the base's digest and name, and
-the platform and digest of each image.`,
+--lazy-layers imports a registry base without its layers: only what a thin
+build reads (manifests and configs) is fetched and checked, and each layer is
+read from the registry when something needs its bytes, checked as it is read:
+'assembler index-layer', or a push, load or pack given --blobs-from.
+
+--metadata writes what was imported as JSON: the base's digest and name, the
+platform and digest of each image, and the blobs written (or, with
+--lazy-layers, the layers left in the registry).`,
 }
 
 type importFlags struct {
 	base, layoutDir, metadata string
 	digest                    string
 	platforms                 stringList
-	followSymlinks            bool
+	followSymlinks, lazy      bool
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,6 +53,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&f.layoutDir, "layout", "", "the new OCI layout directory to write (required; it must not exist, or be empty)")
 	fs.StringVar(&f.metadata, "metadata", "", "a JSON file to write what was imported to")
 	fs.StringVar(&f.digest, "digest-file", "", "a file to write the digest of the layout's top image or index to")
+	fs.BoolVar(&f.lazy, "lazy-layers", false, "for a registry base: fetch and check its manifests and configs only, and leave its layers in the registry; --metadata lists them as remote_layers, and the verbs that read an image read them from there (--blobs-from)")
 	registerFollowSymlinks(fs, &f.followSymlinks)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
@@ -93,6 +100,9 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 	opts := []base.Option{base.WithWorkDir(work)}
 	if f.followSymlinks {
 		opts = append(opts, base.WithStoreOptions(store.WithFollowSymlinks()))
+	}
+	if f.lazy {
+		opts = append(opts, base.WithLazyLayers())
 	}
 	var out atomicfile.Batch
 	defer out.Abort()

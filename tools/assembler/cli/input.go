@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
@@ -19,6 +22,8 @@ type imageInput struct {
 	layout                  string
 	blobs, layers           stringList
 	followSymlinks, trusted bool
+	// blobsFrom is the registry repository of the blobs no file holds.
+	blobsFrom string
 }
 
 func (in *imageInput) register(fs *flag.FlagSet) {
@@ -26,6 +31,7 @@ func (in *imageInput) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.layout, "layout", "", "the image: an OCI layout directory (or its index.json) or archive (this or --image is required)")
 	fs.Var(&in.blobs, "blob", "a blob the layout leaves out, a file named by its sha256 digest (a base's blobs/sha256/<hex>), or a layout directory whose blobs/sha256/ holds such blobs; repeated")
 	fs.Var(&in.layers, "layer", "a layer the layout leaves out, by the descriptor 'assembler layer' wrote; repeated")
+	fs.StringVar(&in.blobsFrom, "blobs-from", "", "a registry repository that holds the blobs no file holds, read from there as they are needed: a base imported with --lazy-layers")
 	registerFollowSymlinks(fs, &in.followSymlinks)
 	fs.BoolVar(&in.trusted, "trusted-blobs", false, "do not hash the blobs as they are read, only count their bytes: they were verified when they entered the build (Bazel's rules set it)")
 }
@@ -53,7 +59,24 @@ func (in *imageInput) options() ([]store.Option, error) {
 	if len(dirs) > 0 {
 		opts = append(opts, store.WithBlobDirs(dirs))
 	}
+	if in.blobsFrom != "" {
+		src, err := remoteBlobs(in.blobsFrom)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, store.WithRemoteBlobs(src))
+	}
 	return opts, nil
+}
+
+// remoteBlobs reads the blobs of the registry repository repo.
+func remoteBlobs(repo string) (store.BlobSource, error) {
+	r, err := name.NewRepository(repo)
+	if err != nil {
+		return nil, fmt.Errorf("--blobs-from %q is not a repository such as registry.example.com/base/static: %w", repo, err)
+	}
+	// Reads run as their verb reads the image; a signal ends the process.
+	return registry.NewBlobs(r, registry.RemoteOptions(context.Background(), registry.Options{}, nil)), nil
 }
 
 // open opens the input, with further options; it must have been given.

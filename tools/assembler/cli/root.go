@@ -20,18 +20,19 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"build":   {summary: "build an image from a base, a Go binary and prebuilt layers", run: runBuild},
-	"import":  {summary: "import a base image into a verified OCI layout directory", run: runImport},
-	"index":   {summary: "combine per-platform images into one multi-platform image", run: runIndex},
-	"inspect": {summary: "print the platforms, layers and config of an image", run: runInspect},
-	"layer":   {summary: "write one layer blob (files, directories, symlinks) and its descriptor", run: runLayer},
-	"load":    {summary: "stream an image into docker or podman", run: runLoad},
-	"pack":    {summary: "pack an image and the blobs it refers to into a tarball or a complete layout", run: runPack},
-	"push":    {summary: "push an image or index to a registry", run: runPush},
-	"release": {summary: "push a set of images, sharing blobs across repositories, and record their references", run: runRelease},
-	"run":     {summary: "load an image into docker or podman and run it", run: runRun},
-	"resolve": {summary: "rewrite image references in YAML files to references by digest", run: runResolve},
-	"stamp":   {summary: "fill workspace status values into names and labels", run: runStamp},
+	"build":       {summary: "build an image from a base, a Go binary and prebuilt layers", run: runBuild},
+	"import":      {summary: "import a base image into a verified OCI layout directory", run: runImport},
+	"index":       {summary: "combine per-platform images into one multi-platform image", run: runIndex},
+	"index-layer": {summary: "index the files of one layer of an image, for the checks of the images built on it", run: runIndexLayer},
+	"inspect":     {summary: "print the platforms, layers and config of an image", run: runInspect},
+	"layer":       {summary: "write one layer blob (files, directories, symlinks) and its descriptor", run: runLayer},
+	"load":        {summary: "stream an image into docker or podman", run: runLoad},
+	"pack":        {summary: "pack an image and the blobs it refers to into a tarball or a complete layout", run: runPack},
+	"push":        {summary: "push an image or index to a registry", run: runPush},
+	"release":     {summary: "push a set of images, sharing blobs across repositories, and record their references", run: runRelease},
+	"run":         {summary: "load an image into docker or podman and run it", run: runRun},
+	"resolve":     {summary: "rewrite image references in YAML files to references by digest", run: runResolve},
+	"stamp":       {summary: "fill workspace status values into names and labels", run: runStamp},
 }
 
 // Run executes the assembler with args (without the program name) and

@@ -108,7 +108,7 @@ func (i *storeImage) checkLayers() error {
 	if got, want := len(i.configFile.RootFS.DiffIDs), len(i.manifest.Layers); isImage && got != want {
 		return fmt.Errorf("%s in %s lists %d layers, but its config has %d diff_ids; the image is malformed", i.name, i.store.path, want, got)
 	}
-	if i.store.layersElsewhere {
+	if i.store.layersElsewhere || i.store.hasRemote() {
 		return nil
 	}
 	for n := range i.manifest.Layers {

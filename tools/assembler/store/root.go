@@ -143,9 +143,13 @@ func (s *Store) withDockerNames(names []string) []string {
 
 // FSIndex reads the index of the file system of the image whose manifest
 // has digest h, which an import or a build wrote beside the layout
-// (fsindex.LayoutFile); nil when there is none.
+// (fsindex.LayoutFile), or else the indexes of its layers folded
+// (WithLayerIndexes); nil when there is none.
 func (s *Store) FSIndex(h v1.Hash) (*fsindex.Index, error) {
 	name := fsindex.LayoutFile(h)
+	if !s.files.exists(name) && len(s.layerIndexes) > 0 {
+		return s.foldLayerIndexes(h)
+	}
 	if !s.files.exists(name) {
 		return nil, nil
 	}

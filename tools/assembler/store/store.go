@@ -56,6 +56,12 @@ type Store struct {
 	trusted bool
 	// checkLayers checks each layer's content against its diff_id as it is read.
 	checkLayers bool
+	// remote serves the blobs that neither the layout nor the files beside
+	// it hold: the layers of a base imported without them.
+	remote BlobSource
+	// layerIndexes are files that index single layers' files, by layer
+	// digest, for FSIndex.
+	layerIndexes map[v1.Hash]string
 }
 
 type options struct {
@@ -66,6 +72,8 @@ type options struct {
 	workDir         string
 	extra           map[v1.Hash]string
 	blobDirs        []string
+	remote          BlobSource
+	layerIndexes    map[v1.Hash]string
 }
 
 // Option configures Open.
@@ -108,6 +116,19 @@ func WithTrustedBlobs() Option { return func(o *options) { o.trusted = true } }
 // by being read whole (a base given to `assembler build --output`).
 func WithLayerChecks() Option { return func(o *options) { o.checkLayers = true } }
 
+// WithRemoteBlobs reads the blobs that the store does not hold from src:
+// a base imported with its manifests and configs only, whose layers stay in
+// its registry until something reads them. They are always verified against
+// their digests, trusted or not.
+func WithRemoteBlobs(src BlobSource) Option { return func(o *options) { o.remote = src } }
+
+// WithLayerIndexes adds files that index the files of single layers
+// (fsindex.Layer as JSON), by layer digest: FSIndex folds them into the
+// index of an image whose layout has none.
+func WithLayerIndexes(files map[v1.Hash]string) Option {
+	return func(o *options) { o.layerIndexes = files }
+}
+
 // Open opens the layout directory or archive at path.
 func Open(path string, opts ...Option) (*Store, error) {
 	o := options{workDir: os.TempDir()}
@@ -123,7 +144,8 @@ func Open(path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("%s has no blobs/sha256/ folder; a folder of blobs is an OCI image layout directory", dir)
 		}
 	}
-	s := &Store{path: path, extra: o.extra, blobDirs: o.blobDirs, layersElsewhere: o.layersElsewhere, trusted: o.trusted, checkLayers: o.checkLayers}
+	s := &Store{path: path, extra: o.extra, blobDirs: o.blobDirs, layersElsewhere: o.layersElsewhere, trusted: o.trusted, checkLayers: o.checkLayers,
+		remote: o.remote, layerIndexes: o.layerIndexes}
 	switch {
 	case fi.IsDir():
 		s.files, err = openDir(path, o.followSymlinks)
@@ -227,6 +249,9 @@ func (s *Store) check(rc io.ReadCloser, h v1.Hash, size int64, what string) (io.
 }
 
 func (s *Store) openVerified(name string, h v1.Hash, size int64, role string) (io.ReadCloser, error) {
+	if !s.files.exists(name) && s.remote != nil {
+		return s.openRemote(h, size, role)
+	}
 	if !s.files.exists(name) {
 		return nil, &MissingBlobError{Store: s.path, Digest: h, Role: role, File: name}
 	}

@@ -16,6 +16,25 @@ type Registry struct {
 	Host string
 	// User and Password are set when the registry requires them.
 	User, Password string
+	// log reads what a docker-registry process logged; nil in process.
+	log func() string
+}
+
+// BlobReads counts the requests that read the blob h (GET, not HEAD) from
+// the registry's log: the bytes a client fetched. Only a docker-registry
+// process (StartMountingRegistry) logs its requests.
+func (r *Registry) BlobReads(t testing.TB, h fmt.Stringer) int {
+	t.Helper()
+	if r.log == nil {
+		t.Fatal("BlobReads needs the log of a docker-registry process: start it with StartMountingRegistry")
+	}
+	n := 0
+	for _, line := range strings.Split(r.log(), "\n") {
+		if strings.Contains(line, `"GET /v2/`) && strings.Contains(line, "/blobs/"+h.String()+" ") {
+			n++
+		}
+	}
+	return n
 }
 
 // The credentials of a registry that requires them.
@@ -93,7 +112,7 @@ func startRegistry(t testing.TB, user, password string, auth func(dir string) st
 			t.Logf("docker-registry log:\n%s", p.Log())
 		}
 	})
-	return &Registry{Host: p.Host, User: user, Password: password}
+	return &Registry{Host: p.Host, User: user, Password: password, log: p.Log}
 }
 
 // Push copies an image to repo in the registry with skopeo and returns its
