@@ -1,10 +1,15 @@
 """Emits the action that writes an image's manifest and config: `assembler build --thin-layout`."""
 
 load("//rules/private:actions/params.bzl", "params_file_arg")
+load("//rules/private:checks_table.bzl", "BASE_FILE_CHECKS")
 load("//rules/private:actions/provenance.bzl", "provenance_args")
 
 def _descriptor_path(layer):
     return layer.descriptor.path
+
+def _reads_base_files(checks):
+    """Whether a check at these levels reads the files of the image's base."""
+    return [c for c in BASE_FILE_CHECKS if checks.get(c, "") != "off"] != []
 
 def emit_image(ctx, *, assembler, base, platform, layers, config, checks, config_values, layout, digest = None, modules = None, sbom = None, provenance = None):
     """Stacks prebuilt layers onto a base and writes the image's thin layout.
@@ -44,6 +49,9 @@ def emit_image(ctx, *, assembler, base, platform, layers, config, checks, config
     if base:
         args.add("--base", base.image)
         transitive.append(base.layout_files)
+        if _reads_base_files(checks):
+            args.add_all(base.layer_indexes, before_each = "--base-layer-index")
+            transitive.append(base.layer_indexes)
     else:
         args.add("--base", "scratch")
     args.add("--platform", platform)

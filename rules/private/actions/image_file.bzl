@@ -32,7 +32,8 @@ def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [
       bases: list of GoImageInfo of images whose blobs and layers the layout
         leaves out too: the base of an image, the images of an index.
       **fields: the other fields of GoImageInfo: digest and platforms, and
-        tarball, base_repository and declared_as when they are set.
+        tarball, base_repository, declared_as and layer_indexes when they
+        are set.
 
     Returns:
       GoImageInfo.
@@ -42,14 +43,21 @@ def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [
     image = ctx.actions.declare_file(name)
     args = ctx.actions.args()
     args.set_param_file_format("multiline")
-    head = json.encode({"workspace": ctx.workspace_name, "self": json.decode(_file_json(image)), "layout": json.decode(_file_json(layout))})
+    head = json.encode({
+        "workspace": ctx.workspace_name,
+        "self": json.decode(_file_json(image)),
+        "layout": json.decode(_file_json(layout)),
+        # Where the blobs no file holds are read: the layers a lazily
+        # pulled base left in its registry.
+        "remote": fields.get("base_repository", ""),
+    })
     args.add(head[:-1] + ",")
     args.add_joined(blobs, join_with = ",", map_each = _file_json, format_joined = "\"blobs\": [%s],", omit_if_empty = False, expand_directories = False)
     args.add_joined(layer_infos, join_with = ",", map_each = _descriptor_json, format_joined = "\"layers\": [%s]}", omit_if_empty = False)
     ctx.actions.write(image, args)
     layout_files = depset([image], transitive = [layout_files or depset([layout])])
     own_files = [f for layer in layers for f in _layer_files(layer)]
-    fields = dict({"tarball": None, "declared_as": "", "base_repository": ""}, **fields)
+    fields = dict({"tarball": None, "declared_as": "", "base_repository": "", "layer_indexes": depset()}, **fields)
     return GoImageInfo(
         image = image,
         layout_files = layout_files,

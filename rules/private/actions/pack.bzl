@@ -35,5 +35,12 @@ def emit_pack(ctx, *, assembler, image, tarball = None, layout = None):
         outputs = outputs,
         mnemonic = "GoImageTarball" if tarball else "GoImageLayout",
         progress_message = ("Packing %{label} into %{output}"),
-        execution_requirements = _REPACK_REQUIREMENTS,
+        execution_requirements = dict(_REPACK_REQUIREMENTS, **_network(image)),
+        # --action_env (DOCKER_CONFIG) gives it the credentials of the
+        # registry it reads a lazily pulled base's layers from.
+        use_default_shell_env = True,
     )
+
+def _network(image):
+    """The requirements of an action that may read layers from a registry."""
+    return {"requires-network": "1"} if image.base_repository else {}

@@ -16,9 +16,25 @@ goimage.pull(
 ```
 
 The repository `@<name>` has the target `:image`, for `go_image(base = ...)`.
-The assembler fetches it: every manifest, config and layer by digest, with
-its sha256 checked and each layer's diff_id too; transient registry failures
-are retried. A reference without a digest is refused; when the registry
+The assembler fetches it by digest, each blob's sha256 checked as it
+arrives and each layer's diff_id too; transient registry failures are
+retried. What is fetched, and when, is up to `layers`:
+
+* `"lazy"` (the default): the repository holds the manifests and configs
+  only. A layer is read from the registry by what needs its bytes, and
+  never kept in the repository: the checks of the images built on the base
+  index each layer's files once, in an action whose output Bazel caches
+  (disk and remote caches share it); a `.push` to the same registry mounts
+  the base's layers, and to another registry streams them from one to the
+  other; a `.load`, `.tar` or `.layout` reads them from the registry. A
+  thin `bazel build` whose images turn off every check that reads the
+  base's files (`base-architecture`, `dynamic`, `entrypoint`, `user`,
+  `ca-certificates`, `tzdata`) fetches no layer at all. Those actions and
+  commands need the registry (and its credentials) where they run.
+* `"eager"`: every layer is fetched with the repository, checked and
+  indexed once, as `goimage.local` bases are: builds and commands then need
+  no registry, such as an air-gapped CI after `bazel fetch`.
+ A reference without a digest is refused; when the registry
 answers, the message shows the current digest to pin. Credentials come from
 docker's config.json (`$DOCKER_CONFIG`, else `~/.docker/config.json`):
 `auths` entries and credential helpers (`credHelpers`, `credsStore`,
@@ -35,6 +51,11 @@ anonymously. Registries on localhost are reached over plain HTTP.""",
         "digest": attr.string(doc = "The digest of the image or image index, `sha256:...`."),
         "platforms": attr.string_list(
             doc = "The platforms to fetch from an image index, such as `[\"linux/amd64\", \"linux/arm64\"]`. Default: every platform the index lists.",
+        ),
+        "layers": attr.string(
+            doc = "When the layers are fetched: `\"lazy\"` (where something reads them) or `\"eager\"` (with the repository). See above.",
+            default = "lazy",
+            values = ["lazy", "eager"],
         ),
     },
 )
@@ -81,7 +102,7 @@ def _goimage_impl(module_ctx):
     for mod in module_ctx.modules:
         for tag in mod.tags.pull:
             _claim(seen, tag.name, mod)
-            goimage_pull(name = tag.name, image = tag.image, digest = tag.digest, platforms = tag.platforms, assembler = _ASSEMBLER)
+            goimage_pull(name = tag.name, image = tag.image, digest = tag.digest, platforms = tag.platforms, layers = tag.layers, assembler = _ASSEMBLER)
         for tag in mod.tags.local:
             _claim(seen, tag.name, mod)
             goimage_local(name = tag.name, path = tag.path, platforms = tag.platforms, assembler = _ASSEMBLER)

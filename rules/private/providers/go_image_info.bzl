@@ -25,6 +25,7 @@ or `files` to read all of it. `image_info` in
         "digest": "File or None: a text file holding the digest of the image's manifest (or index), `sha256:...`.",
         "platforms": "list of strings: the platforms the image is for, `os/arch[/variant]`; empty when unknown.",
         "declared_as": "string: how the user declared the image, such as `goimage.pull(name = \"distroless\", image = \"...\")`, for messages; empty for images rules build.",
-        "base_repository": "string: a registry repository that holds this image's base layers, so a push to the same registry can mount them instead of uploading; empty when unknown.",
+        "base_repository": "string: a registry repository that holds this image's base layers, so a push to the same registry can mount them instead of uploading, and the blobs no file holds are read from there (a base pulled with `layers = \"lazy\"`); empty when unknown.",
+        "layer_indexes": "depset of Files: for a base whose layers stay in its registry, the index of each layer's files (`<sha256 hex>.json`), which the checks of the images built on it read; empty otherwise.",
     },
 )

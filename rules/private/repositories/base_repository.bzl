@@ -16,7 +16,7 @@ ASSEMBLER_ATTRS = {
     ),
 }
 
-def import_base(rctx, *, what, source, platforms, environment = {}):
+def import_base(rctx, *, what, source, platforms, lazy_layers = False, environment = {}):
     """Runs `assembler import` into layout/ and returns what it imported.
 
     Args:
@@ -24,6 +24,8 @@ def import_base(rctx, *, what, source, platforms, environment = {}):
       what: names the base in messages, such as `goimage.local(name = "base")`.
       source: the base, as `assembler import --base` takes it.
       platforms: the platforms to import; empty for every complete image.
+      lazy_layers: leave a registry base's layers in the registry: fetch
+        its manifests and configs only.
       environment: more environment for the assembler.
 
     Returns:
@@ -32,6 +34,8 @@ def import_base(rctx, *, what, source, platforms, environment = {}):
     args = [rctx.path(rctx.attr.assembler), "import", "--base", source, "--layout", "layout", "--metadata", "import.json"]
     for p in platforms:
         args += ["--platform", p]
+    if lazy_layers:
+        args.append("--lazy-layers")
     rctx.delete("layout")
     rctx.report_progress("importing " + source)
     result = rctx.execute(args, environment = environment, timeout = 3600)
@@ -60,6 +64,7 @@ goimage_base(
     oci_layout = "layout/oci-layout",
     metadata_blobs = {metadata_blobs},
     layer_blobs = {layer_blobs},
+    remote_layers = {remote_layers},
     fs_indexes = {fs_indexes},
     digest = {digest},
     platforms = {platforms},
@@ -72,6 +77,7 @@ goimage_base(
         metadata_blobs = repr([_blob_path(d) for d in metadata["metadata_blobs"]]),
         layer_blobs = repr([_blob_path(d) for d in metadata["layer_blobs"]]),
         fs_indexes = repr(["layout/" + f for f in metadata["fs_indexes"]]),
+        remote_layers = repr(metadata.get("remote_layers", [])),
         digest = repr(digest or metadata["digest"]),
         platforms = repr([i["platform"] for i in metadata["images"]]),
         repository = repr(repository),

@@ -2,7 +2,9 @@
 
 The assembler fetches it (`assembler import`), with the registry protocol,
 credentials (docker config.json, credential helpers, bearer tokens) and
-retries it uses for every registry request, and checks every blob.
+retries it uses for every registry request, and checks every blob it
+fetches: with `layers = "lazy"` (the default) the manifests and configs
+only, and each layer where an action or a command reads it.
 """
 
 load(":repositories/base_repository.bzl", "ASSEMBLER_ATTRS", "import_base", "write_build_file")
@@ -22,6 +24,7 @@ def _goimage_pull_impl(rctx):
         what = what,
         source = image + "@" + digest if digest else image,
         platforms = rctx.attr.platforms,
+        lazy_layers = rctx.attr.layers == "lazy",
     )
     write_build_file(rctx, what = what, metadata = metadata, digest = digest, repository = metadata["repository"])
 
@@ -32,5 +35,10 @@ goimage_pull = repository_rule(
         "image": attr.string(mandatory = True, doc = "The image reference."),
         "digest": attr.string(doc = "The digest of the image or index."),
         "platforms": attr.string_list(doc = "The platforms to fetch from an index; empty: all."),
+        "layers": attr.string(
+            doc = "`lazy`: fetch manifests and configs only; `eager`: every layer too.",
+            default = "lazy",
+            values = ["lazy", "eager"],
+        ),
     }, **ASSEMBLER_ATTRS),
 )

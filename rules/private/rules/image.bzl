@@ -240,6 +240,7 @@ def _outputs(ctx, assembler, image, sboms, provenances, config):
         platforms = image.platforms,
         declared_as = "",
         base_repository = image.base_repository,
+        layer_indexes = depset(),
     )
     return [
         # Without tarballs, building the image builds what push and load read.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/rules-goimage/rules_goimage/tools/assembler/check"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
 
@@ -13,6 +14,7 @@ func Files() (map[string]string, error) {
 	}
 	return map[string]string{
 		platform.StarlarkFile: platform.Starlark(),
+		check.StarlarkFile:    check.Starlark(),
 		modulesFile:           modulesStarlark(mods),
 		reposConfigFile:       reposConfig(mods),
 	}, nil

@@ -3,6 +3,8 @@
 //
 //   - rules/private/platforms_table.bzl: the supported image platforms
 //     (package platform);
+//   - rules/private/checks_table.bzl: the image checks that read the base's
+//     files (package check);
 //   - rules/private/repositories/assembler_deps.bzl and assembler_repos.star:
 //     the Go modules the assembler and ko2goimage are built from (version and
 //     go.sum hash), which the goimage_tools extension makes repositories of,
