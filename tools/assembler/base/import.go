@@ -116,7 +116,10 @@ func Import(ctx context.Context, spec string, wants []v1.Platform, dir string, o
 	if im.Digest == "" && len(im.Images) == 1 {
 		im.Digest = im.Images[0].Digest
 	}
-	im.MetadataBlobs, im.LayerBlobs, im.FSIndexes = imp.metadata, imp.layerDigests, imp.fsIndexes
+	// Lists, never null, for the repository rules that read them.
+	im.MetadataBlobs = append([]string{}, imp.metadata...)
+	im.LayerBlobs = append([]string{}, imp.layerDigests...)
+	im.FSIndexes = append([]string{}, imp.fsIndexes...)
 	im.RemoteLayers = imp.remoteLayers
 	return im, out.Finish()
 }

@@ -118,6 +118,9 @@ func TestLazyLayersAreFetchedOnlyWhenRead(t *testing.T) {
 	if err := json.Unmarshal(b, &im); err != nil {
 		t.Fatal(err)
 	}
+	if im.LayerBlobs == nil || im.FSIndexes == nil {
+		t.Errorf("lazy import metadata: %s; want layer_blobs and fs_indexes as lists, empty, not null", b)
+	}
 	if len(im.LayerBlobs) != 0 || len(im.FSIndexes) != 0 || len(im.RemoteLayers) != len(layers) {
 		t.Fatalf("lazy import metadata: %s; want no layer blobs and no file index, and %d remote layers", b, len(layers))
 	}
