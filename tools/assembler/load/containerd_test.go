@@ -1,0 +1,255 @@
+package load
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/layout"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+)
+
+// builtImage is an image that assembler build made, in a layout.
+type builtImage struct {
+	layout string
+	image  v1.Image
+	digest string
+}
+
+// baseLayout writes a base for the host's platform of two 1 MiB random
+// layers: bytes that a load which writes only what the store lacks sends
+// once, not on every edit.
+func baseLayout(t *testing.T) string {
+	t.Helper()
+	img, err := random.Image(1<<20, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", runtime.GOARCH
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	return writeLayout(t, img)
+}
+
+// buildGreeter builds, on base, a program that prints greeting: two builds
+// with two greetings are a one-line edit.
+func buildGreeter(t *testing.T, asm, base, greeting string) builtImage {
+	t.Helper()
+	src := strings.Replace(testenv.HelloSource, "hello from the image", greeting, 1)
+	bin := testenv.GoBinary(t, src, "linux", runtime.GOARCH)
+	dir := filepath.Join(t.TempDir(), "layout")
+	out := testenv.Run(t, asm, "build", "--base", base, "--binary", bin, "--platform", "linux/"+runtime.GOARCH, "--layout", dir)
+	p, err := layout.FromPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := lastLine(out)
+	h, err := v1.NewHash(digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := p.Image(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return builtImage{layout: dir, image: img, digest: digest}
+}
+
+// newBlobs are the blobs of b that a were not: after a one-line edit, the
+// program's layer, the config and the manifest.
+func (b builtImage) newBlobs(t *testing.T, a builtImage) []string {
+	t.Helper()
+	old := map[string]bool{}
+	for _, d := range blobDigests(t, a.image) {
+		old[d] = true
+	}
+	var out []string
+	for _, d := range blobDigests(t, b.image) {
+		if !old[d] {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func blobDigests(t *testing.T, img v1.Image) []string {
+	t.Helper()
+	m, err := img.Manifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []string{d.String(), m.Config.Digest.String()}
+	for _, l := range m.Layers {
+		out = append(out, l.Digest.String())
+	}
+	return out
+}
+
+// loadReport is what a load into containerd says it wrote.
+type loadReport struct {
+	written, blobs           int
+	writtenBytes, totalBytes int64
+}
+
+var reportLine = regexp.MustCompile(`wrote (\d+) of (\d+) blobs, (\d+) of (\d+) bytes, to containerd at `)
+
+func parseReport(t *testing.T, stderr string) loadReport {
+	t.Helper()
+	m := reportLine.FindStringSubmatch(stderr)
+	if m == nil {
+		t.Fatalf("the load did not say what it wrote to containerd; it said %q", stderr)
+	}
+	n := func(s string) int64 { v, _ := strconv.ParseInt(s, 10, 64); return v }
+	return loadReport{written: int(n(m[1])), blobs: int(n(m[2])), writtenBytes: n(m[3]), totalBytes: n(m[4])}
+}
+
+// contentDigests lists the digests of a containerd content store, with ctr.
+func contentDigests(t *testing.T, ctrContentLs string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(ctrContentLs), "\n")[1:] {
+		fields := strings.Fields(line)
+		if len(fields) > 0 {
+			out[fields[0]] = line
+		}
+	}
+	return out
+}
+
+// added is the digests of after that before lacks, sorted.
+func added(before, after map[string]string) []string {
+	var out []string
+	for d := range after {
+		if _, ok := before[d]; !ok {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkSecondLoad checks that the load of second, after first, wrote the
+// program's new layer, config and manifest, and nothing else: by the
+// load's own report and by the content store's listing.
+func checkSecondLoad(t *testing.T, first, second builtImage, report loadReport, before, after map[string]string) {
+	t.Helper()
+	want := second.newBlobs(t, first)
+	if len(want) != 3 {
+		t.Fatalf("a one-line edit changed %d blobs (%v), want 3: the program's layer, the config and the manifest", len(want), want)
+	}
+	if report.written != 3 {
+		t.Errorf("the second load wrote %d blobs, want 3 (%v)", report.written, want)
+	}
+	if got := added(before, after); !slices.Equal(got, want) {
+		t.Errorf("the content store gained %v, want only %v", got, want)
+	}
+	if report.writtenBytes >= report.totalBytes/2 {
+		t.Errorf("the second load wrote %d of %d bytes: the base's layers again", report.writtenBytes, report.totalBytes)
+	}
+}
+
+// Into Debian's containerd, given by its socket: the image record of each
+// tag, named as Docker names it, holds the built digest; the manifest
+// carries the labels that keep its config and layers from containerd's
+// garbage collector; and after a one-line edit only the new blobs are
+// written.
+func TestLoadIntoContainerd(t *testing.T) {
+	ctrd := testenv.StartContainerd(t)
+	asm := testenv.Assembler(t)
+	base := baseLayout(t)
+	first := buildGreeter(t, asm, base, "hello")
+	tags := []string{"goimage-test/app:one", "example.com/team/app:two"}
+	load := func(img builtImage) loadReport {
+		var stderr bytes.Buffer
+		err := loadDir(t, img.layout, Options{Containerd: ctrd.Address, Namespace: "goimage-test", Tags: tags, Stderr: &stderr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(strings.TrimSpace(stderr.String()))
+		return parseReport(t, stderr.String())
+	}
+	r := load(first)
+	if r.written != r.blobs || r.written != 5 {
+		t.Errorf("the first load into an empty store wrote %d of %d blobs, want all 5", r.written, r.blobs)
+	}
+	images := ctrd.Ctr(t, "images", "ls")
+	for _, name := range []string{"docker.io/goimage-test/app:one", "example.com/team/app:two"} {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + `\s.*` + first.digest).MatchString(images) {
+			t.Errorf("ctr images ls has no %s at %s:\n%s", name, first.digest, images)
+		}
+	}
+	before := contentDigests(t, ctrd.Ctr(t, "content", "ls"))
+	for _, label := range []string{"containerd.io/gc.ref.content.config=", "containerd.io/gc.ref.content.l.0=", "containerd.io/gc.ref.content.l.2="} {
+		if !strings.Contains(before[first.digest], label) {
+			t.Errorf("the manifest's labels lack %s: %s", label, before[first.digest])
+		}
+	}
+
+	second := buildGreeter(t, asm, base, "hello again")
+	r = load(second)
+	after := contentDigests(t, ctrd.Ctr(t, "content", "ls"))
+	checkSecondLoad(t, first, second, r, before, after)
+	if images := ctrd.Ctr(t, "images", "ls"); strings.Count(images, second.digest) != 2 {
+		t.Errorf("after the second load, ctr images ls does not show both tags at %s:\n%s", second.digest, images)
+	}
+}
+
+// Into Docker with the containerd image store, found by docker info: the
+// engine knows the image by the built digest under every tag, runs it
+// (unpacking it on run), and after a one-line edit only the new blobs are
+// written to its containerd.
+func TestLoadIntoDockerContainerdIsIncremental(t *testing.T) {
+	docker, _ := testenv.ContainerdStore().Use(t)
+	asm := testenv.Assembler(t)
+	ctr := testenv.Tool(t, "ctr")
+	address := testenv.Run(t, docker, "info", "--format", "{{.Containerd.Address}}")
+	contentLs := func() map[string]string {
+		return contentDigests(t, testenv.Run(t, ctr, "--address", strings.TrimSpace(address), "--namespace", "moby", "content", "ls"))
+	}
+	base := baseLayout(t)
+	tags := []string{uniqueTag(t, docker), uniqueTag(t, docker)}
+	load := func(img builtImage, greeting string) loadReport {
+		var stderr bytes.Buffer
+		if err := loadDir(t, img.layout, Options{Tags: tags, Stderr: &stderr}); err != nil {
+			t.Fatal(err)
+		}
+		t.Log(strings.TrimSpace(stderr.String()))
+		for _, tag := range tags {
+			if got := imageID(t, docker, tag); got != img.digest {
+				t.Errorf("%s: loaded image ID %s, want the digest that was built, %s", tag, got, img.digest)
+			}
+		}
+		run := testenv.Run(t, docker, "run", "--rm", tags[1])
+		if want := greeting + ", GREETING="; !strings.HasPrefix(strings.TrimSpace(run), want) {
+			t.Errorf("docker run %s printed %q, want %q", tags[1], run, want)
+		}
+		return parseReport(t, stderr.String())
+	}
+	first := buildGreeter(t, asm, base, "hello")
+	load(first, "hello")
+	before := contentLs()
+	second := buildGreeter(t, asm, base, "hello again")
+	r := load(second, "hello again")
+	checkSecondLoad(t, first, second, r, before, contentLs())
+}
+
