@@ -13,14 +13,10 @@ import (
 	contentapi "github.com/containerd/containerd/api/services/content/v1"
 	imagesapi "github.com/containerd/containerd/api/services/images/v1"
 	leasesapi "github.com/containerd/containerd/api/services/leases/v1"
-	"github.com/containerd/containerd/api/types"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
 )
@@ -83,13 +79,17 @@ func loadContainerd(ctx context.Context, t containerdTarget, c output.Content, s
 		if stats, err = writeBlobs(ctx, conn, lease, plan); err != nil {
 			return err
 		}
-		return setImages(ctx, imagesapi.NewImagesClient(conn), c.Tags, target)
+		return imageRecords{client: imagesapi.NewImagesClient(conn), docker: t.namespace == dockerNamespace}.set(ctx, c.Tags, target)
 	})
 	if err != nil {
 		return fmt.Errorf("loading into containerd at %s, namespace %s: %w", t.address, t.namespace, err)
 	}
+	names := strings.Join(c.Tags, ", ")
+	if names == "" {
+		names = "untagged image"
+	}
 	fmt.Fprintf(stderr, "loaded %s (%s): wrote %d of %d blobs, %d of %d bytes, to containerd at %s namespace %s\n",
-		strings.Join(c.Tags, ", "), target.Digest, stats.written, stats.blobs, stats.writtenBytes, stats.bytes, t.address, t.namespace)
+		names, target.Digest, stats.written, stats.blobs, stats.writtenBytes, stats.bytes, t.address, t.namespace)
 	return nil
 }
 
@@ -167,32 +167,4 @@ func leaseID() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	return "goimage-load-" + hex.EncodeToString(b)
-}
-
-// setImages creates the image record of each tag, or points the existing
-// one at target.
-func setImages(ctx context.Context, images imagesapi.ImagesClient, tags []string, target v1.Descriptor) error {
-	t := &types.Descriptor{MediaType: string(target.MediaType), Digest: target.Digest.String(), Size: target.Size}
-	for _, tag := range tags {
-		name, err := normalizedName(tag)
-		if err != nil {
-			return err
-		}
-		if err := setImage(ctx, images, name, t); err != nil {
-			return fmt.Errorf("image %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-func setImage(ctx context.Context, images imagesapi.ImagesClient, name string, target *types.Descriptor) error {
-	_, err := images.Create(ctx, &imagesapi.CreateImageRequest{Image: &imagesapi.Image{Name: name, Target: target}})
-	if status.Code(err) != codes.AlreadyExists {
-		return err
-	}
-	_, err = images.Update(ctx, &imagesapi.UpdateImageRequest{
-		Image:      &imagesapi.Image{Name: name, Target: target},
-		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"target"}},
-	})
-	return err
 }

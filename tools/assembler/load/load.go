@@ -95,9 +95,6 @@ func Load(ctx context.Context, s *store.Store, o Options) error {
 		}
 	}
 	t, why := dockerTarget(ctx, o, e)
-	if t != nil && len(tags) == 0 {
-		t, why = nil, "an image without a name is kept by docker load alone"
-	}
 	if t == nil {
 		fmt.Fprintf(o.Stderr, "%s: streaming the whole image to %s load\n", why, o.Engine)
 		return stream(ctx, o, c)
@@ -116,7 +113,11 @@ func loadDirect(ctx context.Context, s *store.Store, o Options) error {
 	if err != nil {
 		return err
 	}
-	if len(tags) == 0 {
+	t := containerdTarget{address: o.Containerd, namespace: o.Namespace}
+	if t.namespace == "" {
+		t.namespace = "default"
+	}
+	if len(tags) == 0 && t.namespace != dockerNamespace {
 		return errors.New("containerd keeps an image only by a name: give --tag (or --tags-file)")
 	}
 	c := output.Content{Image: root.Image, Index: root.Index, Tags: tags}
@@ -126,10 +127,6 @@ func loadDirect(ctx context.Context, s *store.Store, o Options) error {
 			return err
 		}
 		c.Image, c.Index = img, nil
-	}
-	t := containerdTarget{address: o.Containerd, namespace: o.Namespace}
-	if t.namespace == "" {
-		t.namespace = "default"
 	}
 	return loadContainerd(ctx, t, c, o.Stderr)
 }
