@@ -1,20 +1,27 @@
 // Package load hands an image from an OCI layout to a local container
-// engine (docker or podman) through the engine's own `load` command.
+// engine.
 //
-// The image is streamed to `docker load` / `podman load` on stdin as the
-// tarball the assembler writes for a build (package output): an OCI image
-// layout and a Docker archive at once, written on the fly, so no temporary
-// tarball is ever written and a load costs one pass over the blobs. Each
-// engine reads the form it knows: Docker with the containerd image store
-// (Docker 25+) reads index.json and keeps the image's manifest, so the
-// loaded image's ID is the digest that was built, named with every tag;
-// engines with the classic image store read manifest.json and know the
-// image by its config digest.
+// Into containerd (Docker with the containerd image store, whose socket
+// `docker info` names, or any containerd given by its address: nerdctl's, a
+// kind node's), the load is incremental: containerd's content store is asked
+// which blobs it lacks, only those are written, under a lease, with the
+// labels that keep an image's blobs from containerd's garbage collector,
+// then the image record of each tag is pointed at the built manifest or
+// index. After a one-line edit that is the program's layer, the config and
+// the manifest; the base is not sent again.
+//
+// Every other engine (Docker with the classic image store, a remote Docker,
+// podman) gets the image streamed to `docker load` / `podman load` on stdin
+// as the tarball the assembler writes for a build (package output): an OCI
+// image layout and a Docker archive at once, written on the fly, so no
+// temporary tarball is ever written and a load costs one pass over the
+// blobs. Engines with the classic image store read manifest.json and know
+// the image by its config digest.
 //
 // For an image index, the manifest for the engine's platform is loaded (or
 // the one asked for), since a classic engine's image store holds one
-// platform per name. An engine with the containerd image store, which holds
-// indexes, gets the whole index when no platform is asked for.
+// platform per name. containerd, which holds indexes, gets the whole index
+// when no platform is asked for, and knows the image by the index's digest.
 package load
 
 import (
