@@ -216,6 +216,29 @@ func TestLoadIntoContainerd(t *testing.T) {
 	if images := ctrd.Ctr(t, "images", "ls"); strings.Count(images, second.digest) != 2 {
 		t.Errorf("after the second load, ctr images ls does not show both tags at %s:\n%s", second.digest, images)
 	}
+	checkGarbageCollection(t, ctrd, first, second)
+}
+
+// checkGarbageCollection runs containerd's garbage collector (ctr images rm
+// --sync of an image record, here one more name of the loaded image, waits
+// for it) and checks that it keeps every blob of the image the tags name,
+// through the labels of its manifest, and drops the first image's own.
+func checkGarbageCollection(t *testing.T, ctrd *testenv.Containerd, first, second builtImage) {
+	t.Helper()
+	ctrd.Ctr(t, "images", "tag", "docker.io/goimage-test/app:one", "goimage-test/gc:probe")
+	ctrd.Ctr(t, "images", "rm", "--sync", "goimage-test/gc:probe")
+	have := contentDigests(t, ctrd.Ctr(t, "content", "ls"))
+	for d := range blobSizes(t, second.image) {
+		if _, ok := have[d]; !ok {
+			t.Errorf("containerd's garbage collector dropped %s of the loaded image", d)
+		}
+	}
+	gone, _ := first.newBlobs(t, second)
+	for _, d := range gone {
+		if _, ok := have[d]; ok {
+			t.Errorf("%s, of the image no name refers to any more, is still there: the garbage collector did not run", d)
+		}
+	}
 }
 
 // Into Docker with the containerd image store, found by docker info: the
@@ -259,5 +282,68 @@ func TestLoadIntoDockerContainerdIsIncremental(t *testing.T) {
 	// As after docker load, the image the tags named before is kept, untagged.
 	if dangling := testenv.Run(t, docker, "images", "--filter", "dangling=true", "--format", "{{.ID}}", "--no-trunc"); !strings.Contains(dangling, first.digest) {
 		t.Errorf("docker images --filter dangling=true lacks the image the tags named before, %s:\n%s", first.digest, dangling)
+	}
+}
+
+// An index loads whole into containerd, known by the index's digest, with
+// the labels that lead containerd's garbage collector from the index to its
+// manifests; --platform loads that platform's image alone.
+func TestLoadIndexIntoContainerd(t *testing.T) {
+	ctrd := testenv.StartContainerd(t)
+	idx := index(t, "amd64", "arm64")
+	dir := writeLayout(t, idx)
+	digest, err := idx.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	o := Options{Containerd: ctrd.Address, Namespace: "goimage-test", Tags: []string{"example.com/multi:all"}, Stderr: &stderr}
+	if err := loadDir(t, dir, o); err != nil {
+		t.Fatal(err)
+	}
+	// The index, and a manifest, a config and two layers per platform.
+	if r := parseReport(t, stderr.String()); r.written != 9 || r.blobs != 9 {
+		t.Errorf("the load wrote %d of %d blobs, want 9 of 9", r.written, r.blobs)
+	}
+	have := contentDigests(t, ctrd.Ctr(t, "content", "ls"))
+	if !strings.Contains(have[digest.String()], "containerd.io/gc.ref.content.m.1=") {
+		t.Errorf("the index's labels lack containerd.io/gc.ref.content.m.1: %s", have[digest.String()])
+	}
+	if images := ctrd.Ctr(t, "images", "ls"); !strings.Contains(images, digest.String()) {
+		t.Errorf("ctr images ls does not show example.com/multi:all at the index's digest %s:\n%s", digest, images)
+	}
+
+	stderr.Reset()
+	o.Tags, o.Platform = []string{"example.com/multi:arm64"}, &v1.Platform{OS: "linux", Architecture: "arm64"}
+	if err := loadDir(t, dir, o); err != nil {
+		t.Fatal(err)
+	}
+	arm64, err := indexImage(idx, *o.Platform)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := arm64.Digest()
+	if !strings.Contains(stderr.String(), "("+want.String()+"): wrote 0 of 4 blobs") {
+		t.Errorf("loading the arm64 image of a loaded index said %q, want it to name %s and write nothing", stderr.String(), want)
+	}
+}
+
+// Docker with the classic image store takes whole images only: the load
+// says so, in one line, and streams the image to docker load.
+func TestLoadSaysWhyItStreams(t *testing.T) {
+	docker, keepsManifests := testenv.DockerEngines()[0].Use(t)
+	if keepsManifests {
+		t.Skip("the default Docker engine has the containerd image store")
+	}
+	var stdout, stderr bytes.Buffer
+	tag := uniqueTag(t, docker)
+	if err := loadDir(t, writeLayout(t, platformImage(t, "amd64")), Options{Tags: []string{tag}, Stdout: &stdout, Stderr: &stderr}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "docker uses the classic image store, which takes whole images only: streaming the whole image to docker load\n"; !strings.HasSuffix(stderr.String(), want) || strings.Count(stderr.String(), "\n") != 1 {
+		t.Errorf("load said %q on stderr, want one line %q", stderr.String(), want)
+	}
+	if !strings.Contains(stdout.String(), "Loaded image: "+tag) {
+		t.Errorf("docker load said %q, want it to name %s", stdout.String(), tag)
 	}
 }
