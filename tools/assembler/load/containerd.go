@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,7 +45,13 @@ type loadStats struct {
 }
 
 // socketPath is the file of a containerd address: a path, or unix://path.
-func socketPath(address string) string { return strings.TrimPrefix(address, "unix://") }
+func socketPath(address string) string {
+	p := strings.TrimPrefix(address, "unix://")
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
 
 // reachable says why the containerd socket cannot be used from here, or nil.
 func reachable(address string) error {

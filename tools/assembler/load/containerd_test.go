@@ -2,6 +2,8 @@ package load
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -10,10 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	contentapi "github.com/containerd/containerd/api/services/content/v1"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
 )
@@ -345,5 +351,64 @@ func TestLoadSaysWhyItStreams(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "Loaded image: "+tag) {
 		t.Errorf("docker load said %q, want it to name %s", stdout.String(), tag)
+	}
+}
+
+// A load that stopped midway leaves a blob half written, under the ref this
+// package names it by: the next load resumes it and commits the whole blob.
+func TestLoadIntoContainerdResumesAnUnfinishedWrite(t *testing.T) {
+	ctrd := testenv.StartContainerd(t)
+	img := platformImage(t, "amd64")
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := layers[0]
+	digest, _ := layer.Digest()
+	rc, err := layer.Compressed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeHalf(t, ctrd.Address, "goimage-load-"+digest.String(), data[:len(data)/2])
+	if active := ctrd.Ctr(t, "content", "active"); !strings.Contains(active, digest.String()) {
+		t.Fatalf("ctr content active does not show the unfinished write:\n%s", active)
+	}
+
+	var stderr bytes.Buffer
+	o := Options{Containerd: ctrd.Address, Namespace: "goimage-test", Tags: []string{"example.com/resumed:x"}, Stderr: &stderr}
+	if err := loadDir(t, writeLayout(t, img), o); err != nil {
+		t.Fatal(err)
+	}
+	have := contentDigests(t, ctrd.Ctr(t, "content", "ls"))
+	if _, ok := have[digest.String()]; !ok {
+		t.Errorf("the layer %s is not in the content store after the load", digest)
+	}
+	if active := ctrd.Ctr(t, "content", "active"); strings.Contains(active, digest.String()) {
+		t.Errorf("the unfinished write is still active:\n%s", active)
+	}
+}
+
+// writeHalf writes data to the ingest ref of the containerd at address,
+// without committing it, as a load that was killed leaves it.
+func writeHalf(t *testing.T, address, ref string, data []byte) {
+	t.Helper()
+	conn, err := grpc.NewClient("unix://"+address, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ctx, cancel := context.WithCancel(metadata.AppendToOutgoingContext(context.Background(), namespaceHeader, "goimage-test"))
+	defer cancel()
+	w, err := contentapi.NewContentClient(conn).Write(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := send(w, &contentapi.WriteContentRequest{Action: contentapi.WriteAction_WRITE, Ref: ref, Data: data}); err != nil {
+		t.Fatal(err)
 	}
 }

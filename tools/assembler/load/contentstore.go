@@ -59,41 +59,37 @@ func (c contentStore) label(ctx context.Context, b blob, have map[string]string)
 // write writes b to the store through one write stream, which commits it
 // with the digest and size it must have, and its labels.
 func (c contentStore) write(ctx context.Context, b blob) error {
-	// The ref names the ingest: a write of the same blob that a failed
-	// load left behind is found by it, and dropped.
-	ref := "goimage-load-" + b.desc.Digest.String()
-	err := c.stream(ctx, ref, b)
+	err := c.stream(ctx, b)
 	if err != nil && status.Code(err) != codes.AlreadyExists {
 		return fmt.Errorf("writing %s (%d bytes) to containerd's content store: %w", b.desc.Digest, b.desc.Size, err)
 	}
 	return nil
 }
 
-func (c contentStore) stream(ctx context.Context, ref string, b blob) error {
+func (c contentStore) stream(ctx context.Context, b blob) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	w, err := c.client.Write(ctx)
 	if err != nil {
 		return err
 	}
+	// The ref names the ingest by the blob's digest: what a load that was
+	// stopped midway wrote of the same blob is resumed, as containerd's
+	// client resumes it; the commit checks the digest of the whole.
+	ref := "goimage-load-" + b.desc.Digest.String()
 	offset, err := send(w, &contentapi.WriteContentRequest{Action: contentapi.WriteAction_STAT, Ref: ref})
 	if err != nil {
 		return err
-	}
-	if offset != 0 {
-		// An earlier write stopped midway: start over rather than trust it.
-		cancel()
-		if _, err := c.client.Abort(context.WithoutCancel(ctx), &contentapi.AbortRequest{Ref: ref}); err != nil {
-			return fmt.Errorf("dropping an unfinished earlier write: %w", err)
-		}
-		return c.stream(context.WithoutCancel(ctx), ref, b)
 	}
 	r, err := b.open()
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	if offset, err = sendData(w, ref, r); err != nil {
+	if _, err := io.CopyN(io.Discard, r, offset); err != nil {
+		return fmt.Errorf("skipping the %d bytes written before: %w", offset, err)
+	}
+	if offset, err = sendData(w, ref, offset, r); err != nil {
 		return err
 	}
 	if offset != b.desc.Size {
@@ -109,10 +105,10 @@ func (c contentStore) stream(ctx context.Context, ref string, b blob) error {
 	return w.CloseSend()
 }
 
-// sendData sends what r holds in chunks and returns the offset reached.
-func sendData(w contentapi.Content_WriteClient, ref string, r io.Reader) (int64, error) {
+// sendData sends what r holds, from offset on, in chunks and returns the
+// offset reached.
+func sendData(w contentapi.Content_WriteClient, ref string, offset int64, r io.Reader) (int64, error) {
 	buf := make([]byte, chunkSize)
-	var offset int64
 	for {
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
