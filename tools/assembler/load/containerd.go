@@ -64,21 +64,21 @@ func reachable(address string) error {
 
 // loadContainerd writes to the containerd at t the blobs of c that its
 // content store lacks, under a lease, then points an image record per tag
-// at c's manifest or index.
-func loadContainerd(ctx context.Context, t containerdTarget, c output.Content, stderr io.Writer) error {
+// at c's manifest or index, whose digest it returns.
+func loadContainerd(ctx context.Context, t containerdTarget, c output.Content, stderr io.Writer) (v1.Hash, error) {
 	if err := reachable(t.address); err != nil {
-		return fmt.Errorf("containerd at %s: %w; is it running, and may this user use its socket (sudo, or the socket's group)?", t.address, err)
+		return v1.Hash{}, fmt.Errorf("containerd at %s: %w; is it running, and may this user use its socket (sudo, or the socket's group)?", t.address, err)
 	}
 	conn, err := grpc.NewClient("unix://"+socketPath(t.address), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
-		return fmt.Errorf("containerd at %s: %w", t.address, err)
+		return v1.Hash{}, fmt.Errorf("containerd at %s: %w", t.address, err)
 	}
 	defer conn.Close()
 	ctx = metadata.AppendToOutgoingContext(ctx, namespaceHeader, t.namespace)
 
 	plan, target, err := planOf(c)
 	if err != nil {
-		return err
+		return v1.Hash{}, err
 	}
 	var stats loadStats
 	err = withLease(ctx, leasesapi.NewLeasesClient(conn), func(ctx context.Context, lease string) error {
@@ -89,7 +89,7 @@ func loadContainerd(ctx context.Context, t containerdTarget, c output.Content, s
 		return imageRecords{client: imagesapi.NewImagesClient(conn), docker: t.namespace == dockerNamespace}.set(ctx, c.Tags, target)
 	})
 	if err != nil {
-		return fmt.Errorf("loading into containerd at %s, namespace %s: %w", t.address, t.namespace, err)
+		return v1.Hash{}, fmt.Errorf("loading into containerd at %s, namespace %s: %w", t.address, t.namespace, err)
 	}
 	names := strings.Join(c.Tags, ", ")
 	if names == "" {
@@ -97,7 +97,7 @@ func loadContainerd(ctx context.Context, t containerdTarget, c output.Content, s
 	}
 	fmt.Fprintf(stderr, "loaded %s (%s): wrote %d of %d blobs, %d of %d bytes, to containerd at %s namespace %s\n",
 		names, target.Digest, stats.written, stats.blobs, stats.writtenBytes, stats.bytes, t.address, t.namespace)
-	return nil
+	return target.Digest, nil
 }
 
 // planOf lists the blobs of c's image or index, and the descriptor of its root.

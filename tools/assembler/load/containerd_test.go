@@ -22,6 +22,8 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/output"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/store"
 )
 
 // builtImage is an image that assembler build made, in a layout.
@@ -410,5 +412,33 @@ func writeHalf(t *testing.T, address, ref string, data []byte) {
 	}
 	if _, err := send(w, &contentapi.WriteContentRequest{Action: contentapi.WriteAction_WRITE, Ref: ref, Data: data}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A socket at the path docker info names may be another containerd than
+// the engine's (a Docker in a VM, a forwarded socket): the load then finds
+// that the engine does not see the image, and says so.
+func TestCheckDockerSeesRefusesAnotherContainerd(t *testing.T) {
+	docker, _ := testenv.ContainerdStore().Use(t)
+	other := testenv.StartContainerd(t)
+	img := platformImage(t, "amd64")
+	target := containerdTarget{address: other.Address, namespace: dockerNamespace}
+	s, err := store.Open(writeLayout(t, img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	root, err := s.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := output.Content{Image: root.Image, Tags: []string{"example.com/elsewhere:x"}}
+	digest, err := loadContainerd(context.Background(), target, c, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = checkDockerSees(context.Background(), docker, target, digest)
+	if err == nil || !strings.Contains(err.Error(), "that socket is not the engine's own containerd") {
+		t.Errorf("checkDockerSees of an image in another containerd: %v, want an error naming the wrong socket", err)
 	}
 }

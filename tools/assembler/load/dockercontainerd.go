@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // dockerContainerd is what `docker info` says of the containerd behind a
@@ -57,4 +60,18 @@ func dockerHost(ctx context.Context, docker string) string {
 		return ""
 	}
 	return h
+}
+
+// checkDockerSees checks that the engine knows the image just loaded into
+// the containerd its docker info named: a socket at that path on this
+// machine may be another containerd than the engine's (the engine in a VM
+// or behind a forwarded socket, a containerd of the machine's own there).
+func checkDockerSees(ctx context.Context, docker string, t containerdTarget, digest v1.Hash) error {
+	out, err := exec.CommandContext(ctx, docker, "image", "inspect", "--format", "{{.Id}}", digest.String()).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("loaded %s into the containerd at %s, which %s info names, but %s image inspect does not find it (%v: %s): "+
+			"that socket is not the engine's own containerd; load with --containerd and the engine's socket, or --engine for another engine",
+			digest, t.address, docker, docker, err, strings.TrimSpace(string(out)))
+	}
+	return nil
 }

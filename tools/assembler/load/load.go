@@ -106,7 +106,11 @@ func Load(ctx context.Context, s *store.Store, o Options) error {
 		fmt.Fprintf(o.Stderr, "%s: streaming the whole image to %s load\n", why, o.Engine)
 		return stream(ctx, o, c)
 	}
-	return loadContainerd(ctx, *t, c, o.Stderr)
+	digest, err := loadContainerd(ctx, *t, c, o.Stderr)
+	if err != nil {
+		return err
+	}
+	return checkDockerSees(ctx, o.Engine, *t, digest)
 }
 
 // loadDirect loads into the containerd at o.Containerd: an image, the
@@ -135,7 +139,8 @@ func loadDirect(ctx context.Context, s *store.Store, o Options) error {
 		}
 		c.Image, c.Index = img, nil
 	}
-	return loadContainerd(ctx, t, c, o.Stderr)
+	_, err = loadContainerd(ctx, t, c, o.Stderr)
+	return err
 }
 
 // content is what is loaded: the image itself, the manifest of an index
