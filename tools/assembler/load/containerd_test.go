@@ -280,12 +280,15 @@ func TestLoadIntoDockerContainerdIsIncremental(t *testing.T) {
 		}
 		return parseReport(t, stderr.String())
 	}
-	first := buildGreeter(t, asm, base, "hello")
+	// Greetings of this run's own: the engine is shared, and another run's
+	// program layer must not be there already.
+	hello := "hello " + testenv.ImageTag(uniqueTag(t, docker))
+	first := buildGreeter(t, asm, base, hello)
 	t.Cleanup(func() { testenv.RunErr(docker, "rmi", "--force", first.digest) })
-	load(first, "hello")
+	load(first, hello)
 	before := contentLs()
-	second := buildGreeter(t, asm, base, "hello again")
-	r := load(second, "hello again")
+	second := buildGreeter(t, asm, base, hello+" again")
+	r := load(second, hello+" again")
 	checkSecondLoad(t, first, second, r, before, contentLs())
 	// As after docker load, the image the tags named before is kept, untagged.
 	if dangling := testenv.Run(t, docker, "images", "--filter", "dangling=true", "--format", "{{.ID}}", "--no-trunc"); !strings.Contains(dangling, first.digest) {
