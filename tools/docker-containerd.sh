@@ -15,7 +15,11 @@
 # containerd and socket (unix:///run/goimage-docker/docker.sock), the
 # containerd-snapshotter feature, no iptables rules and a bridge of its own
 # ($GOIMAGE_DOCKER_BRIDGE, goimage0, on $GOIMAGE_DOCKER_BIP, 10.199.28.1/24):
-# never the host's docker0. Needs root.
+# never the host's docker0. Its containerd (dockerd starts it) listens in the
+# exec-root, which is in the folder the host shares:
+# /run/goimage-docker/exec/containerd/containerd.sock is the same socket on
+# the host, as `docker info` names it, so loads into it are incremental.
+# Needs root.
 set -euo pipefail
 
 log() { echo "docker-containerd: $*" >&2; }

@@ -8,6 +8,9 @@ Regenerate with: go run ./tools/assembler/gen
 # repository of each: a graph of the assembler's own, apart from the go_deps
 # graph of the module that uses rules_goimage.
 ASSEMBLER_MODULES = {
+    "com_github_containerd_containerd_api": struct(importpath = "github.com/containerd/containerd/api", version = "v1.12.0", sum = "h1:kuQm82SbDrCuO4n7hf2L8zsBtZLuympyq5X/VotfX2A="),
+    "com_github_containerd_log": struct(importpath = "github.com/containerd/log", version = "v0.1.0", sum = "h1:TCJt7ioM2cr/tfR8GPbGf9/VRAX8D2B4PjzCpfX540I="),
+    "com_github_containerd_ttrpc": struct(importpath = "github.com/containerd/ttrpc", version = "v1.2.9", sum = "h1:ha0ak962T0s3CA/RoZ6S6xiWZQF24GrBaEpiGX1uihg="),
     "com_github_docker_cli": struct(importpath = "github.com/docker/cli", version = "v29.7.2+incompatible", sum = "h1:dlkwallR8XqfeVnA2ELEhdwvb4lsSwuB4IgsG8Q9cLY="),
     "com_github_docker_docker_credential_helpers": struct(importpath = "github.com/docker/docker-credential-helpers", version = "v0.9.3", sum = "h1:gAm/VtF9wgqJMoxzT3Gj5p4AqIjCBS4wrsOh9yRqcz8="),
     "com_github_google_go_containerregistry": struct(importpath = "github.com/google/go-containerregistry", version = "v0.22.1", sum = "h1:RZuuSYhTvlDvtsK+NkutoCZ//C0X2ebLK8X8l3ULs84="),
@@ -15,10 +18,15 @@ ASSEMBLER_MODULES = {
     "com_github_opencontainers_go_digest": struct(importpath = "github.com/opencontainers/go-digest", version = "v1.0.0", sum = "h1:apOUWs51W5PlhuyGyz9FCeeBIOUDA/6nW8Oi/yOhh5U="),
     "com_github_opencontainers_image_spec": struct(importpath = "github.com/opencontainers/image-spec", version = "v1.1.1", sum = "h1:y0fUlFfIZhPF1W537XOLg0/fcx6zcHCJwooC2xJA040="),
     "com_github_secure_systems_lab_go_securesystemslib": struct(importpath = "github.com/secure-systems-lab/go-securesystemslib", version = "v0.9.1", sum = "h1:nZZaNz4DiERIQguNy0cL5qTdn9lR8XKHf4RUyG1Sx3g="),
-    "com_github_sirupsen_logrus": struct(importpath = "github.com/sirupsen/logrus", version = "v1.9.4", sum = "h1:TsZE7l11zFCLZnZ+teH4Umoq5BhEIfIzfRDZ1Uzql2w="),
+    "com_github_sirupsen_logrus": struct(importpath = "github.com/sirupsen/logrus", version = "v1.10.2", sum = "h1:G2SED73/qrAu6YwbdxOD6peLkCBI3z7L+ykJFTXJBBo="),
     "in_gopkg_yaml_v3": struct(importpath = "gopkg.in/yaml.v3", version = "v3.0.1", sum = "h1:fxVm/GzAzEWqLHuvctI91KS9hhNmmWOoWu0XTYJS7CA="),
-    "org_golang_x_crypto": struct(importpath = "golang.org/x/crypto", version = "v0.40.0", sum = "h1:r4x+VvoG5Fm+eJcxMaY8CQM7Lb0l1lsmjGBQ6s8BfKM="),
+    "org_golang_google_genproto_googleapis_rpc": struct(importpath = "google.golang.org/genproto/googleapis/rpc", version = "v0.0.0-20260226221140-a57be14db171", sum = "h1:ggcbiqK8WWh6l1dnltU4BgWGIGo+EVYxCaAPih/zQXQ="),
+    "org_golang_google_grpc": struct(importpath = "google.golang.org/grpc", version = "v1.81.1", sum = "h1:VnnIIZ88UzOOKLukQi+ImGz8O1Wdp8nAGGnvOfEIWQQ="),
+    "org_golang_google_protobuf": struct(importpath = "google.golang.org/protobuf", version = "v1.36.11", sum = "h1:fV6ZwhNocDyBLK0dj+fg8ektcVegBBuEolpbTQyBNVE="),
+    "org_golang_x_crypto": struct(importpath = "golang.org/x/crypto", version = "v0.51.0", sum = "h1:IBPXwPfKxY7cWQZ38ZCIRPI50YLeevDLlLnyC5wRGTI="),
     "org_golang_x_mod": struct(importpath = "golang.org/x/mod", version = "v0.39.0", sum = "h1:UF5zwQdCRRUpHfyPwr7d4UrGiVeldIsogtzWVnczL74="),
+    "org_golang_x_net": struct(importpath = "golang.org/x/net", version = "v0.55.0", sum = "h1:bcvxaJn3e1U6InsFWt1JUq1aSjnRxLzT2rtD2KfkDF8="),
     "org_golang_x_sync": struct(importpath = "golang.org/x/sync", version = "v0.22.0", sum = "h1:SZjpbeLmrCk4xhRSZFNZW5gFUeCeFgjekvI/+gfScek="),
     "org_golang_x_sys": struct(importpath = "golang.org/x/sys", version = "v0.47.0", sum = "h1:o7XGOvZQCADBQQ4Y7VNq2dRWQR7JmOUW8Kxx4ZsNgWs="),
+    "org_golang_x_text": struct(importpath = "golang.org/x/text", version = "v0.37.0", sum = "h1:Cqjiwd9eSg8e0QAkyCaQTNHFIIzWtidPahFWR83rTrc="),
 }

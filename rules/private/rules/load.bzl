@@ -54,14 +54,20 @@ image_load = rule(
     implementation = _image_load_impl,
     doc = """Loads an image into the local docker or podman: `bazel run //app:image.load`.
 
-The `go_image` macro creates one as `NAME.load`. The image is streamed into
-`docker load` (or `podman load`) without a temporary tarball. Of a
-multi-platform image, the engine's own platform is loaded; Docker with the
-containerd image store (Docker 25+) gets the whole index, and keeps the
+The `go_image` macro creates one as `NAME.load`. Into Docker with the
+containerd image store (Docker 25+), whose containerd socket `docker info`
+names, only the blobs its content store lacks are written, through
+containerd's API: after an edit, the program's layer, the config and the
+manifest. Other engines (classic Docker, a remote Docker, podman) get the
+image streamed into `docker load` (or `podman load`) without a temporary
+tarball. Of a multi-platform image, the engine's own platform is loaded;
+Docker with the containerd image store gets the whole index, and keeps the
 digest that was built as the image's ID.
 
 Arguments after `--` override the target's: `--tag` (repeated; replaces
-`repo_tags`), `--engine docker|podman`, `--platform linux/arm64`.""",
+`repo_tags`), `--engine docker|podman`, `--platform linux/arm64`, and
+`--containerd ADDRESS --namespace NS` to load into a containerd directly
+(nerdctl's, `k8s.io` of a kind node's).""",
     attrs = _ATTRS,
     executable = True,
     toolchains = [ASSEMBLER_TOOLCHAIN_TYPE],

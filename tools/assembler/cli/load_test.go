@@ -66,3 +66,29 @@ func main() {
 		t.Errorf("assembler run of a container that exits 3 exited %d", code)
 	}
 }
+
+// --containerd loads into a containerd with no engine command, in the
+// --namespace given, and says what it wrote; a second load of the same
+// image writes nothing.
+func TestLoadIntoContainerdByAddress(t *testing.T) {
+	ctrd := testenv.StartContainerd(t)
+	dir, digest := randomLayout(t)
+	args := []string{"load", "--layout", dir, "--tag", "example.com/cli/app:one", "--tag", "app:two",
+		"--containerd", ctrd.Address, "--namespace", "goimage-test"}
+	for _, want := range []string{"wrote 3 of 3 blobs", "wrote 0 of 3 blobs"} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(context.Background(), args, &stdout, &stderr); code != 0 {
+			t.Fatalf("assembler load exited %d:\n%s", code, stderr.String())
+		}
+		if !strings.Contains(stderr.String(), want) || !strings.Contains(stderr.String(), "namespace goimage-test") {
+			t.Errorf("assembler load said %q, want %q into namespace goimage-test", stderr.String(), want)
+		}
+	}
+	images := ctrd.Ctr(t, "images", "ls", "--quiet")
+	if want := "docker.io/library/app:two\nexample.com/cli/app:one\n"; images != want {
+		t.Errorf("ctr images ls: %q, want %q", images, want)
+	}
+	if got := ctrd.Ctr(t, "images", "ls"); strings.Count(got, digest) != 2 {
+		t.Errorf("ctr images ls does not show both names at %s:\n%s", digest, got)
+	}
+}

@@ -175,14 +175,16 @@ func TestLoadImage(t *testing.T) {
 			engine, keepsManifests := e.use(t)
 			tags := []string{uniqueTag(t, engine), uniqueTag(t, engine)}
 			img := platformImage(t, "amd64")
-			var stdout bytes.Buffer
-			if err := loadDir(t, writeLayout(t, img), Options{Engine: engine, Tags: tags, Stdout: &stdout}); err != nil {
+			// The engine's load names what it loaded on stdout; a load into
+			// Docker's containerd says what it wrote on stderr.
+			var said bytes.Buffer
+			if err := loadDir(t, writeLayout(t, img), Options{Engine: engine, Tags: tags, Stdout: &said, Stderr: &said}); err != nil {
 				t.Fatal(err)
 			}
 			for _, tag := range tags {
 				// podman qualifies a name without a registry with localhost/.
-				if !strings.Contains(stdout.String(), tag) {
-					t.Errorf("%s load said %q, want it to name %s", engine, stdout.String(), tag)
+				if !strings.Contains(said.String(), tag) {
+					t.Errorf("%s load said %q, want it to name %s", engine, said.String(), tag)
 				}
 				if got, want := imageID(t, engine, tag), imageDigest(t, img, keepsManifests); got != want {
 					t.Errorf("%s: loaded image ID %s, want %s", tag, got, want)

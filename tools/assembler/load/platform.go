@@ -29,8 +29,11 @@ type engine struct {
 // engine with the containerd image store.
 const containerdSnapshotter = "io.containerd.snapshotter.v1"
 
+// isPodman says whether the engine's command is podman's.
+func isPodman(name string) bool { return strings.Contains(name, "podman") }
+
 func inspectEngine(ctx context.Context, name string) (*engine, error) {
-	if strings.Contains(name, "podman") {
+	if isPodman(name) {
 		p, err := ask(ctx, name, "info", "{{.Host.OS}}/{{.Host.Arch}}")
 		if err != nil {
 			return nil, err
