@@ -58,7 +58,7 @@ step_pull_with_credential_helper() {
   ok "goimage.pull from a registry that asks for a password, without credentials, is refused"
   DOCKER_CONFIG=$config expect_failure //:on_private_helper "docker-credential-e2e is not on PATH"
   ok "a credential helper that is not installed is named"
-  (cd "$PULL_WS" && DOCKER_CONFIG=$config PATH=$config/bin:$PATH "$BAZEL" build --action_env=DOCKER_CONFIG --action_env=PATH //:on_private_helper)
+  (cd "$PULL_WS" && DOCKER_CONFIG=$config PATH=$config/bin:$PATH "$BAZEL" build --action_env=PATH //:on_private_helper)
   ok "goimage.pull fetched $AUTH_REGISTRY/e2e/private with the credentials of docker-credential-e2e"
 }
 

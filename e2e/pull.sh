@@ -103,8 +103,8 @@ step_pull() {
   log "pulling back by digest, in a second workspace"
   write_pull_workspace
   # The lazily pulled private base's layers are read by actions, with the
-  # credentials --action_env passes them.
-  (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/docker-config "$BAZEL" build --action_env=DOCKER_CONFIG //...)
+  # credentials that .bazelrc's --action_env=DOCKER_CONFIG passes them.
+  (cd "$PULL_WS" && DOCKER_CONFIG=$WORK/docker-config "$BAZEL" build //...)
   ok "goimage.pull fetched the pushed images, by digest, from both registries"
   # The base's own binary, from the pulled layers, runs under the new image's.
   load_and_run "$PULL_WS" //:on_pulled goimage-test-rules/e2e-on-pulled:latest "Hello from the e2e workspace" --entrypoint /app/hello_e2e

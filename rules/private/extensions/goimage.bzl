@@ -30,7 +30,9 @@ retried. What is fetched, and when, is up to `layers`:
   thin `bazel build` whose images turn off every check that reads the
   base's files (`base-architecture`, `dynamic`, `entrypoint`, `user`,
   `ca-certificates`, `tzdata`) fetches no layer at all. Those actions and
-  commands need the registry (and its credentials) where they run.
+  commands need the registry where they run; for a registry that wants
+  credentials, `build --action_env=DOCKER_CONFIG` in `.bazelrc` gives the
+  actions docker's config.json.
 * `"eager"`: every layer is fetched with the repository, checked and
   indexed once, as `goimage.local` bases are: builds and commands then need
   no registry, such as an air-gapped CI after `bazel fetch`.

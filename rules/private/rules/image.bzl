@@ -279,8 +279,10 @@ the JSON file `assembler build --config` reads.
 The binary's layer, each `data`/`layers` layer and the manifest are separate
 actions: a Go change re-runs the binary's layer and the manifest only. The
 manifest action reads the base's manifest and config, never its layers, and
-the base's blobs stay in its repository: the images on a base refer to them.
-The tarball is the one place they are copied to, and
+the base's blobs stay in its repository (or, for a base pulled with
+`layers = "lazy"`, in its registry): the images on a base refer to them.
+The tarball and the `layout` group are the one place they are copied to (a
+lazy base's layers are read from the registry by their actions then), and
 `--@rules_goimage//rules:tarball=false` leaves tarballs out of builds (a
 monorepo's `bazel build //...`): `.push` and `.load` work without them.""",
     attrs = GO_IMAGE_ATTRS,

@@ -48,7 +48,10 @@ image_push = rule(
 
 The `go_image` macro creates one as `NAME.push`. Running it uploads only the
 blobs the registry lacks, mounts the base's blobs when the base came from the
-same registry, retries transient failures, shows progress on long uploads and
+same registry, and streams the layers of a base pulled with
+`layers = "lazy"` from its registry to the destination otherwise (nothing of
+them on disk: its runfiles hold the image's own blobs and the base's
+manifests and configs only), retries transient failures, shows progress on long uploads and
 prints the pushed reference, `registry/repo@sha256:...`. The SBOMs of an image
 built with `sbom = True` are pushed after it, as OCI 1.1 referrers (under the
 fallback tag `sha256-<hex>` on registries without the referrers API).
