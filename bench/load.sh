@@ -30,7 +30,7 @@ TAG=bench/load:latest
 cleanup() {
   stop_registry "$WORK/registry"
   [ -f "$WORK/app-edit.go" ] && cp "$WORK/app-edit.go" "$WS/app/edit.go"
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$SCRIPT"
 }
 trap cleanup EXIT
 
@@ -40,10 +40,13 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 store_bytes() { du -sb "$CONTENT" | cut -f1; }
 mb() { echo "scale=1; $1 / 1048576" | bc; }
 
+# Each edit is new to the engine: builds are reproducible, so an edit that
+# an earlier run made has its blobs in the content store already.
 EDITS=0
+RUN_ID=$(date +%s)
 edit() {
   EDITS=$((EDITS + 1))
-  sed -i "s/edit [0-9]*/edit $EDITS load/" "$WS/app/edit.go"
+  sed -i "s/edit [0-9a-z -]*/edit $RUN_ID-$EDITS load/" "$WS/app/edit.go"
 }
 
 # Each way prints "SENT_BYTES" after loading and running the edited image;
@@ -51,21 +54,38 @@ edit() {
 run_docker() {
   local out
   out=$(docker run --rm "$1")
-  grep -q "edit $EDITS load" <<<"$out" || { echo "the container printed \"$out\", not edit $EDITS" >&2; exit 1; }
+  grep -q "edit $RUN_ID-$EDITS load" <<<"$out" || { echo "the container printed \"$out\", not edit $RUN_ID-$EDITS" >&2; exit 1; }
+}
+
+# bazel_script TARGET: writes the script of `bazel run TARGET` into the
+# workspace, to run on this host, beside the engine (Bazel itself may run in
+# a chroot, which sees the workspace but not $WORK).
+SCRIPT=$WS/.bench-load-script.sh
+bazel_script() {
+  bazel run --ui_event_filters=-info,-stdout --noshow_progress --script_path="$SCRIPT" "$1" >/dev/null 2>&1
+}
+
+# loaded_bytes ERR: the bytes the loader says it wrote, from its stderr.
+loaded_bytes() {
+  local bytes
+  bytes=$(sed -n 's/.*blobs, \([0-9]*\) of [0-9]* bytes.*/\1/p' "$1" | tail -1)
+  [ -n "$bytes" ] || { echo "the load did not say what it wrote:" >&2; cat "$1" >&2; exit 1; }
+  echo "$bytes"
 }
 
 way_load() {
-  bazel run --ui_event_filters=-info,-stdout --noshow_progress //:on_1gb.load -- --tag "$TAG" 2>"$WORK/load.err" >/dev/null
+  bazel_script //:on_1gb.load
+  "$SCRIPT" --tag "$TAG" 2>"$WORK/load.err" >/dev/null || { cat "$WORK/load.err" >&2; exit 1; }
   run_docker "$TAG"
-  # "wrote N of M blobs, X of Y bytes, to containerd ..."
-  sed -n 's/.*blobs, \([0-9]*\) of [0-9]* bytes.*/\1/p' "$WORK/load.err" | tail -1
+  loaded_bytes "$WORK/load.err"
 }
 
 way_run() {
   local out
-  out=$(bazel run --ui_event_filters=-info,-stdout --noshow_progress //:on_1gb.run -- --tag "$TAG" 2>"$WORK/run.err")
-  grep -q "edit $EDITS load" <<<"$out" || { echo ".run printed \"$out\"" >&2; exit 1; }
-  sed -n 's/.*blobs, \([0-9]*\) of [0-9]* bytes.*/\1/p' "$WORK/run.err" | tail -1
+  bazel_script //:on_1gb.run
+  out=$("$SCRIPT" 2>"$WORK/run.err") || { cat "$WORK/run.err" >&2; exit 1; }
+  grep -q "edit $RUN_ID-$EDITS load" <<<"$out" || { echo ".run printed \"$out\"" >&2; exit 1; }
+  loaded_bytes "$WORK/run.err"
 }
 
 way_docker_load() {
@@ -88,6 +108,7 @@ way_ko() {
 # row NAME WAY: RUNS edits, each timed from the edit to the container's exit.
 row() {
   local name=$1 way=$2 i t0 sent before times=() sents=() grows=()
+  edit
   "$way" >/dev/null # warm: the first load of an image writes the base too
   for i in $(seq "$RUNS"); do
     edit
