@@ -159,6 +159,66 @@ table_cold() {
   forget_output_base
 }
 
+# --- edit to pushed ---------------------------------------------------------
+
+NGINX=$WORK/nginx
+start_nginx() {
+  local port
+  port=$(free_port)
+  mkdir -p "$NGINX/cache" "$NGINX/tmp"
+  sed -e "s|@DIR@|$NGINX|g" -e "s|@PORT@|$port|g" "$PROJECT/e2e/remote/nginx.conf.in" >"$NGINX/nginx.conf"
+  nginx -p "$NGINX" -c "$NGINX/nginx.conf" -g 'daemon off;' >"$NGINX/stdout" 2>&1 &
+  CACHE=http://127.0.0.1:$port
+  for _ in $(seq 100); do curl -s -o /dev/null "$CACHE/" && return; sleep 0.1; done
+  echo "nginx did not start: $(cat "$NGINX/error.log" "$NGINX/stdout")" >&2
+  return 1
+}
+
+# push BASE FLAGS...: bazel run //:on_BASE_checks.push in a fresh output base,
+# with fresh repository cache and the remote cache only.
+push() {
+  local base=$1
+  shift
+  fresh_output_base
+  bazel_in run --remote_cache="$CACHE" --disk_cache= --remote_upload_local_results "$@" \
+    "//:on_${base}_checks.push" -- --repository "$REGISTRY/bench/app-$base"
+}
+
+# pushed_row BASE NAME FLAGS...: one row of table 2, for an edit and a push.
+pushed_row() {
+  local base=$1 name=$2 m n t0 wall gets layers sent mounts cached
+  shift 2
+  sed -i "s/edit [0-9]*/edit $RANDOM/" "$WS/app/edit.go"
+  m=$(mark)
+  n=$(stat -c %s "$NGINX/access.log")
+  t0=$(now)
+  push "$base" "$@"
+  wall=$(echo "$(now) - $t0" | bc)
+  read -r gets layers < <(since "$m" | blob_gets "$WORK/layers-$base")
+  sent=$(since "$m" | pushed_blob_bytes)
+  mounts=$(since "$m" | awk '$6 == "\"POST" && $7 ~ /mount=/ && $9 == 201' | wc -l)
+  cached=$(tail -c +$((n + 1)) "$NGINX/access.log" | awk '$1 == "GET" {b += $5} END {print b + 0}')
+  printf '| %s | %s | %s MB (%s layer GETs) | %s MB (%s base layers mounted) | %s MB | %.0f s |\n' \
+    "$base" "$name" "$(mb "$gets")" "$layers" "$(mb "$sent")" "$mounts" "$(mb "$cached")" "$wall"
+}
+
+table_push() {
+  apt_install nginx:nginx-light curl:curl
+  [ -n "${CACHE:-}" ] || start_nginx
+  echo "Edit to pushed: an earlier push of on_<base>_checks (lazy base, default checks) filled the remote cache (nginx); then a one-line edit and \\`bazel run //:on_<base>_checks.push\\` to the same registry, from a fresh output base and repository cache."
+  echo
+  echo "| base | flags | fetched from the registry | blob bytes pushed to it | downloaded from the remote cache | wall time |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: |"
+  local base
+  for base in "${BASES[@]}"; do
+    push "$base"
+    pushed_row "$base" "(none)"
+    pushed_row "$base" "--remote_download_minimal" --remote_download_minimal
+  done
+  cp "$BENCH/workspace/app/edit.go" "$WS/app/edit.go"
+  forget_output_base
+}
+
 main() {
   BASES=("$@")
   [ ${#BASES[@]} -gt 0 ] || BASES=(10mb 200mb 1gb)
