@@ -43,7 +43,7 @@ cleanup() {
 trap cleanup EXIT
 
 now() { date +%s.%N; }
-mb() { echo "scale=1; $1 / 1048576" | bc; }
+mb() { printf %.1f "$(echo "$1 / 1048576" | bc -l)"; }
 
 # --- the registry and its access log ----------------------------------------
 
@@ -205,7 +205,7 @@ pushed_row() {
 table_push() {
   apt_install nginx:nginx-light curl:curl
   [ -n "${CACHE:-}" ] || start_nginx
-  echo "Edit to pushed: an earlier push of on_<base>_checks (lazy base, default checks) filled the remote cache (nginx); then a one-line edit and \\`bazel run //:on_<base>_checks.push\\` to the same registry, from a fresh output base and repository cache."
+  echo 'Edit to pushed: an earlier push of on_<base>_checks (lazy base, default checks) filled the remote cache (nginx); then a one-line edit and `bazel run //:on_<base>_checks.push` to the same repository of the same registry, from a fresh output base and repository cache.'
   echo
   echo "| base | flags | fetched from the registry | blob bytes pushed to it | downloaded from the remote cache | wall time |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
