@@ -1,8 +1,8 @@
 """Emits the action that writes an image's manifest and config: `assembler build --thin-layout`."""
 
 load("//rules/private:actions/params.bzl", "params_file_arg")
-load("//rules/private:checks_table.bzl", "BASE_FILE_CHECKS")
 load("//rules/private:actions/provenance.bzl", "provenance_args")
+load("//rules/private:checks_table.bzl", "BASE_FILE_CHECKS")
 
 def _descriptor_path(layer):
     return layer.descriptor.path
