@@ -38,7 +38,7 @@ bazel() { (cd "$WS" && "$BAZEL" "$@"); }
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 store_bytes() { du -sb "$CONTENT" | cut -f1; }
-mb() { echo "scale=1; $1 / 1048576" | bc; }
+mb() { printf "%.1f" "$(echo "$1 / 1048576" | bc -l)"; }
 
 # Each edit is new to the engine: builds are reproducible, so an edit that
 # an earlier run made has its blobs in the content store already.
