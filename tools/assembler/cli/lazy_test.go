@@ -38,15 +38,7 @@ func pushAccountsBase(t *testing.T, reg *testenv.Registry) (string, []v1.Layer) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", runtime.GOARCH
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
+	img = testenv.ForLinux(t, img, runtime.GOARCH)
 	ref, err := name.ParseReference(reg.Host + "/lazy/base:v1")
 	if err != nil {
 		t.Fatal(err)

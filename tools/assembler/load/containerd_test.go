@@ -15,7 +15,6 @@ import (
 	contentapi "github.com/containerd/containerd/api/services/content/v1"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -42,16 +41,7 @@ func baseLayout(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", runtime.GOARCH
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
-	return writeLayout(t, img)
+	return writeLayout(t, testenv.ForLinux(t, img, runtime.GOARCH))
 }
 
 // buildGreeter builds, on base, a program that prints greeting: two builds

@@ -95,17 +95,7 @@ func platformImage(t *testing.T, arch string) v1.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", arch
-	img, err = mutate.ConfigFile(img, cf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
+	return testenv.ForLinux(t, img, arch)
 }
 
 func writeLayout(t *testing.T, x any, names ...string) string {

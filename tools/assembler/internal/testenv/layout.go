@@ -32,6 +32,21 @@ func LayoutImage(t testing.TB, dir string) v1.Image {
 	return img
 }
 
+// ForLinux returns img with a config that says linux/arch.
+func ForLinux(t testing.TB, img v1.Image, arch string) v1.Image {
+	t.Helper()
+	cf, err := img.ConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cf = cf.DeepCopy()
+	cf.OS, cf.Architecture = "linux", arch
+	if img, err = mutate.ConfigFile(img, cf); err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
 // RandomImageLayout writes the OCI layout of an image of random layers,
 // made by go-containerregistry, whose config says linux/amd64.
 func RandomImageLayout(t testing.TB, layers int64) string {
@@ -40,15 +55,7 @@ func RandomImageLayout(t testing.TB, layers int64) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cf, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cf = cf.DeepCopy()
-	cf.OS, cf.Architecture = "linux", "amd64"
-	if img, err = mutate.ConfigFile(img, cf); err != nil {
-		t.Fatal(err)
-	}
+	img = ForLinux(t, img, "amd64")
 	dir := filepath.Join(t.TempDir(), "layout")
 	p, err := layout.Write(dir, empty.Index)
 	if err != nil {
