@@ -117,32 +117,22 @@ type manifest interface {
 }
 
 func (p *blobPlan) addManifest(m manifest, labels map[string]string) error {
-	d, err := descriptorOf(m)
-	if err != nil {
-		return err
-	}
 	raw, err := m.RawManifest()
 	if err != nil {
 		return err
-	}
-	p.add(blob{desc: d, open: inMemory(raw), labels: labels})
-	return nil
-}
-
-// descriptorOf is the descriptor of an image's or index's manifest, the
-// target of the image record.
-func descriptorOf(m manifest) (v1.Descriptor, error) {
-	raw, err := m.RawManifest()
-	if err != nil {
-		return v1.Descriptor{}, err
 	}
 	d, err := m.Digest()
 	if err != nil {
-		return v1.Descriptor{}, err
+		return err
 	}
 	mt, err := m.MediaType()
 	if err != nil {
-		return v1.Descriptor{}, err
+		return err
 	}
-	return v1.Descriptor{MediaType: mt, Digest: d, Size: int64(len(raw))}, nil
+	p.add(blob{desc: v1.Descriptor{MediaType: mt, Digest: d, Size: int64(len(raw))}, open: inMemory(raw), labels: labels})
+	return nil
 }
+
+// root is the descriptor of the image's or index's own manifest, the target
+// of the image record: added last, after everything it refers to.
+func (p *blobPlan) root() v1.Descriptor { return p.blobs[len(p.blobs)-1].desc }

@@ -103,18 +103,16 @@ func loadContainerd(ctx context.Context, t containerdTarget, c output.Content, s
 // planOf lists the blobs of c's image or index, and the descriptor of its root.
 func planOf(c output.Content) (*blobPlan, v1.Descriptor, error) {
 	p := newBlobPlan()
+	var err error
 	if c.Index != nil {
-		if err := p.addIndex(c.Index); err != nil {
-			return nil, v1.Descriptor{}, err
-		}
-		d, err := descriptorOf(c.Index)
-		return p, d, err
+		err = p.addIndex(c.Index)
+	} else {
+		err = p.addImage(c.Image)
 	}
-	if err := p.addImage(c.Image); err != nil {
+	if err != nil {
 		return nil, v1.Descriptor{}, err
 	}
-	d, err := descriptorOf(c.Image)
-	return p, d, err
+	return p, p.root(), nil
 }
 
 // withLease runs f under a new lease, ended when f returns. The lease
