@@ -9,7 +9,7 @@ def _descriptor_path(layer):
 
 def _reads_base_files(checks):
     """Whether a check at these levels reads the files of the image's base."""
-    return [c for c in BASE_FILE_CHECKS if checks.get(c, "") != "off"] != []
+    return any([checks.get(c, "") != "off" for c in BASE_FILE_CHECKS])
 
 def emit_image(ctx, *, assembler, base, platform, layers, config, checks, config_values, layout, digest = None, modules = None, sbom = None, provenance = None):
     """Stacks prebuilt layers onto a base and writes the image's thin layout.

@@ -1,5 +1,6 @@
 """The goimage module extension: base images, pulled from a registry or taken from the workspace."""
 
+load("//rules/private:checks_table.bzl", "BASE_FILE_CHECKS")
 load("//rules/private:repositories/local.bzl", "goimage_local")
 load("//rules/private:repositories/pull.bzl", "goimage_pull")
 
@@ -28,15 +29,16 @@ retried. What is fetched, and when, is up to `layers`:
   the base's layers, and to another registry streams them from one to the
   other; a `.load`, `.tar` or `.layout` reads them from the registry. A
   thin `bazel build` whose images turn off every check that reads the
-  base's files (`base-architecture`, `dynamic`, `entrypoint`, `user`,
-  `ca-certificates`, `tzdata`) fetches no layer at all. Those actions and
+  base's files (""" + ", ".join(["`{}`".format(c) for c in BASE_FILE_CHECKS]) + """)
+  fetches no layer at all. Those actions and
   commands need the registry where they run; for a registry that wants
   credentials, `build --action_env=DOCKER_CONFIG` in `.bazelrc` gives the
   actions docker's config.json.
 * `"eager"`: every layer is fetched with the repository, checked and
   indexed once, as `goimage.local` bases are: builds and commands then need
   no registry, such as an air-gapped CI after `bazel fetch`.
- A reference without a digest is refused; when the registry
+
+A reference without a digest is refused; when the registry
 answers, the message shows the current digest to pin. Credentials come from
 docker's config.json (`$DOCKER_CONFIG`, else `~/.docker/config.json`):
 `auths` entries and credential helpers (`credHelpers`, `credsStore`,
