@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
 )
@@ -15,6 +16,7 @@ import (
 type signFlags struct {
 	key, passwordFile, command string
 	certificate, chain         string
+	timeout                    time.Duration
 }
 
 func (f *signFlags) register(fs *flag.FlagSet) {
@@ -23,6 +25,7 @@ func (f *signFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.certificate, "sign-certificate", "", "the PEM certificate a CA issued for --sign-key, stored with each signature so that cosign verifies by identity (--certificate-identity, --certificate-oidc-issuer)")
 	fs.StringVar(&f.chain, "sign-certificate-chain", "", "the PEM certificates from the issuer of --sign-certificate up to the root, stored with each signature")
 	fs.StringVar(&f.command, "signer-command", "", "sign by running this shell command instead of with a key: it reads the payload on stdin and prints its base64 signature, or a JSON object with the signature, certificate and chain, on stdout (see docs/assembler.md, Signing)")
+	fs.DurationVar(&f.timeout, "signer-timeout", sign.DefaultCommandTimeout, "how long --signer-command may take to sign one payload before it, and every process it started, is stopped and the push fails, e.g. 30s or 5m")
 }
 
 // check reports flag combinations that cannot work.
@@ -36,6 +39,8 @@ func (f *signFlags) check() string {
 		return "--sign-certificate is the certificate of a --sign-key; give the key too (a --signer-command prints its certificate itself)"
 	case f.chain != "" && f.certificate == "":
 		return "--sign-certificate-chain is the chain of a --sign-certificate; give the certificate too"
+	case f.timeout <= 0:
+		return fmt.Sprintf("--signer-timeout %s is not a time a signer can take; give a positive duration such as 2m", f.timeout)
 	}
 	return ""
 }
@@ -44,7 +49,7 @@ func (f *signFlags) check() string {
 func (f *signFlags) signer(stderr io.Writer) (sign.Signer, error) {
 	switch {
 	case f.command != "":
-		return sign.Command(f.command, stderr), nil
+		return sign.Command(f.command, stderr, f.timeout), nil
 	case f.key == "":
 		return nil, nil
 	}

@@ -5,11 +5,18 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 	"time"
 )
+
+// DefaultCommandTimeout is how long a signer command may take to sign one
+// payload before it is stopped. A KMS answers in seconds; a hardware token
+// that waits for a touch may take a while, hence minutes rather than
+// seconds.
+const DefaultCommandTimeout = 2 * time.Minute
 
 // Command returns a signer that runs an external program, for keys that
 // never leave a KMS or a hardware token, and for signers that get a
@@ -23,14 +30,26 @@ import (
 //   - the signature is what cosign's verifier for the public key checks:
 //     ECDSA ASN.1 or RSA PKCS#1 v1.5 over the SHA-256 of the input, or
 //     Ed25519 over the input;
-//   - it exits 0; its stderr goes to stderr.
+//   - it exits 0 within timeout (DefaultCommandTimeout when zero); its
+//     stderr goes to stderr.
+//
+// The command is an untrusted program: one that outlives timeout is
+// stopped, with every process it started (on unix, its process group), and
+// one that fails or prints no signature fails the push with the first
+// lines of its stderr, so that the cause shows without scrolling.
 //
 // A certificate is checked as Certify checks one, and the signature
 // against the certificate's key, so that a signer that mixes them up
 // fails here rather than at verification. The command line is not
 // repeated in errors, since it may carry a token.
-func Command(command string, stderr io.Writer) Signer {
-	return &commandSigner{command: command, stderr: stderr}
+func Command(command string, stderr io.Writer, timeout time.Duration) Signer {
+	if timeout <= 0 {
+		timeout = DefaultCommandTimeout
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	return &commandSigner{command: command, stderr: stderr, timeout: timeout}
 }
 
 // CommandOutput is what a signer command that has a certificate prints.
@@ -47,32 +66,67 @@ type CommandOutput struct {
 type commandSigner struct {
 	command string
 	stderr  io.Writer
+	timeout time.Duration
 }
 
 // maxOutput bounds what a signer command may print: a signature and a few
 // certificates are a few kilobytes.
 const maxOutput = 256 << 10
 
+// waitDelay bounds the wait for the command's output pipes once it is
+// stopped or has exited, should a process outside its group hold them.
+const waitDelay = 5 * time.Second
+
 const commandContract = "it must read the payload on stdin, print its base64 signature (or a JSON object with \"signature\", \"certificate\" and \"chain\") on stdout and exit 0"
 
 func (c *commandSigner) Sign(ctx context.Context, payload []byte) (Signature, error) {
+	printed, err := c.run(ctx, payload)
+	if err != nil {
+		return Signature{}, err
+	}
+	if bytes.HasPrefix(printed.stdout, []byte("{")) {
+		sig, err := certifiedOutput(payload, printed.stdout)
+		if err != nil {
+			return Signature{}, fmt.Errorf("%w%s", err, printed.stderr)
+		}
+		return sig, nil
+	}
+	sig, err := decodeSignature(string(printed.stdout))
+	if err != nil {
+		return Signature{}, fmt.Errorf("the signer command printed no base64 signature on stdout (%d bytes printed); %s%s", len(printed.stdout), commandContract, printed.stderr)
+	}
+	return Signature{Raw: sig}, nil
+}
+
+// printed is what a signer command that exited 0 printed: its stdout,
+// trimmed, and the first lines of its stderr as an error suffix.
+type printed struct {
+	stdout []byte
+	stderr string
+}
+
+// run runs the command on payload, stopping it and its processes after
+// the timeout.
+func (c *commandSigner) run(ctx context.Context, payload []byte) (printed, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", c.command)
 	cmd.Stdin = bytes.NewReader(payload)
 	var out bytes.Buffer
+	head := &stderrHead{}
 	cmd.Stdout = &limitedWriter{w: &out, left: maxOutput}
-	cmd.Stderr = c.stderr
-	if err := cmd.Run(); err != nil {
-		return Signature{}, fmt.Errorf("the signer command failed (%v); %s", err, commandContract)
+	cmd.Stderr = io.MultiWriter(c.stderr, head)
+	cmd.WaitDelay = waitDelay
+	stopWithChildren(cmd)
+	err := cmd.Run()
+	killLeftovers(cmd)
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded) && err != nil:
+		return printed{}, fmt.Errorf("the signer command did not finish within %s and was stopped, with the processes it started; make it answer sooner (a KMS that hangs?) or allow it more time with --signer-timeout%s", c.timeout, head.suffix())
+	case err != nil:
+		return printed{}, fmt.Errorf("the signer command failed (%v); %s%s", err, commandContract, head.suffix())
 	}
-	printed := bytes.TrimSpace(out.Bytes())
-	if bytes.HasPrefix(printed, []byte("{")) {
-		return certifiedOutput(payload, printed)
-	}
-	sig, err := decodeSignature(string(printed))
-	if err != nil {
-		return Signature{}, fmt.Errorf("the signer command printed no base64 signature on stdout (%d bytes printed); %s", out.Len(), commandContract)
-	}
-	return Signature{Raw: sig}, nil
+	return printed{stdout: bytes.TrimSpace(out.Bytes()), stderr: head.suffix()}, nil
 }
 
 func decodeSignature(s string) ([]byte, error) {
