@@ -3,12 +3,8 @@ package base
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,45 +19,6 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
 )
 
-// faultyProxy serves a real registry (docker-registry) through a proxy that
-// injects fault into the first request the rule matches, times times.
-type faultyProxy struct {
-	mu    sync.Mutex
-	left  int
-	match func(*http.Request) bool
-	fault func(http.ResponseWriter, *http.Request, *httputil.ReverseProxy)
-	proxy *httputil.ReverseProxy
-}
-
-func (p *faultyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	inject := p.left > 0 && p.match(r)
-	if inject {
-		p.left--
-	}
-	p.mu.Unlock()
-	if inject {
-		p.fault(w, r, p.proxy)
-		return
-	}
-	p.proxy.ServeHTTP(w, r)
-}
-
-func startFaultyProxy(t *testing.T, target string, times int, match func(*http.Request) bool, fault func(http.ResponseWriter, *http.Request, *httputil.ReverseProxy)) (string, *faultyProxy) {
-	t.Helper()
-	u, _ := url.Parse("http://" + target)
-	p := &faultyProxy{left: times, match: match, fault: fault, proxy: httputil.NewSingleHostReverseProxy(u)}
-	srv := httptest.NewServer(p)
-	t.Cleanup(srv.Close)
-	// 127.0.0.1 registries are spoken to over plain HTTP.
-	return strings.TrimPrefix(srv.URL, "http://"), p
-}
-
-func isBlob(r *http.Request) bool {
-	return r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/blobs/")
-}
-func isManifest(r *http.Request) bool { return strings.Contains(r.URL.Path, "/manifests/") }
-
 // Registry bases go through the retry policy of every registry request:
 // 5xx answers, Retry-After, a connection cut mid-body and a stall all end
 // in a complete, verified import.
@@ -75,17 +32,15 @@ func TestImportSurvivesRegistryFaults(t *testing.T) {
 		name  string
 		times int
 		match func(*http.Request) bool
-		fault func(http.ResponseWriter, *http.Request, *httputil.ReverseProxy)
+		fault testenv.Fault
 	}{
-		{"three 500s", 3, isManifest, func(w http.ResponseWriter, _ *http.Request, _ *httputil.ReverseProxy) {
-			http.Error(w, "overloaded", http.StatusInternalServerError)
-		}},
-		{"429 with Retry-After", 1, isBlob, func(w http.ResponseWriter, _ *http.Request, _ *httputil.ReverseProxy) {
+		{"three 500s", 3, testenv.ManifestRequest, testenv.Status(http.StatusInternalServerError)},
+		{"429 with Retry-After", 1, testenv.BlobRead, func(w http.ResponseWriter, _ *http.Request, _ http.Handler) {
 			w.Header().Set("Retry-After", "1")
 			http.Error(w, "slow down", http.StatusTooManyRequests)
 		}},
-		{"a connection cut mid-body", 2, isBlob, cutMidBody},
-		{"a stall", 1, isBlob, func(w http.ResponseWriter, r *http.Request, p *httputil.ReverseProxy) {
+		{"a connection cut mid-body", 2, testenv.BlobRead, testenv.CutMidBody},
+		{"a stall", 1, testenv.BlobRead, func(w http.ResponseWriter, r *http.Request, _ http.Handler) {
 			select {
 			case <-time.After(5 * time.Second):
 			case <-r.Context().Done():
@@ -93,41 +48,22 @@ func TestImportSurvivesRegistryFaults(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			host, proxy := startFaultyProxy(t, reg.Host, tc.times, tc.match, tc.fault)
+			proxy := testenv.StartFaultProxy(t, reg.Host)
+			rule := proxy.Inject(tc.match, tc.times, tc.fault)
 			dir := filepath.Join(t.TempDir(), "layout")
-			im, err := Import(context.Background(), host+"/team/base@"+digest, []v1.Platform{hostPlatform}, dir,
+			im, err := Import(context.Background(), proxy.Host+"/team/base@"+digest, []v1.Platform{hostPlatform}, dir,
 				WithWorkDir(t.TempDir()), WithRegistry(fast))
 			if err != nil {
 				t.Fatalf("Import through %s: %v", tc.name, err)
 			}
-			if proxy.left != 0 {
-				t.Errorf("%d faults were not met", proxy.left)
+			if left := proxy.Left(rule); left != 0 {
+				t.Errorf("%d faults were not met", left)
 			}
 			checkOpens(t, dir, "linux/"+hostArch())
 			if im.Digest != digest {
 				t.Errorf("imported %s, want %s", im.Digest, digest)
 			}
 		})
-	}
-}
-
-// cutMidBody sends half of the answer, then closes the connection.
-func cutMidBody(w http.ResponseWriter, r *http.Request, p *httputil.ReverseProxy) {
-	rec := httptest.NewRecorder()
-	p.ServeHTTP(rec, r)
-	body := rec.Body.Bytes()
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	w.Write(body[:len(body)/2])
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
-	if h, ok := w.(http.Hijacker); ok {
-		if conn, _, err := h.Hijack(); err == nil {
-			conn.Close()
-		}
 	}
 }
 
@@ -155,17 +91,18 @@ func TestImportRefetchesABrokenLayer(t *testing.T) {
 	ref := reg.Push(t, "oci:"+dir, "team/big:v1")
 	layers, _ := img.Layers()
 	big, _ := layers[0].Digest()
-	host, proxy := startFaultyProxy(t, reg.Host, 2, func(r *http.Request) bool {
-		return isBlob(r) && strings.HasSuffix(r.URL.Path, big.String())
-	}, cutMidBody)
+	proxy := testenv.StartFaultProxy(t, reg.Host)
+	rule := proxy.Inject(func(r *http.Request) bool {
+		return testenv.BlobRead(r) && strings.HasSuffix(r.URL.Path, big.String())
+	}, 2, testenv.CutMidBody)
 	fast := registry.Options{Backoff: remote.Backoff{Duration: 10 * time.Millisecond, Factor: 2, Steps: 5}}
 	out := filepath.Join(t.TempDir(), "layout")
-	if _, err := Import(context.Background(), host+"/team/big@"+ref[strings.LastIndex(ref, "@")+1:], nil, out,
+	if _, err := Import(context.Background(), proxy.Host+"/team/big@"+ref[strings.LastIndex(ref, "@")+1:], nil, out,
 		WithWorkDir(t.TempDir()), WithRegistry(fast)); err != nil {
 		t.Fatalf("Import of a layer cut twice mid-body: %v", err)
 	}
-	if proxy.left != 0 {
-		t.Errorf("%d cuts were not met", proxy.left)
+	if left := proxy.Left(rule); left != 0 {
+		t.Errorf("%d cuts were not met", left)
 	}
 	checkOpens(t, out, "linux/"+hostArch())
 }
