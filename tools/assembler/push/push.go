@@ -84,7 +84,7 @@ func Push(ctx context.Context, s *store.Store, o Options) (name.Digest, error) {
 	if o.Signer != nil {
 		t := sign.Target{Repository: repo, Root: root, Remote: remoteOptions(ctx, o, nil), Progress: o.Progress}
 		if err := sign.Push(ctx, o.Signer, t); err != nil {
-			return name.Digest{}, fmt.Errorf("signing %s: %w", digest, registry.Explain(err, repo.RegistryStr()))
+			return name.Digest{}, fmt.Errorf("signing what was pushed to %s, so no tag was moved: %w", repo, registry.Explain(err, repo.RegistryStr()))
 		}
 	}
 	for _, t := range tags {

@@ -49,8 +49,8 @@ func (h *stderrHead) endLine() {
 	}
 }
 
-// suffix is the kept lines as the end of an error message, or nothing
-// when the command printed nothing on stderr.
+// suffix is the kept lines as the end of an error message, on one line,
+// or nothing when the command printed nothing on stderr.
 func (h *stderrHead) suffix() string {
 	if h.current.Len() > 0 && len(h.lines) < stderrLines {
 		h.endLine()
@@ -58,9 +58,9 @@ func (h *stderrHead) suffix() string {
 	if len(h.lines) == 0 {
 		return ""
 	}
-	s := "; its stderr began with:\n    " + strings.Join(h.lines, "\n    ")
+	s := "; its stderr began with: " + strings.Join(h.lines, " | ")
 	if h.more {
-		s += "\n    ..."
+		s += " | ..."
 	}
 	return s
 }
