@@ -57,7 +57,7 @@ func TestReleaseStreamsALazyBasesLayersOnce(t *testing.T) {
 		if n := src.BlobReads(t, h); n != 1 {
 			t.Errorf("base layer %s was read from the base's registry %d times, want once", h, n)
 		}
-		if n := uploads(log, h.String()); n != 1 {
+		if n := uploads(log.Count, h.String()); n != 1 {
 			t.Errorf("base layer %s was uploaded %d times, want once; requests:\n%s", h, n, log)
 		}
 		if n := mounts(log, h.String()); n != 2 {

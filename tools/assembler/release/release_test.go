@@ -82,8 +82,8 @@ func digestOf(t *testing.T, x interface{ Digest() (v1.Hash, error) }) string {
 
 // uploads counts the uploads of a blob that the registry accepted: the PUT
 // that ends each, which names the blob's digest.
-func uploads(log *testenv.RequestLog, digest string) int {
-	return log.Count("PUT ", "/blobs/uploads/", "digest="+url.QueryEscape(digest), " 201")
+func uploads(count func(...string) int, digest string) int {
+	return count("PUT ", "/blobs/uploads/", "digest="+url.QueryEscape(digest), " 201")
 }
 
 func mounts(log *testenv.RequestLog, digest string) int {
@@ -132,7 +132,7 @@ func TestReleaseSendsSharedBlobsOnce(t *testing.T) {
 	for _, l := range baseLayers {
 		d := digestOf(t, l)
 		// Four repositories need each base layer: one upload, three mounts.
-		if n := uploads(log, d); n != 1 {
+		if n := uploads(log.Count, d); n != 1 {
 			t.Errorf("base layer %s was uploaded %d times, want once; requests:\n%s", d, n, log)
 		}
 		if n := mounts(log, d); n != 3 {
@@ -143,7 +143,7 @@ func TestReleaseSendsSharedBlobsOnce(t *testing.T) {
 	layers, _ := apps[0].Layers()
 	config, _ := apps[0].ConfigName()
 	for _, d := range []string{digestOf(t, layers[len(layers)-1]), config.String()} {
-		if n := uploads(log, d); n != 1 {
+		if n := uploads(log.Count, d); n != 1 {
 			t.Errorf("blob %s of //a:image was uploaded %d times, want once; requests:\n%s", d, n, log)
 		}
 		if n := mounts(log, d); n != 1 {

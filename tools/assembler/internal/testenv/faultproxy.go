@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -74,19 +75,20 @@ func (p *FaultProxy) Left(r *FaultRule) int {
 	return r.left
 }
 
-// Clear removes every rule, loss and bandwidth limit: the registry is
-// healthy again. The log stays.
+// Clear removes every rule, loss and bandwidth limit, and empties the
+// log: the registry is healthy again, and Count counts from here.
 func (p *FaultProxy) Clear() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.rules, p.lost, p.rate = nil, map[string]bool{}, 0
+	p.rules, p.lost, p.rate, p.lines = nil, map[string]bool{}, 0, nil
 }
 
 // LoseBlob makes the registry lose the blob digest once it accepted an
-// upload of it: from then on it answers HEAD and GET of the blob with 404
-// BLOB_UNKNOWN in every repository and takes a mount of it for a new
-// upload, as a registry whose storage dropped the blob does, until the
-// blob is uploaded again.
+// upload of it: from then on, until the blob is uploaded again, it answers
+// HEAD and GET of the blob with 404 BLOB_UNKNOWN in every repository,
+// takes a mount of it for a new upload, and refuses a manifest that names
+// it with 400 MANIFEST_BLOB_UNKNOWN, as a registry whose storage dropped
+// the blob does.
 func (p *FaultProxy) LoseBlob(digest string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -119,8 +121,9 @@ func (p *FaultProxy) serve(w *statusRecorder, r *http.Request) {
 	case fault != nil:
 		fault(w, r, p.next)
 	case p.isLost(r):
-		w.Header().Set("Content-Type", "application/json")
-		http.Error(w, `{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}`, http.StatusNotFound)
+		registryError(w, http.StatusNotFound, "BLOB_UNKNOWN")
+	case p.namesLost(r):
+		registryError(w, http.StatusBadRequest, "MANIFEST_BLOB_UNKNOWN")
 	default:
 		p.forgetMount(r)
 		p.next.ServeHTTP(w, r)
@@ -152,6 +155,33 @@ func (p *FaultProxy) isLost(r *http.Request) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return ok && p.lost[digest]
+}
+
+// namesLost says whether r puts a manifest that names a lost blob; it
+// leaves r's body to be read again.
+func (p *FaultProxy) namesLost(r *http.Request) bool {
+	if r.Method != http.MethodPut || !strings.Contains(r.URL.Path, "/manifests/") {
+		return false
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for digest, lost := range p.lost {
+		if lost && bytes.Contains(body, []byte(digest)) {
+			return true
+		}
+	}
+	return false
+}
+
+func registryError(w http.ResponseWriter, status int, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"errors":[{"code":%q,"message":"the registry lost a blob"}]}`, code)
 }
 
 // forgetMount turns a mount of a lost blob into the start of an upload.
