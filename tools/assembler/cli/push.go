@@ -41,7 +41,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.Var(&f.tags, "tag", "a tag to push, e.g. v1.2.3, repeated; given, it replaces the tags of --tags-file")
 	fs.StringVar(&f.tagsFile, "tags-file", "", "a file with one tag a line, used when no --tag is given")
 	fs.StringVar(&f.mountFrom, "mount-from", "", "a repository of the same registry holding the base image, whose blobs are mounted instead of uploaded")
-	fs.StringVar(&f.digest, "digest-file", "", "a file to write the pushed digest to")
+	fs.StringVar(&f.digest, "digest-file", "", "a file to write the pushed digest to; a relative path is taken from the folder 'bazel run' was called in")
 	fs.BoolVar(&f.insecure, "insecure", false, "allow plain HTTP to a registry other than localhost")
 	f.sign.register(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
@@ -82,7 +82,7 @@ func runPush(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if f.digest != "" {
-		if err := atomicfile.WriteBytes(f.digest, []byte(ref.DigestStr()+"\n")); err != nil {
+		if err := atomicfile.WriteBytes(fromWorkingDir(f.digest), []byte(ref.DigestStr()+"\n")); err != nil {
 			return fmt.Errorf("writing --digest-file: %w", err)
 		}
 	}

@@ -125,7 +125,7 @@ func releaseError(results []release.Result) error {
 	case 0:
 		return nil
 	case 1:
-		return fmt.Errorf("the release is incomplete: %s failed (see above); the others were pushed", failed[0])
+		return fmt.Errorf("the release is incomplete: %s failed (see above); the others were pushed, and running the release again pushes only what is missing", failed[0])
 	}
-	return fmt.Errorf("the release is incomplete: %d of %d images failed (see above); the others were pushed", len(failed), len(results))
+	return fmt.Errorf("the release is incomplete: %d of %d images failed (see above); the others were pushed, and running the release again pushes only what is missing", len(failed), len(results))
 }

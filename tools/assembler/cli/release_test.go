@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,4 +104,46 @@ func TestReleaseManifestErrors(t *testing.T) {
 	}
 	_, err := runErr("release")
 	wantError(t, err, "--manifest is required")
+}
+
+// A release in which one image meets a storm of 503s exits 1, naming the
+// image; run again on a healthy registry it pushes that one and exits 0.
+func TestReleaseExitCodeUnderFaults(t *testing.T) {
+	reg := testenv.StartRegistry(t, false)
+	proxy := testenv.StartFaultProxy(t, reg.Host)
+	t.Setenv("DOCKER_CONFIG", t.TempDir())
+	var images []release.ManifestImage
+	for _, app := range []string{"a", "b", "c", "d"} {
+		dir, _ := randomLayout(t)
+		images = append(images, release.ManifestImage{Label: "//" + app + ":image", Repository: proxy.Host + "/team/" + app, Tags: []string{"v1"}, Image: dir})
+	}
+	manifest := filepath.Join(t.TempDir(), "release.json")
+	b, _ := json.Marshal(release.Manifest{Images: images})
+	if err := os.WriteFile(manifest, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	proxy.Inject(testenv.BlobUpload("team/c"), -1, testenv.Status(http.StatusServiceUnavailable))
+
+	var stdout, stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"release", "--manifest", manifest}, &stdout, &stderr); code != 1 {
+		t.Fatalf("release exited with %d, want 1 (one image failed); stderr:\n%s", code, stderr.String())
+	}
+	for _, want := range []string{"3 of 4 images pushed, 1 failed", "FAILED  //c:image to " + proxy.Host + "/team/c: ", "503"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, stdout.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), "//c:image to "+proxy.Host+"/team/c failed") || !strings.Contains(stderr.String(), "running the release again pushes only what is missing") {
+		t.Errorf("the error does not name the failed image and what to do:\n%s", stderr.String())
+	}
+
+	proxy.Clear()
+	stdout.Reset()
+	stderr.Reset()
+	if code := Run(context.Background(), []string{"release", "--manifest", manifest}, &stdout, &stderr); code != 0 {
+		t.Fatalf("the rerun exited with %d, want 0; stderr:\n%s", code, stderr.String())
+	}
+	if n := proxy.Count("/blobs/uploads/"); n != proxy.Count("/v2/team/c/blobs/uploads/") {
+		t.Errorf("the rerun sent upload requests to repositories the first run completed:\n%s", proxy)
+	}
 }
