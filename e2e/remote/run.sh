@@ -5,6 +5,11 @@
 #     locally or unsandboxed; only the tarball and the complete layout, which
 #     repack blobs that are stored already, stay out of remote caches
 #     (check_actions.py);
+#   * `bazel aquery` of the push and release targets of the examples, with
+#     their command lines and the files they write (the runner scripts, the
+#     release manifests), run with a marked $COSIGN_PASSWORD: neither the
+#     marker nor any signing flag is in any of them, since keys, passwords
+#     and signer commands are given only when the targets run;
 #   * the examples build under --spawn_strategy=sandboxed and
 #     --incompatible_strict_action_env, and no output of an image action holds
 #     a path of the machine that built it;
@@ -83,6 +88,20 @@ step_actions() {
 put_bytes() { awk '$1 == "PUT" {n += $4} END {print n + 0}' "$WORK/nginx/access.log"; }
 cut_log() { : >"$WORK/nginx/access.log"; }
 
+step_no_signing_secrets() {
+  log "the actions of the push and release targets hold no signing secret"
+  local marker=goimage-signing-secret-$RANDOM$RANDOM query
+  query='deps(kind("image_push|goimage_release", //examples/...))'
+  (cd "$PROJECT" && COSIGN_PASSWORD=$marker "$BAZEL" aquery --include_file_write_contents \
+    --output=jsonproto "$query" 2>/dev/null) >"$WORK/signing.json" || fail "bazel aquery $query"
+  grep -q '"mnemonic": *"FileWrite"' "$WORK/signing.json" && grep -q 'assembler' "$WORK/signing.json" ||
+    fail "the query found no runner script of a push or release target"
+  ! grep -qF "$marker" "$WORK/signing.json" || fail "an action of a push or release target holds \$COSIGN_PASSWORD"
+  ! grep -qE -- '--sign-key|--sign-certificate|--signer-command|COSIGN_PASSWORD' "$WORK/signing.json" ||
+    fail "an action of a push or release target holds a signing flag: $(grep -oE -- '.{80}(--sign|COSIGN).{40}' "$WORK/signing.json" | head -3)"
+  ok "no action of a push or release target holds \$COSIGN_PASSWORD or a signing flag"
+}
+
 step_cache_hits() {
   log "a second, clean output base gets the image actions from the remote cache"
   # A clean output base runs every action, and so uploads its result.
@@ -141,6 +160,7 @@ main() {
   start_nginx
   REGISTRY=$(start_registry "$WORK/registry")
   step_actions
+  step_no_signing_secrets
   step_cache_hits
   step_edit_uploads
   step_minimal_download

@@ -34,6 +34,25 @@ def image_config(env):
     contains(env, argv(actions(env, "GoImageManifest")[0]), "--config " + writes[0].outputs.to_list()[0].path, "the manifest's command line")
     return json.decode(writes[0].content)
 
+# What signs a push, given only when it runs (after `--`, from the environment
+# or from files): no action of a push or release target may hold any of it.
+_SIGNING_WORDS = ["--sign-key", "--sign-certificate", "--signer-command", "--signer-timeout", "COSIGN_PASSWORD"]
+
+def no_signing_inputs(env):
+    """Asserts that no action of the target carries a signing flag or secret.
+
+    Checks each action's command line, environment and, for files written at
+    analysis time (the runner script, the release manifest), its content.
+
+    Args:
+      env: the analysistest environment of a push or release target.
+    """
+    for a in analysistest.target_actions(env):
+        texts = list(a.argv or []) + list((a.env or {}).values()) + [a.content or ""]
+        for word in _SIGNING_WORDS:
+            for text in texts:
+                asserts.false(env, word in text, "the {} action of a push or release holds {}: {}".format(a.mnemonic, repr(word), text))
+
 def failure_test(message):
     """The implementation of a test that the target fails analysis with message."""
 

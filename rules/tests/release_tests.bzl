@@ -1,7 +1,7 @@
 """Analysis tests of goimage_release and goimage_resolve: the manifest they write and the actions they register."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
-load(":analysis_lib.bzl", "declare_tests", _failure_test = "failure_test")
+load(":analysis_lib.bzl", "declare_tests", "no_signing_inputs", _failure_test = "failure_test")
 
 def _writes(env, basename):
     return [a for a in analysistest.target_actions(env) if a.mnemonic == "FileWrite" and a.outputs.to_list()[0].basename == basename]
@@ -40,6 +40,7 @@ def _release_test_impl(ctx):
     runfiles = [f.basename for f in target[DefaultInfo].default_runfiles.files.to_list()]
     for name in ["release.release.json", "2", "index.image.json", "index", "binary.tar.gz", "binary.json", "assembler"]:
         asserts.true(env, name in runfiles, "{} is not in the release's runfiles: {}".format(name, runfiles))
+    no_signing_inputs(env)
     return analysistest.end(env)
 
 _release_test = analysistest.make(_release_test_impl)

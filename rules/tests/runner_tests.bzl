@@ -1,7 +1,7 @@
 """Analysis tests of the .push and .load targets of go_image: the scripts they run and their runfiles."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts")
-load(":analysis_lib.bzl", "declare_tests", _actions = "actions", _contains = "contains")
+load(":analysis_lib.bzl", "declare_tests", "no_signing_inputs", _actions = "actions", _contains = "contains")
 
 def _runner_script(env):
     target = analysistest.target_under_test(env)
@@ -22,6 +22,7 @@ def _push_test_impl(ctx):
     asserts.equals(env, ["v1\n"], tags)
     repository = [a.content for a in _actions(env, "FileWrite") if a.outputs.to_list()[0].basename == "multi.push.repository"]
     asserts.equals(env, ["registry.example.com/team/app\n"], repository)
+    no_signing_inputs(env)
     return analysistest.end(env)
 
 _push_test = analysistest.make(_push_test_impl)

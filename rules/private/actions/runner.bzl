@@ -21,6 +21,8 @@ _TEMPLATE = """#!/usr/bin/env bash
 # {description}
 # Written by rules_goimage; arguments are passed on to `assembler {verb}`
 # (see `assembler {verb} --help`), after the ones set on the target.
+# Keys, passwords and signer commands are never written here: give them when
+# it runs, after --, or through the environment and files.
 set -euo pipefail
 runfiles=${{RUNFILES_DIR:-$0.runfiles}}
 if [ ! -d "$runfiles" ]; then
@@ -33,6 +35,10 @@ run {args} "$@"
 
 def write_runner(ctx, *, assembler, verb, args, description):
     """Writes an executable script that runs `assembler <verb> <args> "$@"`.
+
+    The script is an output of the build, kept in caches and shown by
+    `bazel aquery`: args must hold no secret. Signing keys, passwords and
+    signer commands reach the assembler only when the script runs.
 
     Args:
       ctx: the rule context.
