@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"sync"
 	"time"
 )
 
@@ -49,7 +50,9 @@ func Command(command string, stderr io.Writer, timeout time.Duration) Signer {
 	if stderr == nil {
 		stderr = io.Discard
 	}
-	return &commandSigner{command: command, stderr: stderr, timeout: timeout}
+	// A release signs several images at a time: their commands' stderr
+	// reaches the one writer through a lock.
+	return &commandSigner{command: command, stderr: &lockedWriter{w: stderr}, timeout: timeout}
 }
 
 // CommandOutput is what a signer command that has a certificate prints.
@@ -165,6 +168,17 @@ func certifiedOutput(payload, printed []byte) (Signature, error) {
 // Signed is false: the command's public key is not known here, so only a
 // byte-identical earlier signature counts as already there.
 func (c *commandSigner) Signed(payload, sig []byte) bool { return false }
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
 
 type limitedWriter struct {
 	w    io.Writer
