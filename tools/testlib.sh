@@ -50,14 +50,17 @@ free_port() {
   done
 }
 
-# start_registry DIR [htpasswd|token USER PASSWORD]: starts the registry the
-# Go tests use (tools/assembler/internal/testenv/cmd/registry: Debian's
-# docker-registry, plain, with htpasswd or with bearer-token auth) with its
-# files in DIR, and prints its host:port once it answers. stop_registry DIR
-# stops it; DIR/registry.pid is its pid, for callers in a subshell.
+# start_registry DIR [-slow BYTES_PER_SECOND] [htpasswd|token USER PASSWORD]:
+# starts the registry the Go tests use (tools/assembler/internal/testenv/cmd/registry:
+# Debian's docker-registry, plain, with htpasswd or with bearer-token auth;
+# with -slow, behind the fault proxy's slow mode) with its files in DIR, and
+# prints its host:port once it answers. stop_registry DIR stops it;
+# DIR/registry.pid is its pid, for callers in a subshell.
 start_registry() {
   local dir=$1 auth=()
-  [ $# -lt 2 ] || auth=(-auth "$2" -user "$3" -password "$4")
+  shift
+  if [ "${1:-}" = -slow ]; then auth=(-slow "$2"); shift 2; fi
+  [ $# -lt 1 ] || auth+=(-auth "$1" -user "$2" -password "$3")
   apt_install docker-registry:docker-registry htpasswd:apache2-utils
   mkdir -p "$dir"
   rm -f "$dir/address"

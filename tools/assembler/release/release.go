@@ -15,6 +15,10 @@
 //  2. Each target is pushed with package push, a few at a time (Jobs). Push
 //     finds the shared blobs already there and uploads only the rest.
 //
+// An image is open only while it is read (to list its blobs, to send a
+// shared one, to push it), so a release holds at most Jobs images open
+// however many it lists.
+//
 // A failing target does not stop the others: Run returns a Result for every
 // target, which the progress display, the summary and the refs file (the
 // reference by digest of each pushed image, for the deploy step) all read.
@@ -22,11 +26,12 @@ package release
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/push"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/registry"
@@ -89,9 +94,8 @@ func (r Result) Pushed() bool { return r.Err == nil }
 // Run pushes every target and returns a Result for each, in the order of
 // targets. It fails as a whole only when ctx is canceled before it starts.
 func Run(ctx context.Context, targets []Target, o Options) ([]Result, Stats) {
-	opened := openAll(targets)
-	defer closeAll(opened)
-	stats := shareBlobs(ctx, opened, o)
+	planned := planAll(targets)
+	stats := shareBlobs(ctx, planned, o)
 	show := newDisplay(o.Progress, len(targets), o.Interval)
 	defer show.stop()
 	show.shared(stats)
@@ -99,14 +103,14 @@ func Run(ctx context.Context, targets []Target, o Options) ([]Result, Stats) {
 	results := make([]Result, len(targets))
 	slots := make(chan struct{}, o.jobs())
 	var wg sync.WaitGroup
-	for i := range opened {
+	for i := range planned {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			show.started(opened[i].target)
-			results[i] = pushOne(ctx, opened[i], o)
+			show.started(planned[i].target)
+			results[i] = pushOne(ctx, planned[i], o)
 			show.finished(results[i])
 		}()
 	}
@@ -114,8 +118,8 @@ func Run(ctx context.Context, targets []Target, o Options) ([]Result, Stats) {
 	return results, stats
 }
 
-// pushOne pushes one opened target with package push.
-func pushOne(ctx context.Context, t openTarget, o Options) Result {
+// pushOne opens one planned target's image and pushes it with package push.
+func pushOne(ctx context.Context, t plannedTarget, o Options) Result {
 	start := time.Now()
 	r := Result{Target: t.target}
 	if t.err != nil {
@@ -123,49 +127,83 @@ func pushOne(ctx context.Context, t openTarget, o Options) Result {
 	} else if err := ctx.Err(); err != nil {
 		r.Err = err
 	} else {
-		var ref name.Digest
-		ref, r.Err = push.Push(ctx, t.store, push.Options{
-			Repository: t.target.Repository,
-			Tags:       t.target.Tags,
-			MountFrom:  t.target.MountFrom,
-			Insecure:   o.Insecure,
-			Registry:   o.Registry,
-			Signer:     o.Signer,
-		})
-		if r.Err == nil {
-			r.Reference = ref.String()
-		}
+		r.Reference, r.Err = openAndPush(ctx, t.target, o)
 	}
 	r.Duration = time.Since(start)
 	return r
 }
 
-// openTarget is a target with its image opened, or why it could not be.
-type openTarget struct {
+func openAndPush(ctx context.Context, t Target, o Options) (string, error) {
+	s, err := t.Open()
+	if err != nil {
+		return "", err
+	}
+	defer s.Close()
+	ref, err := push.Push(ctx, s, push.Options{
+		Repository: t.Repository,
+		Tags:       t.Tags,
+		MountFrom:  t.MountFrom,
+		Insecure:   o.Insecure,
+		Registry:   o.Registry,
+		Signer:     o.Signer,
+	})
+	if err != nil {
+		return "", err
+	}
+	return ref.String(), nil
+}
+
+// plannedTarget is a target with the digests of the blobs its image
+// needs, or why its image could not be read. Images are opened only while
+// they are read (here, to send a shared blob, to push), so that a release
+// of thousands holds at most Jobs of them open at a time.
+type plannedTarget struct {
 	target Target
-	store  *store.Store
-	root   *store.Root
+	blobs  []v1.Hash
 	err    error
 }
 
-func openAll(targets []Target) []openTarget {
-	out := make([]openTarget, len(targets))
+func planAll(targets []Target) []plannedTarget {
+	out := make([]plannedTarget, len(targets))
 	for i, t := range targets {
 		out[i].target = t
-		out[i].store, out[i].err = t.Open()
-		if out[i].err == nil {
-			out[i].root, out[i].err = out[i].store.Root()
-		}
+		out[i].blobs, out[i].err = blobDigests(t)
 	}
 	return out
 }
 
-func closeAll(opened []openTarget) {
-	for _, t := range opened {
-		if t.store != nil {
-			t.store.Close()
+// blobDigests opens t's image and lists the digests of its blobs.
+func blobDigests(t Target) ([]v1.Hash, error) {
+	layers, done, err := openBlobs(t)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	out := make([]v1.Hash, len(layers))
+	for i, l := range layers {
+		if out[i], err = l.Digest(); err != nil {
+			return nil, fmt.Errorf("reading the image's blobs: %w", err)
 		}
 	}
+	return out, nil
+}
+
+// openBlobs opens t's image and lists its blobs; done closes the image.
+func openBlobs(t Target) ([]v1.Layer, func(), error) {
+	s, err := t.Open()
+	if err != nil {
+		return nil, nil, err
+	}
+	root, err := s.Root()
+	if err == nil {
+		var layers []v1.Layer
+		if layers, err = blobsOf(root); err == nil {
+			return layers, func() { s.Close() }, nil
+		}
+		err = fmt.Errorf("reading the image's blobs: %w", err)
+	}
+	s.Close()
+	return nil, nil, err
 }
 
 // jobs is how many pushes or uploads run at a time.

@@ -28,7 +28,9 @@ type Stats struct {
 
 // sharedBlob is a blob that several repositories of one registry need.
 type sharedBlob struct {
-	layer v1.Layer
+	digest v1.Hash
+	// owner is the first target whose image holds it, read to send it.
+	owner Target
 	// repos are the repositories that need it, in the order of the
 	// targets, each with the repository its image mounts its base from.
 	repos     []name.Repository
@@ -41,7 +43,7 @@ type sharedBlob struct {
 // here, with why (its push is not tried); a failure to send is dropped,
 // since the push that follows meets it again and reports it with the image
 // it belongs to.
-func shareBlobs(ctx context.Context, targets []openTarget, o Options) Stats {
+func shareBlobs(ctx context.Context, targets []plannedTarget, o Options) Stats {
 	blobs := findShared(targets, o)
 	var (
 		stats Stats
@@ -55,8 +57,7 @@ func shareBlobs(ctx context.Context, targets []openTarget, o Options) Stats {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			mounts := sendOnce(ctx, b, o)
-			size, _ := b.layer.Size()
+			size, mounts := sendOnce(ctx, b, o)
 			mu.Lock()
 			defer mu.Unlock()
 			stats.Shared++
@@ -69,18 +70,35 @@ func shareBlobs(ctx context.Context, targets []openTarget, o Options) Stats {
 }
 
 // sendOnce uploads b to the first of its repositories that accepts it and
-// mounts it from there into the others; it returns the number of mounts.
-func sendOnce(ctx context.Context, b *sharedBlob, o Options) int {
+// mounts it from there into the others; it returns its size and the number
+// of mounts.
+func sendOnce(ctx context.Context, b *sharedBlob, o Options) (int64, int) {
+	layers, done, err := openBlobs(b.owner)
+	if err != nil {
+		return 0, 0 // the push meets it again
+	}
+	defer done()
+	var layer v1.Layer
+	for _, l := range layers {
+		if d, err := l.Digest(); err == nil && d == b.digest {
+			layer = l
+			break
+		}
+	}
+	if layer == nil {
+		return 0, 0
+	}
+	size, _ := layer.Size()
 	opts := registry.RemoteOptions(ctx, o.Registry, nil)
 	seed := -1
 	for i, repo := range b.repos {
-		if remote.WriteLayer(repo, withMount(b.layer, b.mountFrom[i], repo, o), opts...) == nil {
+		if remote.WriteLayer(repo, withMount(layer, b.mountFrom[i], repo, o), opts...) == nil {
 			seed = i
 			break
 		}
 	}
 	if seed < 0 {
-		return 0
+		return size, 0
 	}
 	from := b.repos[seed].Tag("latest") // only its repository is used
 	mounts := 0
@@ -88,11 +106,11 @@ func sendOnce(ctx context.Context, b *sharedBlob, o Options) int {
 		if i == seed {
 			continue
 		}
-		if remote.WriteLayer(repo, &remote.MountableLayer{Layer: b.layer, Reference: from}, opts...) == nil {
+		if remote.WriteLayer(repo, &remote.MountableLayer{Layer: layer, Reference: from}, opts...) == nil {
 			mounts++
 		}
 	}
-	return mounts
+	return size, mounts
 }
 
 // withMount lets the first upload of a blob mount it from the repository
@@ -110,9 +128,9 @@ func withMount(l v1.Layer, mountFrom string, dest name.Repository, o Options) v1
 
 // findShared lists the blobs that two or more distinct repositories of
 // one registry need, by registry and digest, in a stable order.
-func findShared(targets []openTarget, o Options) []*sharedBlob {
+func findShared(targets []plannedTarget, o Options) []*sharedBlob {
 	byKey := map[string]*sharedBlob{}
-	for i, t := range targets {
+	for _, t := range targets {
 		if t.err != nil {
 			continue
 		}
@@ -120,21 +138,11 @@ func findShared(targets []openTarget, o Options) []*sharedBlob {
 		if err != nil {
 			continue // the push reports it
 		}
-		blobs, err := blobsOf(t.root)
-		if err != nil {
-			targets[i].err = fmt.Errorf("reading the image's blobs: %w", err)
-			continue
-		}
-		for _, l := range blobs {
-			d, err := l.Digest()
-			if err != nil {
-				targets[i].err = fmt.Errorf("reading the image's blobs: %w", err)
-				break
-			}
+		for _, d := range t.blobs {
 			key := repo.RegistryStr() + "@" + d.String()
 			b := byKey[key]
 			if b == nil {
-				b = &sharedBlob{layer: l}
+				b = &sharedBlob{digest: d, owner: t.target}
 				byKey[key] = b
 			}
 			if !containsRepo(b.repos, repo) {

@@ -48,14 +48,21 @@ type FaultRule struct {
 // plain HTTP) and stops it when the test ends.
 func StartFaultProxy(t testing.TB, registryHost string) *FaultProxy {
 	t.Helper()
-	p := &FaultProxy{
-		next: httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: registryHost}),
-		lost: map[string]bool{},
-	}
+	p := NewFaultProxy(registryHost)
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	p.Host = strings.TrimPrefix(srv.URL, "http://")
 	return p
+}
+
+// NewFaultProxy returns a proxy to the registry at registryHost that its
+// caller serves (cmd/registry's -slow does, for the benchmarks), setting
+// Host to where it listens.
+func NewFaultProxy(registryHost string) *FaultProxy {
+	return &FaultProxy{
+		next: httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: registryHost}),
+		lost: map[string]bool{},
+	}
 }
 
 // Inject makes fault answer the next times requests that match (every one

@@ -2,12 +2,16 @@
 // scripts (e2e/, bench/; see tools/testlib.sh): Debian's docker-registry on
 // a free port of 127.0.0.1, through testenv.LaunchRegistry.
 //
-//	registry -dir DIR [-auth none|htpasswd|token -user USER -password PASSWORD]
+//	registry -dir DIR [-auth none|htpasswd|token -user USER -password PASSWORD] [-slow BYTES_PER_SECOND]
 //
 // With -auth htpasswd it asks for USER's PASSWORD. With -auth token it sends
 // clients for bearer tokens to a testenv.TokenServer served by this command,
 // as Docker Hub, GHCR and GCR do: anonymous pulls of public/..., pulls and
 // pushes of everything with USER's PASSWORD.
+//
+// With -slow the address is that of a testenv.FaultProxy in front of the
+// registry, which limits every request and answer body to that rate, as a
+// slow link does (bench/release.sh).
 //
 // DIR holds the registry's config.yml, storage, log and, for token auth, the
 // certificate tokens are signed with (issuer.pem). Once the registry
@@ -46,6 +50,7 @@ func run(ctx context.Context, args []string) error {
 	auth := flags.String("auth", "none", "none, htpasswd or token")
 	user := flags.String("user", "", "the user the registry knows (htpasswd and token auth)")
 	password := flags.String("password", "", "that user's password")
+	slow := flags.Int64("slow", 0, "serve through a proxy that limits every body to this many bytes per second")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -68,12 +73,31 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer p.Stop()
-	if err := writeAtomically(filepath.Join(*dir, "address"), p.Host+"\n"); err != nil {
+	host := p.Host
+	if *slow > 0 {
+		if host, err = serveSlowly(p.Host, *slow); err != nil {
+			return err
+		}
+	}
+	if err := writeAtomically(filepath.Join(*dir, "address"), host+"\n"); err != nil {
 		return err
 	}
-	fmt.Println(p.Host)
+	fmt.Println(host)
 	<-ctx.Done()
 	return nil
+}
+
+// serveSlowly serves the registry at host through a fault proxy limited to
+// rate bytes per second, and returns the proxy's host:port.
+func serveSlowly(host string, rate int64) (string, error) {
+	proxy := testenv.NewFaultProxy(host)
+	proxy.Slow(rate)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	go http.Serve(l, proxy)
+	return l.Addr().String(), nil
 }
 
 // authSection returns the auth section of the registry's config for kind,
