@@ -94,7 +94,7 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 	atomicfile.CleanStaleWorkDirs(parent, ".assembler-import-")
 	work, err := os.MkdirTemp(parent, atomicfile.WorkDirPrefix(".assembler-import-"))
 	if err != nil {
-		return err
+		return fmt.Errorf("writing %s: %w", f.layoutDir, err)
 	}
 	defer os.RemoveAll(work)
 	opts := []base.Option{base.WithWorkDir(work)}

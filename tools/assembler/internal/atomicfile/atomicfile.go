@@ -11,6 +11,7 @@ package atomicfile
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -47,13 +48,16 @@ type Batch struct {
 type staged struct {
 	tmp, path string
 	dir       bool
+	// old is where Commit keeps the earlier output at path until every
+	// output is in place.
+	old string
 }
 
 // File stages the file path with the content write produces.
 func (b *Batch) File(path string, write func(w io.Writer) error) error {
 	tmp, err := createTemp(path)
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
+		return writeError(path, err)
 	}
 	b.staged = append(b.staged, staged{tmp: tmp.Name(), path: path})
 	buffered := bufio.NewWriterSize(tmp, 1<<20)
@@ -68,9 +72,37 @@ func (b *Batch) File(path string, write func(w io.Writer) error) error {
 		err = os.Chmod(tmp.Name(), 0o644)
 	}
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return writeError(path, err)
 	}
 	return nil
+}
+
+// FileAt stages the file path, which write makes at the temporary name it
+// gets: for a writer that makes its file by its own means (a layer's blob).
+func (b *Batch) FileAt(path string, write func(tmp string) error) error {
+	tmp, err := createTemp(path)
+	if err != nil {
+		return writeError(path, err)
+	}
+	tmp.Close()
+	b.staged = append(b.staged, staged{tmp: tmp.Name(), path: path})
+	if err := write(tmp.Name()); err != nil {
+		return writeError(path, err)
+	}
+	return nil
+}
+
+// WriteError is the error of a failed write of the output path: on a full
+// file system, it says what to do.
+func WriteError(path string, err error) error { return writeError(path, err) }
+
+// writeError says that path could not be written, and on a full file system
+// what to do: nothing of the output is kept, so the run can just be repeated.
+func writeError(path string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("writing %s: %w; nothing of it was kept: free space on its file system, or write it elsewhere, and run again", path, err)
+	}
+	return fmt.Errorf("writing %s: %w", path, err)
 }
 
 // Dir stages the directory path, which fill writes into the folder it gets.
@@ -83,42 +115,74 @@ func (b *Batch) Dir(path string, fill func(dir string) error) error {
 	cleanStale(parent, name)
 	tmp, err := os.MkdirTemp(parent, tempPrefix(name))
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", path, err)
+		return writeError(path, err)
 	}
 	b.staged = append(b.staged, staged{tmp: tmp, path: path, dir: true})
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
+		return writeError(path, err)
 	}
 	if err := fill(tmp); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return writeError(path, err)
 	}
 	return nil
 }
 
 // Commit renames every staged output into place. When one rename fails, the
-// outputs renamed before it are removed again, so that no run leaves some
-// of its outputs new and others old.
+// outputs renamed before it are put back as they were (the earlier outputs
+// are kept aside until every rename is done), so that no run leaves some of
+// its outputs new and others old, nor loses an earlier one.
 func (b *Batch) Commit() error {
-	for i, s := range b.staged {
-		if s.dir {
-			if err := os.RemoveAll(s.path); err != nil {
-				b.undo(i)
-				return fmt.Errorf("replacing %s: %w", s.path, err)
-			}
-		}
-		if err := os.Rename(s.tmp, s.path); err != nil {
+	for i := range b.staged {
+		if err := b.staged[i].replace(); err != nil {
 			b.undo(i)
-			return fmt.Errorf("writing %s: %w", s.path, err)
+			return err
+		}
+	}
+	for _, s := range b.staged {
+		if s.old != "" {
+			os.RemoveAll(s.old)
 		}
 	}
 	b.staged = nil
 	return nil
 }
 
-// undo removes the outputs renamed before the i-th and the staged rest.
+// replace renames the staged output into place. An earlier file there is
+// kept under a temporary name by a hard link, so that path always names
+// a whole file; an earlier folder is moved aside.
+func (s *staged) replace() error {
+	old := s.tmp + "-old"
+	if s.dir {
+		if err := os.Rename(s.path, old); err == nil {
+			s.old = old
+		} else if !os.IsNotExist(err) {
+			return fmt.Errorf("replacing %s: %w", s.path, err)
+		}
+	} else if err := os.Link(s.path, old); err == nil {
+		s.old = old
+	}
+	if err := os.Rename(s.tmp, s.path); err != nil {
+		if s.dir && s.old != "" {
+			os.Rename(s.old, s.path)
+			s.old = ""
+		}
+		return writeError(s.path, err)
+	}
+	return nil
+}
+
+// undo puts back the outputs that the renames before the i-th replaced,
+// and removes the staged rest.
 func (b *Batch) undo(i int) {
 	for _, s := range b.staged[:i] {
-		os.RemoveAll(s.path)
+		if s.old == "" {
+			os.RemoveAll(s.path)
+			continue
+		}
+		if s.dir {
+			os.RemoveAll(s.path)
+		}
+		os.Rename(s.old, s.path)
 	}
 	b.staged = b.staged[i:]
 	b.Abort()

@@ -41,3 +41,29 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 		t.Errorf("%d files in the folder, want only the old one", len(entries))
 	}
 }
+
+// TestFailedCommitKeepsEarlierOutputs makes the second rename of a batch
+// fail: the first output, renamed already, is put back as it was.
+func TestFailedCommitKeepsEarlierOutputs(t *testing.T) {
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first"), filepath.Join(dir, "second")
+	os.WriteFile(first, []byte("old"), 0o644)
+	// A file cannot be renamed over a folder that holds something.
+	os.MkdirAll(filepath.Join(second, "x"), 0o755)
+	var b Batch
+	for _, p := range []string{first, second} {
+		if err := b.File(p, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err == nil {
+		t.Fatal("Commit over a folder succeeded")
+	}
+	if got, _ := os.ReadFile(first); string(got) != "old" {
+		t.Errorf("first is %q after the failed commit, want the earlier \"old\"", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("the folder holds %d entries, want first and second only", len(entries))
+	}
+}
