@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -92,6 +93,18 @@ func (b *Batch) FileAt(path string, write func(tmp string) error) error {
 	return nil
 }
 
+// writingInto tells an error of writing into the folder tmp (a full disk)
+// from the other errors of filling it (a registry that is unreachable),
+// whose messages are the caller's and name no output.
+func writingInto(err error, tmp string) bool {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	var pe *fs.PathError
+	var le *os.LinkError
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Path, tmp) || errors.As(err, &le) && strings.HasPrefix(le.New, tmp)
+}
+
 // WriteError is the error of a failed write of the output path: on a full
 // file system, it says what to do.
 func WriteError(path string, err error) error { return writeError(path, err) }
@@ -122,7 +135,10 @@ func (b *Batch) Dir(path string, fill func(dir string) error) error {
 		return writeError(path, err)
 	}
 	if err := fill(tmp); err != nil {
-		return writeError(path, err)
+		if writingInto(err, tmp) {
+			return writeError(path, err)
+		}
+		return err
 	}
 	return nil
 }
