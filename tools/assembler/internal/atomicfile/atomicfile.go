@@ -49,6 +49,8 @@ type Batch struct {
 type staged struct {
 	tmp, path string
 	dir       bool
+	// mustBeNew: path must be missing or an empty folder (NewDir).
+	mustBeNew bool
 	// old is where Commit keeps the earlier output at path until every
 	// output is in place.
 	old string
@@ -121,6 +123,18 @@ func writeError(path string, err error) error {
 // Dir stages the directory path, which fill writes into the folder it gets.
 // At Commit, it replaces what is at path; the caller has checked that may be.
 func (b *Batch) Dir(path string, fill func(dir string) error) error {
+	return b.dir(path, fill, false)
+}
+
+// NewDir stages the directory path as Dir does, for a path that must be
+// missing or an empty folder when Commit renames the folder into place:
+// the rename itself checks it, so that another run that wrote path
+// meanwhile makes this one fail rather than lose what it wrote.
+func (b *Batch) NewDir(path string, fill func(dir string) error) error {
+	return b.dir(path, fill, true)
+}
+
+func (b *Batch) dir(path string, fill func(dir string) error, mustBeNew bool) error {
 	parent, name := filepath.Split(filepath.Clean(path))
 	if parent == "" {
 		parent = "."
@@ -130,7 +144,7 @@ func (b *Batch) Dir(path string, fill func(dir string) error) error {
 	if err != nil {
 		return writeError(path, err)
 	}
-	b.staged = append(b.staged, staged{tmp: tmp, path: path, dir: true})
+	b.staged = append(b.staged, staged{tmp: tmp, path: path, dir: true, mustBeNew: mustBeNew})
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return writeError(path, err)
 	}
@@ -168,23 +182,36 @@ func (b *Batch) Commit() error {
 // a whole file; an earlier folder is moved aside.
 func (s *staged) replace() error {
 	old := s.tmp + "-old"
-	if s.dir {
+	switch {
+	case s.mustBeNew:
+		// rename(2) replaces an empty folder, and refuses any other.
+	case s.dir:
 		if err := os.Rename(s.path, old); err == nil {
 			s.old = old
 		} else if !os.IsNotExist(err) {
 			return fmt.Errorf("replacing %s: %w", s.path, err)
 		}
-	} else if err := os.Link(s.path, old); err == nil {
-		s.old = old
-	}
-	if err := os.Rename(s.tmp, s.path); err != nil {
-		if s.dir && s.old != "" {
-			os.Rename(s.old, s.path)
-			s.old = ""
+	default:
+		if err := os.Link(s.path, old); err == nil {
+			s.old = old
 		}
-		return writeError(s.path, err)
 	}
-	return nil
+	err := os.Rename(s.tmp, s.path)
+	if err == nil {
+		return nil
+	}
+	if s.dir && s.old != "" {
+		// Another run put a folder at path since: it stays, and this
+		// run's earlier one goes.
+		if os.Rename(s.old, s.path) != nil {
+			os.RemoveAll(s.old)
+		}
+		s.old = ""
+	}
+	if s.dir && (errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)) {
+		return fmt.Errorf("writing %s: another run wrote a folder there meanwhile, which stays as it is; run again once it is done, or write to another folder", s.path)
+	}
+	return writeError(s.path, err)
 }
 
 // undo puts back the outputs that the renames before the i-th replaced,
