@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"crypto/rand"
 	"encoding/json"
 	"os"
@@ -38,6 +40,11 @@ func TestFullDisk(t *testing.T) {
 			args: func(t *testing.T, out string) []string {
 				return []string{"import", "--base", in.big, "--layout", filepath.Join(out, "base"),
 					"--metadata", filepath.Join(out, "base.json"), "--digest-file", filepath.Join(out, "base.digest")}
+			}},
+		// The work folder beside the layout, where the archive is decompressed, fills up.
+		{name: "import of a compressed archive", free: 1 << 20, output: "base", earlier: []string{"base.json"},
+			args: func(t *testing.T, out string) []string {
+				return []string{"import", "--base", in.bigArchive, "--layout", filepath.Join(out, "base"), "--metadata", filepath.Join(out, "base.json")}
 			}},
 		{name: "build", free: 1 << 20, output: "image.tar", earlier: []string{"image.tar", "image.digest"},
 			args: func(t *testing.T, out string) []string {
@@ -113,8 +120,9 @@ func (c diskFullCase) run(t *testing.T) {
 
 // diskFullInputs are the inputs the writers read, on a file system with room.
 type diskFullInputs struct {
-	// big is the layout of an image of two layers of 1 MiB of random bytes.
-	big, layer string
+	// big is the layout of an image of two layers of 1 MiB of random bytes;
+	// bigArchive the same layout as a gzip-compressed tar.
+	big, bigArchive, layer string
 	// bigFile holds 2 MiB of random bytes; descriptor is a small layer's.
 	bigFile, descriptor, status string
 	// bigLayerRoom is the room the layer of bigFile takes on a tmpfs.
@@ -137,6 +145,7 @@ func newDiskFullInputs(t *testing.T) *diskFullInputs {
 	if err := p.AppendImage(img); err != nil {
 		t.Fatal(err)
 	}
+	in.bigArchive = tarGz(t, in.big, filepath.Join(dir, "big.tar.gz"))
 	layers, _ := img.Layers()
 	d, _ := layers[0].Digest()
 	in.layer = d.String()
@@ -181,4 +190,25 @@ func (in *diskFullInputs) release(t *testing.T) string {
 	}
 	t.Setenv("DOCKER_CONFIG", t.TempDir())
 	return manifest
+}
+
+// tarGz writes the files of dir as a gzip-compressed tar at path.
+func tarGz(t *testing.T, dir, path string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(zw)
+	if err := tw.AddFS(os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

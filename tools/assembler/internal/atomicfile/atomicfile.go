@@ -87,8 +87,10 @@ func (b *Batch) FileAt(path string, write func(tmp string) error) error {
 	if err != nil {
 		return writeError(path, err)
 	}
-	tmp.Close()
 	b.staged = append(b.staged, staged{tmp: tmp.Name(), path: path})
+	if err := tmp.Close(); err != nil {
+		return writeError(path, err)
+	}
 	if err := write(tmp.Name()); err != nil {
 		return writeError(path, err)
 	}
