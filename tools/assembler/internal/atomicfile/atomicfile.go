@@ -109,10 +109,6 @@ func writingInto(err error, tmp string) bool {
 	return errors.As(err, &pe) && strings.HasPrefix(pe.Path, tmp) || errors.As(err, &le) && strings.HasPrefix(le.New, tmp)
 }
 
-// WriteError is the error of a failed write of the output path: on a full
-// file system, it says what to do.
-func WriteError(path string, err error) error { return writeError(path, err) }
-
 // writeError says that path could not be written, and on a full file system
 // what to do: nothing of the output is kept, so the run can just be repeated.
 func writeError(path string, err error) error {
