@@ -49,8 +49,9 @@ type Batch struct {
 type staged struct {
 	tmp, path string
 	dir       bool
-	// mustBeNew: path must be missing or an empty folder (NewDir).
-	mustBeNew bool
+	// mustBeNew: path must be missing or an empty folder (NewDir);
+	// wasEmptyDir: it was an empty folder, which an undo makes again.
+	mustBeNew, wasEmptyDir bool
 	// old is where Commit keeps the earlier output at path until every
 	// output is in place.
 	old string
@@ -183,6 +184,9 @@ func (s *staged) replace() error {
 	switch {
 	case s.mustBeNew:
 		// rename(2) replaces an empty folder, and refuses any other.
+		if fi, err := os.Stat(s.path); err == nil && fi.IsDir() {
+			s.wasEmptyDir = true
+		}
 	case s.dir:
 		if err := os.Rename(s.path, old); err == nil {
 			s.old = old
@@ -218,6 +222,9 @@ func (b *Batch) undo(i int) {
 	for _, s := range b.staged[:i] {
 		if s.old == "" {
 			os.RemoveAll(s.path)
+			if s.wasEmptyDir {
+				os.Mkdir(s.path, 0o755)
+			}
 			continue
 		}
 		if s.dir {

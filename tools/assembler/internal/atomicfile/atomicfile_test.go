@@ -67,3 +67,25 @@ func TestFailedCommitKeepsEarlierOutputs(t *testing.T) {
 		t.Errorf("the folder holds %d entries, want first and second only", len(entries))
 	}
 }
+
+// TestNewDirOverAnEmptyFolder stages a folder over an empty one, and a
+// file that cannot be renamed into place: the empty folder is there again.
+func TestNewDirOverAnEmptyFolder(t *testing.T) {
+	dir := t.TempDir()
+	layout, blocked := filepath.Join(dir, "layout"), filepath.Join(dir, "blocked")
+	os.Mkdir(layout, 0o755)
+	os.MkdirAll(filepath.Join(blocked, "x"), 0o755)
+	var b Batch
+	if err := b.NewDir(layout, func(tmp string) error { return os.WriteFile(filepath.Join(tmp, "f"), []byte("new"), 0o644) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.File(blocked, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(); err == nil {
+		t.Fatal("Commit over a folder succeeded")
+	}
+	if entries, err := os.ReadDir(layout); err != nil || len(entries) != 0 {
+		t.Errorf("layout holds %d entries (%v) after the failed commit, want the empty folder it was", len(entries), err)
+	}
+}
