@@ -189,6 +189,7 @@ step_e2e() {
   "$ROOT_DIR/e2e/run.sh"
   "$ROOT_DIR/e2e/consumers/run.sh"
   "$ROOT_DIR/e2e/sbom/run.sh"
+  "$ROOT_DIR/e2e/concurrency/run.sh"
 }
 
 step_remote() {

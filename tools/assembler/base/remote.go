@@ -67,9 +67,15 @@ type UnpinnedError struct {
 	// Current is the digest the tag points at now; empty when the
 	// registry did not tell.
 	Current string
+	// Unasked says why the registry did not tell, when it could not be
+	// asked: unreachable, or refusing the credentials.
+	Unasked error
 }
 
 func (e *UnpinnedError) Error() string {
+	if e.Unasked != nil {
+		return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; pin it: %s@sha256:...; asking the registry for its digest failed: %v", e.Spec, e.Spec, e.Unasked)
+	}
 	if e.Current == "" {
 		return fmt.Sprintf("base %q has no digest, so builds would not be reproducible; pin it: %s@sha256:... (`crane digest %s` prints the digest)", e.Spec, e.Spec, e.Spec)
 	}
@@ -79,7 +85,10 @@ func (e *UnpinnedError) Error() string {
 func unpinnedError(ctx context.Context, spec string, o options) error {
 	e := &UnpinnedError{Spec: spec}
 	if ref, err := name.ParseReference(spec); err == nil {
-		if desc, err := remote.Head(ref, o.remoteOptions(ctx)...); err == nil {
+		desc, err := remote.Head(ref, o.remoteOptions(ctx)...)
+		if err != nil {
+			e.Unasked = registry.Explain(err, ref.Context().RegistryStr())
+		} else {
 			e.Current = desc.Digest.String()
 		}
 	}

@@ -26,7 +26,7 @@ func TestOpenRegistry(t *testing.T) {
 		_, err := open(t, reg.Host+"/team/base:v1", hostPlatform)
 		wantError(t, err, "has no digest", "it is now "+ref[len(ref)-71:], "pin that: "+reg.Host+"/team/base:v1@sha256:")
 		_, err = open(t, "127.0.0.1:9/team/base:v1", hostPlatform)
-		wantError(t, err, "has no digest", "pin it", "crane digest")
+		wantError(t, err, "has no digest", "pin it", "asking the registry for its digest failed", "unreachable")
 	})
 	t.Run("with credentials", func(t *testing.T) { testRegistryAuth(t, bases) })
 	t.Run("with bearer tokens", func(t *testing.T) { testRegistryTokens(t, bases) })

@@ -94,7 +94,7 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 	atomicfile.CleanStaleWorkDirs(parent, ".assembler-import-")
 	work, err := os.MkdirTemp(parent, atomicfile.WorkDirPrefix(".assembler-import-"))
 	if err != nil {
-		return err
+		return fmt.Errorf("writing %s: %w", f.layoutDir, err)
 	}
 	defer os.RemoveAll(work)
 	opts := []base.Option{base.WithWorkDir(work)}
@@ -107,7 +107,7 @@ func importBase(ctx context.Context, f *importFlags, wants []v1.Platform, stderr
 	var out atomicfile.Batch
 	defer out.Abort()
 	var im *base.Imported
-	err = out.Dir(f.layoutDir, func(dir string) error {
+	err = out.NewDir(f.layoutDir, func(dir string) error {
 		im, err = base.Import(ctx, f.base, wants, dir, opts...)
 		return err
 	})

@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/base"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 )
 
 var indexLayerUsage = verbUsage{
@@ -60,7 +60,7 @@ func runIndexLayer(_ context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(output, append(b, '\n'), 0o644)
+	return atomicfile.WriteBytes(output, append(b, '\n'))
 }
 
 // layerIndexFiles maps each --base-layer-index file to the layer it

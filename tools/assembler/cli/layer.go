@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strings"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/gobinary"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/layer"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/platform"
 )
@@ -147,8 +149,15 @@ func writeLayer(f *layerFlags, stdout io.Writer) error {
 	if f.keepTarMTimes {
 		opts = append(opts, layer.WithTarMTimes())
 	}
-	l, err := layer.Build(entries, f.output, opts...)
-	if err != nil {
+	// The blob without its descriptor is no output: both appear, or none,
+	// and earlier ones stay until both are written.
+	var out atomicfile.Batch
+	defer out.Abort()
+	var l v1.Layer
+	if err := out.FileAt(f.output, func(tmp string) (err error) {
+		l, err = layer.Build(entries, tmp, opts...)
+		return err
+	}); err != nil {
 		return err
 	}
 	sort.Strings(fs.Adds)
@@ -157,9 +166,14 @@ func writeLayer(f *layerFlags, stdout io.Writer) error {
 		createdBy = describeLayer(f.tars, entries)
 	}
 	info := layer.Info{CreatedBy: createdBy, FS: fs, Binaries: f.dynamic}
-	if err := layer.WriteDescriptor(f.descriptor, l, f.output, info); err != nil {
-		// The blob without its descriptor is no output: both appear, or none.
-		os.Remove(f.output)
+	d, err := layer.MarshalDescriptor(f.descriptor, l, f.output, info)
+	if err != nil {
+		return err
+	}
+	if err := stageBytes(&out, f.descriptor, d); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	return printDigest(stdout, f.quiet, l)

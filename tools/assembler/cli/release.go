@@ -99,19 +99,21 @@ func releaseTargets(m *release.Manifest, tagOverride []string) ([]release.Target
 }
 
 // writeRefs writes the refs files asked for, whatever the outcome: they
-// say which images were pushed.
+// say which images were pushed. Both are written, or neither.
 func writeRefs(f *releaseFlags, results []release.Result) error {
+	var out atomicfile.Batch
+	defer out.Abort()
 	if f.refsFile != "" {
-		if err := atomicfile.WriteBytes(fromWorkingDir(f.refsFile), release.RefsJSON(results)); err != nil {
+		if err := stageBytes(&out, fromWorkingDir(f.refsFile), release.RefsJSON(results)); err != nil {
 			return fmt.Errorf("writing --refs-file: %w", err)
 		}
 	}
 	if f.refsText != "" {
-		if err := atomicfile.WriteBytes(fromWorkingDir(f.refsText), release.RefsText(results)); err != nil {
+		if err := stageBytes(&out, fromWorkingDir(f.refsText), release.RefsText(results)); err != nil {
 			return fmt.Errorf("writing --refs-text: %w", err)
 		}
 	}
-	return nil
+	return out.Commit()
 }
 
 func releaseError(results []release.Result) error {

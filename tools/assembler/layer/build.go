@@ -111,7 +111,7 @@ func writeCompressed(dest string, o options, writeTar func(io.Writer) error) (v1
 func writeFile(dest string, write func(io.Writer) (*fileLayer, error)) (*fileLayer, error) {
 	f, err := os.CreateTemp(filepath.Dir(dest), ".tmp-"+filepath.Base(dest)+"-*")
 	if err != nil {
-		return nil, fmt.Errorf("creating layer blob: %w", err)
+		return nil, fmt.Errorf("writing layer %s: %w", dest, err)
 	}
 	defer os.Remove(f.Name())
 	l, err := write(f)
@@ -128,7 +128,7 @@ func writeFile(dest string, write func(io.Writer) (*fileLayer, error)) (*fileLay
 		err = os.Rename(f.Name(), dest)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("writing layer %s: %w", filepath.Base(dest), err)
+		return nil, fmt.Errorf("writing layer %s: %w", dest, err)
 	}
 	l.path = dest
 	return l, nil

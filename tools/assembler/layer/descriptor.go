@@ -46,25 +46,35 @@ type Info struct {
 // WriteDescriptor writes the descriptor of l, whose blob is the file blob,
 // to path.
 func WriteDescriptor(path string, l v1.Layer, blob string, info Info) error {
-	d := Descriptor{Blob: relativeTo(filepath.Dir(path), blob), Info: info}
-	var err error
-	if d.MediaType, err = l.MediaType(); err != nil {
-		return err
-	}
-	if d.Digest, err = l.Digest(); err != nil {
-		return err
-	}
-	if d.DiffID, err = l.DiffID(); err != nil {
-		return err
-	}
-	if d.Size, err = l.Size(); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(d, "", "  ")
+	b, err := MarshalDescriptor(path, l, blob, info)
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(path, append(b, '\n'))
+	return atomicfile.WriteBytes(path, b)
+}
+
+// MarshalDescriptor is the content of the descriptor file path of l, whose
+// blob is the file blob.
+func MarshalDescriptor(path string, l v1.Layer, blob string, info Info) ([]byte, error) {
+	d := Descriptor{Blob: relativeTo(filepath.Dir(path), blob), Info: info}
+	var err error
+	if d.MediaType, err = l.MediaType(); err != nil {
+		return nil, err
+	}
+	if d.Digest, err = l.Digest(); err != nil {
+		return nil, err
+	}
+	if d.DiffID, err = l.DiffID(); err != nil {
+		return nil, err
+	}
+	if d.Size, err = l.Size(); err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 func relativeTo(dir, p string) string {

@@ -113,7 +113,10 @@ func checkReplaceable(dir string) error {
 
 func foreignBlobs(dir string) []string {
 	var foreign []string
-	entries, _ := os.ReadDir(filepath.Join(dir, "blobs"))
+	entries, err := os.ReadDir(filepath.Join(dir, "blobs"))
+	if err != nil {
+		return []string{"blobs (unreadable: " + err.Error() + ")"}
+	}
 	for _, e := range entries {
 		if e.Name() != "sha256" || !e.IsDir() {
 			foreign = append(foreign, "blobs/"+e.Name())
@@ -128,7 +131,11 @@ func foreignBlobs(dir string) []string {
 // named as want says.
 func foreignFiles(dir, rel string, want *regexp.Regexp) []string {
 	var foreign []string
-	entries, _ := os.ReadDir(filepath.Join(dir, filepath.FromSlash(rel)))
+	entries, err := os.ReadDir(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		// What a folder holds that cannot be read is not known to be a layout's.
+		return []string{rel + " (unreadable: " + err.Error() + ")"}
+	}
 	for _, e := range entries {
 		if !want.MatchString(e.Name()) || !e.Type().IsRegular() {
 			foreign = append(foreign, rel+"/"+e.Name())

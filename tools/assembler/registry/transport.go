@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -59,6 +60,9 @@ func (t *idleTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Body = &progressBody{ReadCloser: req.Body, w: w}
 	}
 	resp, err := t.base.RoundTrip(req)
+	if err == nil && manifestBlobUnknown(req, resp) {
+		resp, err = t.retryManifest(req, resp, w)
+	}
 	if err != nil {
 		w.stop()
 		if errors.Is(context.Cause(ctx), idleErr) {
@@ -71,6 +75,58 @@ func (t *idleTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		waitRetryAfter(req.Context(), resp, w)
 	}
 	return readSmallBody(req, resp)
+}
+
+// manifestRetries paces the retries of a manifest that the registry
+// answered with MANIFEST_BLOB_UNKNOWN although its blobs were uploaded.
+var manifestRetries = []time.Duration{100 * time.Millisecond, 500 * time.Millisecond, 2 * time.Second}
+
+// manifestBlobUnknown tells a manifest refused for a blob the registry does
+// not know. The blobs go up before their manifest, so it means another
+// client was uploading one of them at the same time: docker-registry
+// rewrites a repository's link to a blob in place as each upload ends, and
+// a manifest checked meanwhile reads it empty. Its answer is small; it is
+// read, and put back.
+func manifestBlobUnknown(req *http.Request, resp *http.Response) bool {
+	if req.Method != http.MethodPut || !strings.Contains(req.URL.Path, "/manifests/") ||
+		resp.StatusCode != http.StatusBadRequest || req.GetBody == nil {
+		return false
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return err == nil && bytes.Contains(body, []byte("MANIFEST_BLOB_UNKNOWN"))
+}
+
+// retryManifest sends the manifest again, after the other upload is done,
+// as long as the registry answers MANIFEST_BLOB_UNKNOWN; then its last
+// answer stands.
+func (t *idleTransport) retryManifest(req *http.Request, resp *http.Response, w *watchdog) (*http.Response, error) {
+	for _, d := range manifestRetries {
+		w.pause()
+		select {
+		case <-time.After(d):
+		case <-req.Context().Done():
+			w.resume()
+			return resp, nil
+		}
+		w.resume()
+		body, err := req.GetBody()
+		if err != nil {
+			return resp, nil
+		}
+		again := req.Clone(req.Context())
+		again.Body = &progressBody{ReadCloser: body, w: w}
+		next, err := t.base.RoundTrip(again)
+		if err != nil {
+			return nil, err
+		}
+		resp = next
+		if !manifestBlobUnknown(again, resp) {
+			return resp, nil
+		}
+	}
+	return resp, nil
 }
 
 // smallBody is the largest answer read whole before it is handed on.

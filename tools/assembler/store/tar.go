@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -75,6 +76,11 @@ func (t *tarFiles) decompress(workDir string) error {
 	t.temp = out.Name()
 	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == out.Name() {
+			// Writing failed (a full disk), not the archive.
+			return fmt.Errorf("decompressing the archive into %s: %w", workDir, err)
+		}
 		return fmt.Errorf("the archive is compressed, and decompressing it failed (%v); it may be truncated, re-create it", err)
 	}
 	t.f.Close()

@@ -41,3 +41,51 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 		t.Errorf("%d files in the folder, want only the old one", len(entries))
 	}
 }
+
+// TestFailedCommitKeepsEarlierOutputs makes the second rename of a batch
+// fail: the first output, renamed already, is put back as it was.
+func TestFailedCommitKeepsEarlierOutputs(t *testing.T) {
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "first"), filepath.Join(dir, "second")
+	os.WriteFile(first, []byte("old"), 0o644)
+	// A file cannot be renamed over a folder that holds something.
+	os.MkdirAll(filepath.Join(second, "x"), 0o755)
+	var b Batch
+	for _, p := range []string{first, second} {
+		if err := b.File(p, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(); err == nil {
+		t.Fatal("Commit over a folder succeeded")
+	}
+	if got, _ := os.ReadFile(first); string(got) != "old" {
+		t.Errorf("first is %q after the failed commit, want the earlier \"old\"", got)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("the folder holds %d entries, want first and second only", len(entries))
+	}
+}
+
+// TestNewDirOverAnEmptyFolder stages a folder over an empty one, and a
+// file that cannot be renamed into place: the empty folder is there again.
+func TestNewDirOverAnEmptyFolder(t *testing.T) {
+	dir := t.TempDir()
+	layout, blocked := filepath.Join(dir, "layout"), filepath.Join(dir, "blocked")
+	os.Mkdir(layout, 0o755)
+	os.MkdirAll(filepath.Join(blocked, "x"), 0o755)
+	var b Batch
+	if err := b.NewDir(layout, func(tmp string) error { return os.WriteFile(filepath.Join(tmp, "f"), []byte("new"), 0o644) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.File(blocked, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(); err == nil {
+		t.Fatal("Commit over a folder succeeded")
+	}
+	if entries, err := os.ReadDir(layout); err != nil || len(entries) != 0 {
+		t.Errorf("layout holds %d entries (%v) after the failed commit, want the empty folder it was", len(entries), err)
+	}
+}
