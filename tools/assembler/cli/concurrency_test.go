@@ -223,6 +223,17 @@ func mustHash(t *testing.T, s string) v1.Hash {
 // tagged latest.
 func releaseManifest(t *testing.T, images map[string]string) string {
 	t.Helper()
+	path := filepath.Join(t.TempDir(), "release.json")
+	if err := os.WriteFile(path, releaseManifestJSON(t, images), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// releaseManifestJSON is a release manifest of images (by repository),
+// each tagged latest.
+func releaseManifestJSON(t *testing.T, images map[string]string) []byte {
+	t.Helper()
 	var m release.Manifest
 	for repo, dir := range images {
 		m.Images = append(m.Images, release.ManifestImage{Label: "//" + filepath.Base(repo) + ":image", Repository: repo, Tags: []string{"latest"}, Image: dir})
@@ -231,9 +242,5 @@ func releaseManifest(t *testing.T, images map[string]string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "release.json")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return b
 }

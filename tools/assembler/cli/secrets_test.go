@@ -7,7 +7,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"os"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"github.com/secure-systems-lab/go-securesystemslib/encrypted"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/testenv"
-	"github.com/rules-goimage/rules_goimage/tools/assembler/release"
 )
 
 // Pushes and releases signed with a marked password (from the environment
@@ -33,7 +31,7 @@ func TestSigningSecretsStayOut(t *testing.T) {
 	key := cosignKey(t, secrets, marker+"-password")
 	passwordFile := writeSecret(t, secrets, "password", marker+"-password\n")
 	garbageKey := writeSecret(t, secrets, "garbage.key", "not a key "+marker+"\n")
-	manifest := writeSecret(t, secrets, "release.json", releaseManifest(t, reg.Host+"/team/released", dir))
+	manifest := writeSecret(t, secrets, "release.json", string(releaseManifestJSON(t, map[string]string{reg.Host + "/team/released": dir})))
 	wd := t.TempDir()
 	t.Setenv("BUILD_WORKING_DIRECTORY", wd)
 
@@ -99,15 +97,6 @@ func writeSecret(t *testing.T, dir, name, content string) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-func releaseManifest(t *testing.T, repository, image string) string {
-	t.Helper()
-	b, err := json.Marshal(release.Manifest{Images: []release.ManifestImage{{Label: "//app:image", Repository: repository, Tags: []string{"v1"}, Image: image}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // wantNoMarker fails if a file below dir holds marker.
