@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,16 +54,13 @@ func TestWriteELFSeeds(t *testing.T) {
 	}
 	seeds := map[string][]byte{}
 	for _, arch := range []string{"amd64", "386", "arm64", "mips", "s390x"} {
-		b, err := os.ReadFile(goProgram(t, plainSource, "-ldflags=-s -w"))
-		if arch != "amd64" {
-			b, err = os.ReadFile(testenv.GoBinary(t, plainSource, "linux", arch))
-		}
+		b, err := os.ReadFile(goProgramFor(t, arch, plainSource, "-ldflags=-s -w"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		seeds["go-"+arch+"-head"] = b[:2048]
+		seeds["go-"+arch+"-head"] = headAndSections(t, b, 2048)
 	}
-	seeds["c-program-head"] = cProgram(t)[:4096]
+	seeds["c-program-head"] = headAndSections(t, cProgram(t), 2048)
 	seeds["elf-magic-then-text"] = []byte("\x7fELF is how an ELF file starts, but this is text\n")
 	seeds["elf-magic-then-script"] = []byte("\x7fELF\x02\x01\x01\x00#!/bin/sh\necho hi\n")
 	for name, b := range elfSeeds() {
@@ -75,6 +73,37 @@ func TestWriteELFSeeds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// headAndSections is the ELF file b cut to its first n bytes, then its
+// section headers and their names: a binary that opens, whose sections
+// lie past its end.
+func headAndSections(t *testing.T, b []byte, n int) []byte {
+	f, err := elf.NewFile(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Elf64_Ehdr's e_shoff, e_shentsize and e_shstrndx, or Elf32_Ehdr's.
+	shoff, shentsize, shstrndx := 0x28, 64, int(f.ByteOrder.Uint16(b[0x3e:]))
+	if f.Class == elf.ELFCLASS32 {
+		shoff, shentsize, shstrndx = 0x20, 40, int(f.ByteOrder.Uint16(b[0x32:]))
+	}
+	names := f.Sections[shstrndx]
+	out := append(append([]byte(nil), b[:n]...), b[names.Offset:names.Offset+names.Size]...)
+	start := int(f.ByteOrder.Uint32(b[shoff:])) // the files here are small
+	if f.Class == elf.ELFCLASS64 {
+		start = int(f.ByteOrder.Uint64(b[shoff:]))
+	}
+	headers := append([]byte(nil), b[start:start+shentsize*len(f.Sections)]...)
+	named := headers[shentsize*shstrndx:]
+	if f.Class == elf.ELFCLASS64 {
+		f.ByteOrder.PutUint64(out[shoff:], uint64(len(out)))
+		f.ByteOrder.PutUint64(named[0x18:], uint64(n)) // sh_offset
+	} else {
+		f.ByteOrder.PutUint32(out[shoff:], uint32(len(out)))
+		f.ByteOrder.PutUint32(named[0x10:], uint32(n))
+	}
+	return append(out, headers...)
 }
 
 func cProgram(t *testing.T) []byte {
@@ -177,4 +206,24 @@ func symbolsAt(offs ...uint32) []byte {
 		sym[4] = byte(elf.STT_FUNC)
 	}
 	return b
+}
+
+// The seeds cut from real binaries open as ELF files, and the checks that
+// read their sections, which lie past the end, refuse them as cut short.
+func TestELFSeedsOfRealBinaries(t *testing.T) {
+	for _, name := range []string{"go-amd64-head", "go-386-head", "go-arm64-head", "go-mips-head", "go-s390x-head"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzELF", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, quoted, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+		data, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(quoted, "[]byte("), ")"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writeBinary(t, []byte(data))
+		if _, err := ReadUses(path); err == nil || !strings.Contains(err.Error(), "ends past the end of the file") {
+			t.Errorf("%s: ReadUses: %v, want the function table refused as cut short", name, err)
+		}
+	}
 }
