@@ -6,12 +6,14 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -150,5 +152,61 @@ func TestPAE(t *testing.T) {
 	got := string(PAE("http://example.com/HelloWorld", []byte("hello world")))
 	if want := "DSSEv1 29 http://example.com/HelloWorld 11 hello world"; got != want {
 		t.Errorf("PAE = %q, want %q", got, want)
+	}
+}
+
+// secp256k1Key is a SEC1 key on a curve Go does not read, as `openssl
+// ecparam -name secp256k1 -genkey` writes it.
+const secp256k1Key = `-----BEGIN EC PARAMETERS-----
+BgUrgQQACg==
+-----END EC PARAMETERS-----
+-----BEGIN EC PRIVATE KEY-----
+MHQCAQEEIKu55gBZQPpB2pjPuvEmzW1TVISCxrqllaumcWVrP6ERoAcGBSuBBAAK
+oUQDQgAETjn6yPK0RgdHuZRtxAKZgg1ErimXXDKGvFaTgyxhda4FW1gW5kZCIs4X
+X5Sw2/eZa1WjEmrn3RXKhHNm1fIEaQ==
+-----END EC PRIVATE KEY-----
+`
+
+// Keys past the limits are refused with the file and what to do, before
+// any costly work: a weak RSA key, a curve cosign does not verify, an
+// encrypted key whose scrypt parameters would take hours to derive, a key
+// file larger than any key, a FIFO.
+func TestLoadKeyRefusesKeysPastLimits(t *testing.T) {
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p224, err := ecdsa.GenerateKey(elliptic.P224(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p224DER, _ := x509.MarshalECPrivateKey(p224)
+	sealed, err := encrypted.Encrypt(ecKeyDER(t), []byte("the-password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hugeN := strings.Replace(string(sealed), `"N":32768`, `"N":1099511627776`, 1)
+	hugeN = strings.Replace(hugeN, `"N":65536`, `"N":1099511627776`, 1)
+	fifo := filepath.Join(t.TempDir(), "cosign.key")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path, want string
+	}{
+		{"RSA 1024", writeKey(t, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rsaKey)), "an RSA key of 1024 bits, too weak to sign; generate one of 2048 bits or more"},
+		{"P-224", writeKey(t, "EC PRIVATE KEY", p224DER), "an ECDSA key on P-224, which cosign does not verify; use P-256"},
+		{"secp256k1", writeFile(t, secp256k1Key), "unknown elliptic curve; keys that sign are ECDSA on P-256"},
+		{"scrypt N of 2^40", writeKey(t, cosignKeyBlock, []byte(hugeN)), "scrypt parameters (N=1099511627776, r=8, p=1) are not ones cosign writes"},
+		{"truncated PEM", writeFile(t, string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: ecKeyDER(t)}))[:100]), "holds no PEM private key (or one cut short)"},
+		{"64 KiB", writeFile(t, strings.Repeat("# comment\n", MaxKeyFileBytes/10+1)), "is larger than 65536 bytes"},
+		{"FIFO", fifo, "is not a regular file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadKey(tc.path, password("the-password"))
+			if err == nil || !strings.Contains(err.Error(), tc.path) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error naming %s and saying %q", err, tc.path, tc.want)
+			}
+		})
 	}
 }
