@@ -12,6 +12,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -206,6 +207,57 @@ func TestLoadKeyRefusesKeysPastLimits(t *testing.T) {
 			_, err := LoadKey(tc.path, password("the-password"))
 			if err == nil || !strings.Contains(err.Error(), tc.path) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("got %v, want an error naming %s and saying %q", err, tc.path, tc.want)
+			}
+		})
+	}
+}
+
+// The keys of FuzzKey's seed corpus, written by cosign generate-key-pair
+// and import-key-pair and by openssl, load, or are refused with the file
+// and why: the password fuzzPassword opens the cosign keys but one.
+func TestKeysFromRealTools(t *testing.T) {
+	want := map[string]string{
+		"cosign-generate-key-pair":         "",
+		"cosign-import-key-pair-ed25519":   "",
+		"cosign-import-key-pair-rsa-2048":  "",
+		"cosign-old-block-type":            "",
+		"cosign-public-key":                "holds no PEM private key",
+		"cosign-scrypt-n-2-40":             "scrypt parameters (N=1099511627776, r=8, p=1) are not ones cosign writes",
+		"cosign-scrypt-n-not-power-of-two": "scrypt parameters (N=3, r=8, p=1)",
+		"cosign-scrypt-p-huge":             "scrypt parameters (N=65536, r=8, p=1073741824)",
+		"cosign-scrypt-r-huge":             "scrypt parameters (N=65536, r=1048576, p=1)",
+		"cosign-truncated":                 "holds no PEM private key (or one cut short)",
+		"cosign-unknown-kdf":               "decrypting it failed",
+		"cosign-wrong-password":            "is the password the one it was generated with",
+		"ed25519-pkcs8":                    "",
+		"ed448-pkcs8":                      "reading its PKCS#8 private key",
+		"p224-sec1":                        "an ECDSA key on P-224, which cosign does not verify",
+		"p256-encrypted-pkcs8":             "password-protected PKCS#8 key",
+		"p256-sec1-with-params":            "",
+		"rsa-1024-pkcs1":                   "an RSA key of 1024 bits, too weak to sign",
+		"rsa-1024-pkcs8":                   "an RSA key of 1024 bits, too weak to sign",
+		"rsa-2048-pkcs8":                   "",
+		"secp256k1-sec1":                   "unknown elliptic curve",
+		"truncated-pem":                    "holds no PEM private key (or one cut short)",
+	}
+	for name, wantErr := range want {
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", "fuzz", "FuzzKey", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, quoted, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+			key, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(quoted, "[]byte("), ")"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := writeFile(t, key)
+			_, err = LoadKey(path, password(fuzzPassword))
+			if wantErr == "" && err != nil {
+				t.Errorf("refused: %v", err)
+			}
+			if wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr) || !strings.Contains(err.Error(), path)) {
+				t.Errorf("got %v, want an error naming the file and saying %q", err, wantErr)
 			}
 		})
 	}
