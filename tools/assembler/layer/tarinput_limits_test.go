@@ -37,7 +37,7 @@ func TestTarsFromRealTools(t *testing.T) {
 		"bsdtar-ustar.tar":                     "",
 		"cpio-not-tar.cpio":                    "reading tar",
 		"git-archive.tar":                      "",
-		"gnu-sparse-longnames.tar":             "./sparse.img is a sparse file (tar --sparse)",
+		"gnu-sparse-longnames.tar":             "entry sparse.img is a sparse file (tar --sparse)",
 		"gnu-tar-longnames-hardlink-chain.tar": "",
 		"gnu-tar-oldgnu-devices.tar":           "",
 		"gnu-tar-pax-xattrs-hardlinks.tar":     "",
