@@ -91,9 +91,7 @@ func countNodes(n *yaml.Node, memo map[*yaml.Node]int, limit int) int {
 		}
 		c += countNodes(child, memo, limit)
 	}
-	if c > limit {
-		c = limit + 1
-	}
+	c = min(c, limit+1)
 	if memo != nil {
 		memo[n] = c
 	}
