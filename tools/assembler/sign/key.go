@@ -78,12 +78,12 @@ func parsed(path, format string) func(any, error) (any, error) {
 }
 
 func decryptCosignKey(path string, ciphertext []byte, password func() ([]byte, error)) (any, error) {
-	if err := checkKDF(path, ciphertext); err != nil {
-		return nil, err
-	}
 	pass, err := password()
 	if err != nil {
 		return nil, fmt.Errorf("key file %s is encrypted, and %w", path, err)
+	}
+	if err := checkKDF(path, ciphertext); err != nil {
+		return nil, err
 	}
 	der, err := encrypted.Decrypt(ciphertext, pass)
 	if err != nil {
@@ -202,8 +202,8 @@ func readKeyFile(path string) ([]byte, error) {
 }
 
 // checkKDF refuses an encrypted cosign key whose scrypt parameters are
-// past the limits, before any key is derived; the rest of the JSON is
-// left to the decryption to judge.
+// past the limits, before any key is derived; the rest, and bytes that
+// are not JSON, are left to the decryption to judge.
 func checkKDF(path string, sealed []byte) error {
 	var d struct {
 		KDF struct {
@@ -212,8 +212,8 @@ func checkKDF(path string, sealed []byte) error {
 			} `json:"params"`
 		} `json:"kdf"`
 	}
-	if err := json.Unmarshal(sealed, &d); err != nil {
-		return fmt.Errorf("key file %s: its encrypted key is not the JSON cosign writes (%v); give the cosign.key that `cosign generate-key-pair` wrote", path, err)
+	if json.Unmarshal(sealed, &d) != nil {
+		return nil
 	}
 	p := d.KDF.Params
 	if p.N <= 1 || p.N > MaxScryptN || p.N&(p.N-1) != 0 || p.R < 1 || p.R > MaxScryptR || p.P < 1 || p.P > MaxScryptP {
