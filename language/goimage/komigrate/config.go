@@ -27,7 +27,6 @@ package komigrate
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -113,13 +112,16 @@ func decodeList(n *yaml.Node, l *[]string, split func(string) []string) error {
 // dropped without a word. As ko (viper, mapstructure) does, keys match
 // whatever their case.
 func ReadKoConfig(path string) (*KoConfig, error) {
-	data, err := os.ReadFile(path)
+	data, err := readKoFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading the ko configuration: %w", err)
+		return nil, err
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("reading the ko configuration %s: %w", path, err)
+	}
+	if err := checkAliases(path, &doc); err != nil {
+		return nil, err
 	}
 	c := &KoConfig{}
 	if len(doc.Content) == 0 {

@@ -50,10 +50,10 @@ func runResolve(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var batch atomicfile.Batch
 	for i, in := range f.inputs {
-		src, err := os.ReadFile(in)
+		src, err := readBounded(in, "--input", resolve.MaxBytes, "split it into several files")
 		if err != nil {
 			batch.Abort()
-			return fmt.Errorf("reading --input: %w", err)
+			return err
 		}
 		out, err := resolve.YAML(in, src, refs)
 		if err == nil {
@@ -72,6 +72,10 @@ func runResolve(_ context.Context, args []string, stdout, stderr io.Writer) erro
 func resolveRefs(f *resolveFlags) (resolve.Refs, error) {
 	refs := resolve.Refs{}
 	if f.images != "" {
+		// Checked here, since ReadManifest reads whatever it is given.
+		if _, err := readBounded(f.images, "--images", maxImagesFileBytes, "give the manifest goimage_resolve writes"); err != nil {
+			return nil, err
+		}
 		m, err := release.ReadManifest(f.images)
 		if err != nil {
 			return nil, err
@@ -95,9 +99,14 @@ func resolveRefs(f *resolveFlags) (resolve.Refs, error) {
 // digestReference is repository@digest of a manifest image, from the
 // digest file its go_image wrote.
 func digestReference(im release.ManifestImage) (string, error) {
-	repository, err := valueOrFile(im.Repository, im.RepositoryFile, "the repository_file of "+im.Label)
-	if err != nil {
-		return "", err
+	repository := im.Repository
+	if repository == "" && im.RepositoryFile != "" {
+		b, err := readBounded(im.RepositoryFile, "the repository_file of "+im.Label, maxRefFileBytes, "give the file its goimage rule writes")
+		if err != nil {
+			return "", err
+		}
+		first, _, _ := strings.Cut(string(b), "\n")
+		repository = strings.TrimSpace(first)
 	}
 	if repository == "" {
 		return "", fmt.Errorf("%s has no repository; give it one in images, such as \"registry.example.com/team/app\"", im.Label)
@@ -105,13 +114,47 @@ func digestReference(im release.ManifestImage) (string, error) {
 	if im.DigestFile == "" {
 		return "", fmt.Errorf("%s has no digest_file; its image must be a go_image, which writes one", im.Label)
 	}
-	b, err := os.ReadFile(im.DigestFile)
+	b, err := readBounded(im.DigestFile, "the digest_file of "+im.Label, maxRefFileBytes, "give the digest file its go_image writes")
 	if err != nil {
-		return "", fmt.Errorf("reading the digest of %s: %w", im.Label, err)
+		return "", err
 	}
 	digest := strings.TrimSpace(string(b))
 	if _, err := v1.NewHash(digest); err != nil {
 		return "", fmt.Errorf("the digest file of %s holds %q, not a digest sha256:<64 hex digits>: %w", im.Label, digest, err)
 	}
 	return repository + "@" + digest, nil
+}
+
+// Limits on the files resolve reads beside the YAML (resolve.MaxBytes):
+// the --images manifest lists a release's images, a digest or repository
+// file holds one line.
+const (
+	maxImagesFileBytes = 16 << 20
+	maxRefFileBytes    = 4096
+)
+
+// readBounded reads the regular file at path, the input named what, if it
+// is at most limit bytes; fix says what to give instead. A FIFO or device
+// is refused before it is opened: reading it could block or never end.
+func readBounded(path, what string, limit int64, fix string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s %s is not a regular file (%s), which could block or never end; give a file", what, path, fi.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s %s: %w", what, path, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s %s is larger than %d bytes, the most resolve reads; %s", what, path, limit, fix)
+	}
+	return b, nil
 }

@@ -57,18 +57,11 @@ func ReadUses(path string) (*Uses, error) {
 		return nil, fmt.Errorf("reading ELF binary %s: %w", path, err)
 	}
 	defer f.Close()
-	names := pclntabFuncs(f)
-	if names == nil {
-		names = symtabFuncs(f)
+	u, err := pclntabUses(path, f)
+	if u != nil || err != nil {
+		return u, err
 	}
-	if names == nil {
-		return nil, nil
-	}
-	u := &Uses{}
-	for _, name := range names {
-		u.note(name)
-	}
-	return u, nil
+	return symtabUses(path, f)
 }
 
 // note records what linking the function name says.
@@ -85,56 +78,40 @@ func (u *Uses) note(name string) {
 	}
 }
 
-// pclntabFuncs reads the function names of the Go function table, which
-// every Go binary keeps, even one stripped of its symbols (-ldflags=-s);
-// nil without one.
-func pclntabFuncs(f *elf.File) []string {
-	// PIE binaries linked by some toolchains keep it in a relro section.
-	sect := f.Section(".gopclntab")
-	if sect == nil {
-		sect = f.Section(".data.rel.ro.gopclntab")
+// symtabUses reads what a Go binary uses from the function names of its
+// ELF symbol table, for a Go binary whose function table is not where
+// pclntabUses looks; nil unless the table has Go's runtime.main. The
+// table is read here, not with (*elf.File).Symbols, for the same reason
+// as the function table.
+func symtabUses(path string, f *elf.File) (*Uses, error) {
+	symtab := f.SectionByType(elf.SHT_SYMTAB)
+	if symtab == nil || symtab.Link == 0 || int(symtab.Link) >= len(f.Sections) {
+		return nil, nil
 	}
-	if sect == nil {
-		return nil
-	}
-	data, err := sect.Data()
+	syms, err := sectionData(path, symtab, "symbol table", MaxTableBytes)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	var text uint64
-	if t := f.Section(".text"); t != nil {
-		text = t.Addr
-	}
-	table, err := gosym.NewTable(nil, gosym.NewLineTable(data, text))
-	if err != nil || len(table.Funcs) == 0 {
-		return nil
-	}
-	names := make([]string, len(table.Funcs))
-	for i, fn := range table.Funcs {
-		names[i] = fn.Name
-	}
-	return names
-}
-
-// symtabFuncs reads the function names of the ELF symbol table, for a Go
-// binary whose function table is not where pclntabFuncs looks; nil unless
-// the table has Go's runtime.main.
-func symtabFuncs(f *elf.File) []string {
-	syms, err := f.Symbols()
+	strs, err := sectionData(path, f.Sections[symtab.Link], "symbol names", MaxTableBytes)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	var names []string
-	goBinary := false
-	for _, s := range syms {
-		if elf.ST_TYPE(s.Info) != elf.STT_FUNC {
+	// Elf32_Sym and Elf64_Sym: the name's offset first; st_info at 12 or 4.
+	size, info := 16, 12
+	if f.Class == elf.ELFCLASS64 {
+		size, info = 24, 4
+	}
+	u, goBinary := &Uses{}, false
+	for ; len(syms) >= size; syms = syms[size:] {
+		if elf.ST_TYPE(syms[info]) != elf.STT_FUNC {
 			continue
 		}
-		names = append(names, s.Name)
-		goBinary = goBinary || s.Name == "runtime.main"
+		name, _ := cString(strs, uint64(f.ByteOrder.Uint32(syms)))
+		u.note(name)
+		goBinary = goBinary || name == "runtime.main"
 	}
 	if !goBinary {
-		return nil
+		return nil, nil
 	}
-	return names
+	return u, nil
 }

@@ -29,6 +29,12 @@ const (
 // architecture, with the further go build flags given.
 func goProgram(t *testing.T, source string, flags ...string) string {
 	t.Helper()
+	return goProgramFor(t, runtime.GOARCH, source, flags...)
+}
+
+// goProgramFor builds source as a static binary for linux/arch.
+func goProgramFor(t *testing.T, arch, source string, flags ...string) string {
+	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":                           "module example.com/prog\n\ngo 1.21\n\nrequire golang.org/x/crypto v0.0.0\n\nreplace golang.org/x/crypto => ./xcrypto\n",
@@ -45,7 +51,7 @@ func goProgram(t *testing.T, source string, flags ...string) string {
 	out := filepath.Join(t.TempDir(), "prog")
 	cmd := exec.Command(testenv.Tool(t, "go"), append(append([]string{"build", "-trimpath", "-o", out}, flags...), ".")...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+runtime.GOARCH, "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+arch, "GOFLAGS=-mod=mod", "GOWORK=off")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, b)
 	}

@@ -191,7 +191,7 @@ func needsRewrite(hdr *tar.Header, o options) bool {
 func readTar(r io.Reader, src string, fn func(*tar.Header, io.Reader) error) error {
 	tr := tar.NewReader(bufio.NewReaderSize(r, 1<<16))
 	seen := map[string]bool{}
-	for {
+	for entries := 0; ; entries++ {
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			return nil
@@ -201,6 +201,12 @@ func readTar(r io.Reader, src string, fn func(*tar.Header, io.Reader) error) err
 		}
 		if hdr.Typeflag == tar.TypeXGlobalHeader {
 			continue
+		}
+		if entries == maxTarEntries {
+			return fmt.Errorf("tar %s has more than %d entries, the most a tar layer may hold; split it into several tars", src, maxTarEntries)
+		}
+		if err := checkTarLimits(hdr); err != nil {
+			return fmt.Errorf("tar %s: %w", src, err)
 		}
 		if err := checkTarEntry(hdr, seen); err != nil {
 			return fmt.Errorf("tar %s: %w", src, err)

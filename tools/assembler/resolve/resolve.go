@@ -93,13 +93,17 @@ type replacement struct {
 }
 
 // YAML rewrites the references of src, the content of the file named file
-// (for errors only), and returns the new content.
+// (for errors only), and returns the new content. A file past the limits
+// (MaxBytes, MaxDocuments, MaxAliasNodes) is refused.
 func YAML(file string, src []byte, refs Refs) ([]byte, error) {
+	if len(src) > MaxBytes {
+		return nil, fmt.Errorf("%s is larger than %d bytes, the most goimage_resolve reads; split it into several files", file, MaxBytes)
+	}
 	lines := lineOffsets(src)
 	var reps []replacement
 	var errs []error
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	for {
+	for docs := 0; ; docs++ {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if err == io.EOF {
@@ -107,6 +111,12 @@ func YAML(file string, src []byte, refs Refs) ([]byte, error) {
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s is not valid YAML: %w", file, err)
+		}
+		if docs == MaxDocuments {
+			return nil, fmt.Errorf("%s holds more than %d YAML documents, the most goimage_resolve reads in one file; split it into several files", file, MaxDocuments)
+		}
+		if err := checkDocument(file, &doc); err != nil {
+			return nil, err
 		}
 		walk(&doc, "", func(n *yaml.Node, key string) {
 			r, err := replace(file, src, lines, n, key, refs)

@@ -5,12 +5,15 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/secure-systems-lab/go-securesystemslib/encrypted"
@@ -31,9 +34,9 @@ var ErrNoPassword = errors.New("no password")
 // password coming from password), or a plain PEM key: PKCS#8, SEC1 EC or
 // PKCS#1 RSA. Errors name the file, never its content.
 func LoadKey(path string, password func() ([]byte, error)) (Signer, error) {
-	data, err := os.ReadFile(path)
+	data, err := readKeyFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading the key file: %w", err)
+		return nil, err
 	}
 	key, err := parseKey(path, data, password)
 	if err != nil {
@@ -47,7 +50,7 @@ func parseKey(path string, data []byte, password func() ([]byte, error)) (any, e
 		var block *pem.Block
 		block, rest = pem.Decode(rest)
 		if block == nil {
-			return nil, fmt.Errorf("key file %s holds no PEM private key; give the cosign.key that `cosign generate-key-pair` wrote, or a PEM PKCS#8, SEC1 EC or PKCS#1 RSA private key", path)
+			return nil, fmt.Errorf("key file %s holds no PEM private key (or one cut short); give the cosign.key that `cosign generate-key-pair` wrote, or a PEM PKCS#8, SEC1 EC or PKCS#1 RSA private key", path)
 		}
 		switch block.Type {
 		case cosignKeyBlock, oldCosignKeyBlock:
@@ -68,7 +71,7 @@ func parseKey(path string, data []byte, password func() ([]byte, error)) (any, e
 func parsed(path, format string) func(any, error) (any, error) {
 	return func(key any, err error) (any, error) {
 		if err != nil {
-			return nil, fmt.Errorf("key file %s: reading its %s private key: %w", path, format, err)
+			return nil, fmt.Errorf("key file %s: reading its %s private key: %w; keys that sign are ECDSA on P-256, P-384 or P-521, RSA of %d bits or more, or Ed25519", path, format, err, MinRSABits)
 		}
 		return key, nil
 	}
@@ -78,6 +81,9 @@ func decryptCosignKey(path string, ciphertext []byte, password func() ([]byte, e
 	pass, err := password()
 	if err != nil {
 		return nil, fmt.Errorf("key file %s is encrypted, and %w", path, err)
+	}
+	if err := checkKDF(path, ciphertext); err != nil {
+		return nil, err
 	}
 	der, err := encrypted.Decrypt(ciphertext, pass)
 	if err != nil {
@@ -93,6 +99,9 @@ type keySigner struct {
 }
 
 func newKeySigner(path string, key any) (*keySigner, error) {
+	if err := checkStrength(path, key); err != nil {
+		return nil, err
+	}
 	switch k := key.(type) {
 	case *ecdsa.PrivateKey, *rsa.PrivateKey:
 		return &keySigner{key: k.(crypto.Signer)}, nil
@@ -145,4 +154,88 @@ func (s *keySigner) PublicKeyPEM() ([]byte, error) {
 		return nil, err
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+}
+
+// Limits on the key files LoadKey reads. A key file is small, and an
+// encrypted one names the cost of deriving its key from the password: a
+// hostile one could name a cost of hours and terabytes, so the cost is
+// checked before anything is derived.
+const (
+	// MaxKeyFileBytes bounds a key file; a PEM RSA key of 8192 bits is
+	// about 6 KB.
+	MaxKeyFileBytes = 64 << 10
+	// MaxScryptN, MaxScryptR and MaxScryptP bound the scrypt parameters of
+	// an encrypted cosign key: the most cosign writes (N = 2^17, r = 8,
+	// p = 1 by go-securesystemslib's strongest setting) takes 128 MiB and
+	// about a second to derive.
+	MaxScryptN = 1 << 17
+	MaxScryptR = 8
+	MaxScryptP = 1
+	// MinRSABits is the smallest RSA key that signs: NIST and cosign's
+	// own key generation give 2048 bits as the least.
+	MinRSABits = 2048
+)
+
+// readKeyFile reads the key file at path, refusing one larger than
+// MaxKeyFileBytes or not a regular file before reading it whole.
+func readKeyFile(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the key file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("key file %s is not a regular file (%s), which could block or never end; give the key's file", path, fi.Mode().Type())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the key file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxKeyFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the key file: %w", err)
+	}
+	if len(data) > MaxKeyFileBytes {
+		return nil, fmt.Errorf("key file %s is larger than %d bytes, more than any private key; give the cosign.key or the PEM key itself", path, MaxKeyFileBytes)
+	}
+	return data, nil
+}
+
+// checkKDF refuses an encrypted cosign key whose scrypt parameters are
+// past the limits, before any key is derived; the rest, and bytes that
+// are not JSON, are left to the decryption to judge.
+func checkKDF(path string, sealed []byte) error {
+	var d struct {
+		KDF struct {
+			Params struct {
+				N, R, P int64
+			} `json:"params"`
+		} `json:"kdf"`
+	}
+	if json.Unmarshal(sealed, &d) != nil {
+		return nil
+	}
+	p := d.KDF.Params
+	if p.N <= 1 || p.N > MaxScryptN || p.N&(p.N-1) != 0 || p.R < 1 || p.R > MaxScryptR || p.P < 1 || p.P > MaxScryptP {
+		return fmt.Errorf("key file %s: its scrypt parameters (N=%d, r=%d, p=%d) are not ones cosign writes (N a power of two up to %d, r up to %d, p up to %d), and deriving its key could take hours; generate it again with cosign generate-key-pair", path, p.N, p.R, p.P, MaxScryptN, MaxScryptR, MaxScryptP)
+	}
+	return nil
+}
+
+// checkStrength refuses keys too weak to sign, or on curves cosign does
+// not verify.
+func checkStrength(path string, key any) error {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if bits := k.N.BitLen(); bits < MinRSABits {
+			return fmt.Errorf("key file %s holds an RSA key of %d bits, too weak to sign; generate one of %d bits or more (cosign generate-key-pair writes ECDSA P-256)", path, bits, MinRSABits)
+		}
+	case *ecdsa.PrivateKey:
+		switch k.Curve {
+		case elliptic.P256(), elliptic.P384(), elliptic.P521():
+		default:
+			return fmt.Errorf("key file %s holds an ECDSA key on %s, which cosign does not verify; use P-256, P-384 or P-521 (cosign generate-key-pair writes P-256)", path, k.Curve.Params().Name)
+		}
+	}
+	return nil
 }
