@@ -12,12 +12,13 @@ import (
 	"debug/buildinfo"
 	"debug/elf"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/sniff"
 )
 
 // Check returns an error unless the file at path is an executable for
@@ -58,9 +59,10 @@ func fileKind(path string) (string, error) {
 		return "", fmt.Errorf("reading binary: %w", err)
 	}
 	defer f.Close()
-	magic := make([]byte, 4)
-	n, _ := io.ReadFull(f, magic)
-	magic = magic[:n]
+	magic, err := sniff.Head(f, 4)
+	if err != nil {
+		return "", fmt.Errorf("reading binary: %w", err)
+	}
 	switch {
 	case bytes.Equal(magic, []byte(elf.ELFMAG)):
 		return "ELF", nil

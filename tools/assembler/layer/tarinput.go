@@ -19,6 +19,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/rules-goimage/rules_goimage/tools/assembler/fsindex"
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/sniff"
 )
 
 // PortableMTime is the fixed modification time that rules_pkg and other
@@ -63,10 +64,11 @@ func openTar(p string) (*os.File, tarFormat, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading tar %s: %w", p, err)
 	}
-	magic := make([]byte, 6)
-	n, _ := io.ReadFull(f, magic)
-	magic = magic[:n]
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	magic, err := sniff.Head(f, 6)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
 		f.Close()
 		return nil, 0, err
 	}

@@ -10,6 +10,8 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
+
+	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/sniff"
 )
 
 // DockerImage is one image that a Docker archive's manifest.json lists.
@@ -123,9 +125,11 @@ func (s *Store) dockerLayer(file string, diffID v1.Hash, role string) (v1.Descri
 		return v1.Descriptor{}, err
 	}
 	defer rc.Close()
-	magic := make([]byte, 4)
-	n, _ := io.ReadFull(rc, magic)
-	mt := sniffLayerMediaType(magic[:n])
+	magic, err := sniff.Head(rc, 4)
+	if err != nil {
+		return v1.Descriptor{}, fmt.Errorf("reading %s: %w", file, err)
+	}
+	mt := sniffLayerMediaType(magic)
 	digest, err := digestFromName(file)
 	switch {
 	case err == nil:
