@@ -85,7 +85,7 @@ step_fuzz() {
     ./tools/assembler/stamp:FuzzStatus ./tools/assembler/platform:FuzzLookup \
     ./language/goimage:FuzzDirectiveValues ./language/goimage/komigrate:FuzzKoConfig \
     ./tools/assembler/gobinary:FuzzELF ./tools/assembler/fsindex:FuzzELFHead ./tools/assembler/resolve:FuzzResolveYAML \
-    ./tools/assembler/cli:FuzzRefs ./tools/assembler/sign:FuzzKey; do
+    ./tools/assembler/cli:FuzzRefs ./tools/assembler/sign:FuzzKey ./tools/assembler/sign:FuzzSignerOutput; do
     pkg=${target%%:*} name=${target#*:}
     go test -run='^$' -fuzz="^$name\$" -fuzztime="${FUZZ_EXECS}x" -fuzzminimizetime=1000x "$pkg" >"${TMPDIR:-/tmp}/fuzz-$name.log" 2>&1 ||
       { cat "${TMPDIR:-/tmp}/fuzz-$name.log"; echo "fuzz: $name found a failing input (in $pkg/testdata/fuzz/$name); fix it and keep the input as a regression test"; return 1; }

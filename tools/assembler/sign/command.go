@@ -87,16 +87,22 @@ func (c *commandSigner) Sign(ctx context.Context, payload []byte) (Signature, er
 	if err != nil {
 		return Signature{}, err
 	}
-	if bytes.HasPrefix(printed.stdout, []byte("{")) {
-		sig, err := certifiedOutput(payload, printed.stdout)
-		if err != nil {
-			return Signature{}, fmt.Errorf("%w%s", err, printed.stderr)
-		}
-		return sig, nil
-	}
-	sig, err := decodeSignature(string(printed.stdout))
+	sig, err := parseOutput(payload, printed.stdout)
 	if err != nil {
-		return Signature{}, fmt.Errorf("the signer command printed no base64 signature on stdout (%d bytes printed); %s%s", len(printed.stdout), commandContract, printed.stderr)
+		return Signature{}, fmt.Errorf("%w%s", err, printed.stderr)
+	}
+	return sig, nil
+}
+
+// parseOutput reads what a signer command printed on stdout, trimmed: a
+// base64 signature, or a CommandOutput whose certificate is checked.
+func parseOutput(payload, stdout []byte) (Signature, error) {
+	if bytes.HasPrefix(stdout, []byte("{")) {
+		return certifiedOutput(payload, stdout)
+	}
+	sig, err := decodeSignature(string(stdout))
+	if err != nil {
+		return Signature{}, fmt.Errorf("the signer command printed no base64 signature on stdout (%d bytes printed); %s", len(stdout), commandContract)
 	}
 	return Signature{Raw: sig}, nil
 }
