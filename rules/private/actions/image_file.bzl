@@ -13,7 +13,7 @@ def _descriptor_json(layer):
 def _layer_files(layer):
     return [layer.blob, layer.descriptor]
 
-def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [], bases = [], **fields):
+def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [], bases = [], label = None, **fields):
     """Writes the image file of an image and returns its GoImageInfo.
 
     The image file (read by imagefile.go of the assembler's cli) names the
@@ -31,6 +31,8 @@ def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [
       layers: list of GoImageLayerInfo: layers the layout leaves out.
       bases: list of GoImageInfo of images whose blobs and layers the layout
         leaves out too: the base of an image, the images of an index.
+      label: Label of the target the image came from, which messages name
+        it by; default: ctx.label.
       **fields: the other fields of GoImageInfo: digest and platforms, and
         tarball, base_repository, declared_as and layer_indexes when they
         are set.
@@ -50,6 +52,8 @@ def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [
         # Where the blobs no file holds are read: the layers a lazily
         # pulled base left in its registry.
         "remote": fields.get("base_repository", ""),
+        # How messages name the image, rather than by a path in bazel-out.
+        "label": fields.get("declared_as") or display_label(label or ctx.label),
     })
     args.add(head[:-1] + ",")
     args.add_joined(blobs, join_with = ",", map_each = _file_json, format_joined = "\"blobs\": [%s],", omit_if_empty = False, expand_directories = False)
@@ -66,3 +70,8 @@ def image_info(ctx, *, name, layout, layout_files = None, blobs = [], layers = [
         files = depset(own_files, transitive = [layout_files, blobs] + [b.files for b in bases]),
         **fields
     )
+
+def display_label(label):
+    """A label as users write it: //pkg:name, or @repo//pkg:name."""
+    repo = "@" + label.workspace_name if label.workspace_name else ""
+    return "{}//{}:{}".format(repo, label.package, label.name)

@@ -30,6 +30,7 @@ def import_image(ctx, *, assembler, target, name):
         blobs = [layout],
         tarball = None,
         digest = digest,
+        label = target.label,
         # Known when the import runs, not before.
         platforms = [],
         base_repository = "",

@@ -1,21 +1,24 @@
 """The analysis-time check that a go_image's base has every platform the image asks for."""
 
+load("//rules/private:actions/image_file.bzl", "display_label")
 load("//rules/private:platforms_table.bzl", "NORMALIZED_PLATFORMS")
 
-def check_base_platforms(base, platforms):
-    """Fails, naming the base as the module declared it, when it lacks one of platforms.
+def check_base_platforms(base, platforms, label):
+    """Fails, naming the base, when it lacks one of platforms.
 
-    Only bases that the goimage module extension imported are checked: it
-    knows their platforms when the base is fetched, so the user learns it
-    before any binary is compiled. Other images are checked by the
-    assembler, which reads them.
+    Bases whose platforms are known at analysis are checked: those the
+    goimage module extension imported (it learns their platforms when it
+    fetches them) and other go_images, so the user learns it before any
+    binary is compiled. A base another rule set built is checked by the
+    assembler when it reads it, and named there by its label.
 
     Args:
       base: the base's GoImageInfo.
       platforms: the image platforms the go_image asks for, each supported.
+      label: the base target's Label, which names a base the module
+        extension did not declare.
     """
-    declared_as = getattr(base, "declared_as", "")
-    if not declared_as or not base.platforms:
+    if not base.platforms:
         return
     have = {}
     for p in base.platforms:
@@ -26,6 +29,13 @@ def check_base_platforms(base, platforms):
     missing = [p for p in platforms if NORMALIZED_PLATFORMS[p] not in have]
     if not missing:
         return
+    declared_as = getattr(base, "declared_as", "")
+    if not declared_as:
+        fail("the base {base} has no image for {missing}; it has: {have}. Drop {missing} from this go_image's platforms, or add it to the platforms of {base}.".format(
+            base = display_label(label),
+            missing = ", ".join(missing),
+            have = ", ".join(base.platforms),
+        ))
     fail("""the base {base} has no image for {missing}; it has: {have}.
 Drop {missing} from this go_image's platforms, or give the base that platform: a goimage.pull lists it
 in its platforms (the registry's index must have it); a docker save of Docker 25+ with the containerd

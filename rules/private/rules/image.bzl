@@ -117,7 +117,7 @@ def _base(ctx, assembler):
         return None
     if GoImageInfo in ctx.attr.base:
         base = ctx.attr.base[GoImageInfo]
-        check_base_platforms(base, ctx.attr.platforms)
+        check_base_platforms(base, ctx.attr.platforms, ctx.attr.base.label)
         return base
 
     # A source file (a checked-in tarball): aspects do not apply to files.

@@ -71,6 +71,24 @@ type options struct {
 	registry     registry.Options
 	storeOptions []store.Option
 	lazyLayers   bool
+	// label names the base in messages in place of its path: the Bazel
+	// target it came from, not a file in Bazel's output tree.
+	label string
+}
+
+// named is how messages name the base at spec.
+func (o options) named(spec string) string {
+	if o.label != "" {
+		return o.label
+	}
+	return spec
+}
+
+// WithLabel names the base in messages by label (such as its Bazel target,
+// "//app:base" or "goimage.local(name = \"company_base\")") rather than by
+// the path it is read from.
+func WithLabel(label string) Option {
+	return func(o *options) { o.label = label }
 }
 
 func (o options) remoteOptions(ctx context.Context) []remote.Option {
@@ -123,7 +141,7 @@ func Open(ctx context.Context, spec string, want v1.Platform, opts ...Option) (*
 	b, err := src.open(want, o)
 	if err != nil {
 		src.close()
-		return nil, fmt.Errorf("base %s: %w", spec, err)
+		return nil, fmt.Errorf("base %s: %w", o.named(spec), err)
 	}
 	b.close = src.close
 	return b, nil

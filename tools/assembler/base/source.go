@@ -46,7 +46,7 @@ func openSource(ctx context.Context, spec string, o options) (*source, error) {
 func openFileSource(path string, o options) (*source, error) {
 	s, err := store.Open(path, o.storeOptions...)
 	if err != nil {
-		return nil, fmt.Errorf("base %s: %w", path, err)
+		return nil, fmt.Errorf("base %s: %w", o.named(path), err)
 	}
 	inv := &inventory{}
 	switch {
@@ -59,7 +59,7 @@ func openFileSource(path string, o options) (*source, error) {
 	}
 	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("base %s: %w", path, err)
+		return nil, fmt.Errorf("base %s: %w", o.named(path), err)
 	}
 	return &source{inv: inv, close: s.Close, fsIndex: s.FSIndex}, nil
 }

@@ -31,6 +31,9 @@ type Request struct {
 	// Base is what base.Open takes: scratch, an OCI layout directory, an
 	// image archive, or a registry reference pinned by digest.
 	Base string
+	// BaseLabel names the base in messages, such as its Bazel target;
+	// empty: Base.
+	BaseLabel string
 	// BaseOptions read the base's layout: where the blobs of a thin one are
 	// (an image.json of the Bazel rules names them), for instance.
 	BaseOptions []store.Option

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -31,13 +32,14 @@ func Image(ctx context.Context, r *Request, warnings io.Writer) (v1.Image, error
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	b, err := base.Open(ctx, r.Base, r.Platform, base.WithWorkDir(work), base.WithStoreOptions(append(r.storeOptions(), r.BaseOptions...)...))
+	b, err := base.Open(ctx, r.Base, r.Platform, base.WithWorkDir(work), base.WithLabel(r.BaseLabel),
+		base.WithStoreOptions(append(r.storeOptions(), r.BaseOptions...)...))
 	if err != nil {
 		return nil, err
 	}
 	defer b.Close()
 	for _, n := range b.Notes {
-		fmt.Fprintf(warnings, "warning: base %s: %s\n", r.Base, n)
+		fmt.Fprintf(warnings, "warning: base %s: %s\n", cmp.Or(r.BaseLabel, r.Base), n)
 	}
 	a, err := assemble(r, b, work, warnings)
 	if err != nil {

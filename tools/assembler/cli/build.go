@@ -205,7 +205,7 @@ func (f *buildFlags) request() (*build.Request, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--platform: %w", err)
 	}
-	ref, baseOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
+	ref, baseLabel, baseOptions, err := baseImagePath(f.base, f.output != "" || f.layoutDir != "")
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (f *buildFlags) request() (*build.Request, error) {
 	cfg := f.cfg
 	cfg.BaseName = f.baseName
 	r := &build.Request{
-		Base: ref, BaseOptions: baseOptions, Platform: p, Layers: f.layers, Config: cfg, Checks: f.checks,
+		Base: ref, BaseLabel: baseLabel, BaseOptions: baseOptions, Platform: p, Layers: f.layers, Config: cfg, Checks: f.checks,
 		Compression: layer.Compression(f.compr), CompressionLevel: f.level, Epoch: epochTime(*f.epoch),
 		FollowSymlinks: f.followSymlinks, Tags: f.tags,
 		Documents: build.Documents{SBOM: f.sbom, Provenance: f.provenance, Binary: f.sbomBinary,

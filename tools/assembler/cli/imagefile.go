@@ -36,6 +36,9 @@ type imageFile struct {
 	Blobs     []bazelFile `json:"blobs"`
 	Layers    []bazelFile `json:"layers"`
 	Remote    string      `json:"remote,omitempty"`
+	// Label names the image in messages: the module extension's
+	// declaration of a base, or the target that made the image.
+	Label string `json:"label,omitempty"`
 }
 
 // bazelFile is a File of Bazel's, by its path and its short path.
@@ -78,7 +81,7 @@ func readImageFile(p string) (*imageInput, error) {
 	// Its blobs were verified where they entered the build (a base's by its
 	// import, a layer's by the action that wrote it), and Bazel's sandboxes
 	// present them as symlinks.
-	in := &imageInput{layout: where(f.Layout), followSymlinks: true, trusted: true, blobsFrom: f.Remote}
+	in := &imageInput{layout: where(f.Layout), followSymlinks: true, trusted: true, blobsFrom: f.Remote, label: f.Label}
 	for _, b := range f.Blobs {
 		in.blobs = append(in.blobs, where(b))
 	}
@@ -152,17 +155,17 @@ func openImagePath(p string, withBlobs bool, opts ...store.Option) (*store.Store
 // baseImagePath turns a --base that names an image file into the layout
 // it names, with the store options that read its blobs (withBlobs, see
 // openImagePath); other bases stay as they are.
-func baseImagePath(base string, withBlobs bool) (string, []store.Option, error) {
+func baseImagePath(base string, withBlobs bool) (string, string, []store.Option, error) {
 	if !isImageFile(base) {
-		return base, nil, nil
+		return base, "", nil, nil
 	}
 	in, err := readImageFile(base)
 	if err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
 	if !withBlobs {
 		in.blobs, in.layers = nil, nil
 	}
 	opts, err := in.options()
-	return in.layoutDir(), opts, err
+	return in.layoutDir(), in.label, opts, err
 }

@@ -68,6 +68,16 @@ func TestImageFile(t *testing.T) {
 	runOK(t, "build", "--base", f.Self.Path, "--layer", descriptor, "--thin-layout", filepath.Join(out, "on-it"), "--quiet")
 	runOK(t, "index", "--image", f.Self.Path, "--thin", "--thin-layout", filepath.Join(out, "index"), "--quiet")
 
+	// Messages name a base by the label its image file records, not by a
+	// path in Bazel's output tree.
+	labeled := f
+	labeled.Label = "//app:base"
+	data, _ = json.Marshal(labeled)
+	os.WriteFile(inExecRoot, data, 0o644)
+	_, err = runErr("build", "--base", f.Self.Path, "--layer", descriptor, "--platform", "linux/arm64", "--thin-layout", filepath.Join(out, "arm64"), "--quiet")
+	wantError(t, err, "base //app:base: no image for platform linux/arm64 (it has: linux/amd64)")
+	data, _ = json.Marshal(f)
+
 	moved := filepath.Join(t.TempDir(), "image.json")
 	os.WriteFile(moved, data, 0o644)
 	_, err = runErr("pack", "--image", moved, "--output", filepath.Join(out, "moved.tar"))

@@ -24,6 +24,8 @@ type imageInput struct {
 	followSymlinks, trusted bool
 	// blobsFrom is the registry repository of the blobs no file holds.
 	blobsFrom string
+	// label names the image in messages; empty: its path.
+	label string
 }
 
 func (in *imageInput) register(fs *flag.FlagSet) {

@@ -183,7 +183,7 @@ func (s *staged) replace() error {
 	old := s.tmp + "-old"
 	switch {
 	case s.mustBeNew:
-		// rename(2) replaces an empty folder, and refuses any other.
+		// renameOverEmptyDir replaces an empty folder, and refuses any other.
 		if fi, err := os.Stat(s.path); err == nil && fi.IsDir() {
 			s.wasEmptyDir = true
 		}
@@ -198,7 +198,11 @@ func (s *staged) replace() error {
 			s.old = old
 		}
 	}
-	err := os.Rename(s.tmp, s.path)
+	rename := os.Rename
+	if s.mustBeNew {
+		rename = renameOverEmptyDir
+	}
+	err := rename(s.tmp, s.path)
 	if err == nil {
 		return nil
 	}

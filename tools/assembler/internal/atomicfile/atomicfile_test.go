@@ -71,6 +71,22 @@ func TestFailedCommitKeepsEarlierOutputs(t *testing.T) {
 // TestNewDirOverAnEmptyFolder stages a folder over an empty one, and a
 // file that cannot be renamed into place: the empty folder is there again.
 func TestNewDirOverAnEmptyFolder(t *testing.T) {
+	// As Bazel creates a declared output folder before its action runs.
+	t.Run("replaces it", func(t *testing.T) {
+		layout := filepath.Join(t.TempDir(), "layout")
+		os.Mkdir(layout, 0o755)
+		var b Batch
+		if err := b.NewDir(layout, func(tmp string) error { return os.WriteFile(filepath.Join(tmp, "f"), []byte("new"), 0o644) }); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Commit(); err != nil {
+			t.Fatalf("Commit over an empty folder: %v", err)
+		}
+		if got, err := os.ReadFile(filepath.Join(layout, "f")); err != nil || string(got) != "new" {
+			t.Errorf("layout/f = %q, %v; want what NewDir wrote", got, err)
+		}
+	})
+
 	dir := t.TempDir()
 	layout, blocked := filepath.Join(dir, "layout"), filepath.Join(dir, "blocked")
 	os.Mkdir(layout, 0o755)
