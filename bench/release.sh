@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A large release under a slow network: releases of N images of two platforms
 # each (linux/amd64 and linux/arm64) on the 200 MB two-platform base of random
-# layers (bench/make_bases.sh), every image with its own 1 MB layer and config,
+# layers (bench/make_bases.sh: 100 MB per platform), every image with its own 1 MB layer and config,
 # pushed by `assembler release` to a docker-registry on 127.0.0.1 through the
 # fault proxy's slow mode (every body at RATE, by default 64 MB/s). For each
 # N and --jobs it prints the wall time, the assembler's peak memory (RSS, from
