@@ -27,18 +27,31 @@ import (
 	"github.com/rules-goimage/rules_goimage/tools/assembler/sign"
 )
 
-// One of four images meets a storm of 503s on every blob upload to its
-// repository: the other three are pushed, signed and tagged; the failed
-// one is named with why, and no tag names it. A rerun on a healthy
-// registry uploads nothing to the repositories that were done and
-// completes the one that failed.
-func TestReleaseUnderA5xxStorm(t *testing.T) {
+// One of four images meets a storm on every blob upload to its
+// repository, of 503s or of connections cut: the other three are pushed,
+// signed and tagged; the failed one is named with why, and no tag names
+// it. A rerun on a healthy registry uploads nothing to the repositories
+// that were done and completes the one that failed.
+func TestReleaseUnderAStorm(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault testenv.Fault
+		why   string
+	}{
+		{"of 503s", testenv.Status(http.StatusServiceUnavailable), "503"},
+		{"of connections cut", testenv.Cut, "EOF"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testReleaseUnderAStorm(t, tc.fault, tc.why) })
+	}
+}
+
+func testReleaseUnderAStorm(t *testing.T, fault testenv.Fault, why string) {
 	reg := testenv.StartRegistry(t, false)
 	proxy := testenv.StartFaultProxy(t, reg.Host)
 	_, apps := appImages(t, 4, 1)
 	signer := testSigner(t)
 	targets := appTargets(t, proxy.Host, apps)
-	proxy.Inject(testenv.BlobUpload("team/app2"), -1, testenv.Status(http.StatusServiceUnavailable))
+	proxy.Inject(testenv.BlobUpload("team/app2"), -1, fault)
 	o := Options{Jobs: 2, Signer: signer, Registry: registry.Options{Backoff: fastBackoff}}
 
 	results, _ := Run(context.Background(), targets, o)
@@ -46,8 +59,8 @@ func TestReleaseUnderA5xxStorm(t *testing.T) {
 	Summary(&summary, results)
 	want := "FAILED  //app2:image to " + proxy.Host + "/team/app2: "
 	if !strings.Contains(summary.String(), "3 of 4 images pushed, 1 failed") || !strings.Contains(summary.String(), want) ||
-		!strings.Contains(summary.String(), "503") {
-		t.Errorf("the summary does not name //app2:image as failed with a 503:\n%s", summary.String())
+		!strings.Contains(summary.String(), why) {
+		t.Errorf("the summary does not name //app2:image as failed with %q:\n%s", why, summary.String())
 	}
 	for i, r := range results {
 		if r.Pushed() != (i != 2) {

@@ -244,6 +244,14 @@ func Status(code int) Fault {
 	}
 }
 
+// Cut is a fault that closes the connection without an answer, as a
+// network that drops it does.
+func Cut(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		conn.Close()
+	}
+}
+
 // CutMidBody is a fault that lets the registry answer, sends half of the
 // answer's body and closes the connection.
 func CutMidBody(w http.ResponseWriter, r *http.Request, next http.Handler) {
