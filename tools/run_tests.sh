@@ -51,6 +51,13 @@ step_go() {
   local dead
   dead=$("$(go_tool deadcode "$DEADCODE")" -test ./...)
   [ -z "$dead" ] || { printf 'deadcode: nothing calls these; delete them:\n%s\n' "$dead"; return 1; }
+  # The assembler and the Gazelle extension compile for the other hosts
+  # users run Bazel on; their tests run on Linux.
+  local host
+  for host in darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do
+    GOOS=${host%/*} GOARCH=${host#*/} go build ./tools/assembler/... ./language/... ||
+      { echo "go build for $host failed: the assembler and the Gazelle extension must build for it"; return 1; }
+  done
   # The quick loop the README gives (in-process registry, no engines), then
   # everything. A hung test fails its package after its timeout instead of
   # the whole run.

@@ -1,3 +1,6 @@
+// The tests fill a small tmpfs, which only Linux mounts.
+//go:build linux
+
 package cli
 
 import (

@@ -24,7 +24,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/bazel-contrib/bazel-gazelle/v2/cmd/gazelle/update"
@@ -200,15 +199,6 @@ func timeGazelle(s *setup) (wall, cpu, own time.Duration, err error) {
 		return 0, 0, 0, fmt.Errorf("gazelle (%s) on %s: %v %s", s.name, s.dir, err, logs.String())
 	}
 	return wall, cpu, own, nil
-}
-
-// processCPUTime is the user and system time this process has used.
-func processCPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // checkImages checks that Gazelle wrote one image per binary with the

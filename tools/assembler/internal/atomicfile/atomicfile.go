@@ -302,12 +302,3 @@ func CleanStaleWorkDirs(dir, prefix string) {
 // WorkDirPrefix is the name prefix of a work folder of this process, which
 // CleanStaleWorkDirs recognizes once the process is gone.
 func WorkDirPrefix(prefix string) string { return prefix + strconv.Itoa(os.Getpid()) + "-" }
-
-// alive reports whether a process with the id runs.
-func alive(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || err == syscall.EPERM
-}
