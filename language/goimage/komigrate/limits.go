@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rules-goimage/rules_goimage/internal/yamlalias"
 )
 
 // Limits on a .ko.yaml, which may be anyone's (a repository being
@@ -48,39 +50,8 @@ func readKoFile(path string) ([]byte, error) {
 // checkAliases refuses a configuration whose aliases add more than
 // MaxAliasNodes nodes, or that holds an alias to a node around it.
 func checkAliases(path string, doc *yaml.Node) error {
-	limit := countNodes(doc, nil, 1<<62) + MaxAliasNodes
-	if countNodes(doc, map[*yaml.Node]int{}, limit) > limit {
+	if yamlalias.ExpandsBeyond(doc, MaxAliasNodes) {
 		return fmt.Errorf("reading the ko configuration %s: its aliases (*name) expand it by more than %d nodes, or into itself (an alias bomb); write the repeated values out, or remove the aliases", path, MaxAliasNodes)
 	}
 	return nil
-}
-
-// countNodes counts the nodes of n, up to a little past limit; with a
-// memo, it follows aliases, counting each node as often as it is reached,
-// and a node reached again inside itself counts past the limit.
-func countNodes(n *yaml.Node, memo map[*yaml.Node]int, limit int) int {
-	if n == nil {
-		return 0
-	}
-	if memo != nil {
-		if c, ok := memo[n]; ok {
-			return c
-		}
-		memo[n] = limit + 1 // until counted: an alias back to n is endless
-	}
-	c := 1
-	if n.Kind == yaml.AliasNode && memo != nil {
-		c += countNodes(n.Alias, memo, limit)
-	}
-	for _, child := range n.Content {
-		if c > limit {
-			break
-		}
-		c += countNodes(child, memo, limit)
-	}
-	c = min(c, limit+1)
-	if memo != nil {
-		memo[n] = c
-	}
-	return c
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rules-goimage/rules_goimage/internal/yamlalias"
 )
 
 // Limits on the YAML files goimage_resolve reads, which may come from
@@ -60,40 +62,8 @@ func checkKeys(file string, n *yaml.Node) error {
 // checkAliases refuses a document whose aliases add more than
 // MaxAliasNodes nodes, or that holds an alias to a node around it.
 func checkAliases(file string, doc *yaml.Node) error {
-	plain := countNodes(doc, nil, 1<<62)
-	limit := plain + MaxAliasNodes
-	if expanded := countNodes(doc, map[*yaml.Node]int{}, limit); expanded > limit {
+	if yamlalias.ExpandsBeyond(doc, MaxAliasNodes) {
 		return fmt.Errorf("%s:%d: the document's aliases (*name) expand it by more than %d nodes, or into itself, which the tools that read it after goimage_resolve would follow without end (an alias bomb); write the repeated values out, or remove the aliases", file, doc.Line, MaxAliasNodes)
 	}
 	return nil
-}
-
-// countNodes counts the nodes of n, up to a little past limit; with a
-// memo, it follows aliases, counting each node as often as it is reached,
-// and a node reached again inside itself counts past the limit.
-func countNodes(n *yaml.Node, memo map[*yaml.Node]int, limit int) int {
-	if n == nil {
-		return 0
-	}
-	if memo != nil {
-		if c, ok := memo[n]; ok {
-			return c
-		}
-		memo[n] = limit + 1 // until counted: an alias back to n is endless
-	}
-	c := 1
-	if n.Kind == yaml.AliasNode && memo != nil {
-		c += countNodes(n.Alias, memo, limit)
-	}
-	for _, child := range n.Content {
-		if c > limit {
-			break
-		}
-		c += countNodes(child, memo, limit)
-	}
-	c = min(c, limit+1)
-	if memo != nil {
-		memo[n] = c
-	}
-	return c
 }
