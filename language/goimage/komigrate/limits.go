@@ -1,12 +1,12 @@
 package komigrate
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/rules-goimage/rules_goimage/internal/boundedfile"
 	"github.com/rules-goimage/rules_goimage/internal/yamlalias"
 )
 
@@ -25,24 +25,15 @@ const (
 // readKoFile reads the ko configuration at path, refusing a file larger
 // than MaxKoConfigBytes, or not a regular file, before reading it whole.
 func readKoFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the ko configuration: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("the ko configuration %s is not a regular file (%s), which could block or never end; give the .ko.yaml file", path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the ko configuration: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxKoConfigBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the ko configuration: %w", err)
-	}
-	if len(data) > MaxKoConfigBytes {
+	data, err := boundedfile.Read(path, MaxKoConfigBytes)
+	var notRegular *boundedfile.NotRegularError
+	switch {
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("the ko configuration %s %v; give the .ko.yaml file", path, notRegular)
+	case errors.Is(err, boundedfile.ErrTooLarge):
 		return nil, fmt.Errorf("the ko configuration %s is larger than %d bytes, far more than any .ko.yaml; give the .ko.yaml ko reads", path, MaxKoConfigBytes)
+	case err != nil:
+		return nil, fmt.Errorf("reading the ko configuration: %w", err)
 	}
 	return data, nil
 }

@@ -2,13 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
+	"github.com/rules-goimage/rules_goimage/internal/boundedfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/internal/atomicfile"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/release"
 	"github.com/rules-goimage/rules_goimage/tools/assembler/resolve"
@@ -137,24 +138,15 @@ const (
 // is at most limit bytes; fix says what to give instead. A FIFO or device
 // is refused before it is opened: reading it could block or never end.
 func readBounded(path, what string, limit int64, fix string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s %s is not a regular file (%s), which could block or never end; give a file", what, path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s %s: %w", what, path, err)
-	}
-	if int64(len(b)) > limit {
+	b, err := boundedfile.Read(path, limit)
+	var notRegular *boundedfile.NotRegularError
+	switch {
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("%s %s %v; give a file", what, path, notRegular)
+	case errors.Is(err, boundedfile.ErrTooLarge):
 		return nil, fmt.Errorf("%s %s is larger than %d bytes, the most resolve reads; %s", what, path, limit, fix)
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
 	return b, nil
 }

@@ -13,10 +13,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/secure-systems-lab/go-securesystemslib/encrypted"
+
+	"github.com/rules-goimage/rules_goimage/internal/boundedfile"
 )
 
 // PEM block types of the private keys LoadKey reads. cosign writes the
@@ -179,24 +179,15 @@ const (
 // readKeyFile reads the key file at path, refusing one larger than
 // MaxKeyFileBytes or not a regular file before reading it whole.
 func readKeyFile(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the key file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("key file %s is not a regular file (%s), which could block or never end; give the key's file", path, fi.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading the key file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxKeyFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading the key file: %w", err)
-	}
-	if len(data) > MaxKeyFileBytes {
+	data, err := boundedfile.Read(path, MaxKeyFileBytes)
+	var notRegular *boundedfile.NotRegularError
+	switch {
+	case errors.As(err, &notRegular):
+		return nil, fmt.Errorf("key file %s %v; give the key's file", path, notRegular)
+	case errors.Is(err, boundedfile.ErrTooLarge):
 		return nil, fmt.Errorf("key file %s is larger than %d bytes, more than any private key; give the cosign.key or the PEM key itself", path, MaxKeyFileBytes)
+	case err != nil:
+		return nil, fmt.Errorf("reading the key file: %w", err)
 	}
 	return data, nil
 }
